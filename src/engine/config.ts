@@ -1,0 +1,244 @@
+// The one typed experiment config: model, data, optimisation, seed and sparsity.
+// Presets are complete configs; a share link stores only the fields that differ from its preset.
+
+export const DATASETS = ['synthetic', 'mnist', 'fashion-mnist', 'cifar10'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+export const METHODS = ['dense', 'svite', 's2vite'] as const;
+export type Method = (typeof METHODS)[number];
+export const DISTRIBUTIONS = ['erk', 'uniform'] as const;
+export type Distribution = (typeof DISTRIBUTIONS)[number];
+export const GROWTHS = ['gradient', 'random'] as const;
+export type Growth = (typeof GROWTHS)[number];
+export const PRESETS = ['tiny', 'fmnist', 'cifar10', 'deit-tiny', 'deit-small', 'deit-base'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+export interface ModelConfig {
+  imageSize: number; // square images, pixels per side
+  patchSize: number;
+  inChans: number;
+  numClasses: number;
+  embedDim: number;
+  depth: number;
+  numHeads: number;
+  mlpRatio: number;
+}
+
+export interface DataConfig {
+  dataset: DatasetName;
+  /** Random crop (pad 4 px scaled to the image) + horizontal flip; meaningful for CIFAR-10 and synthetic. */
+  augment: boolean;
+  /** Training images used (0 = all). Handy for quick runs. */
+  trainSize: number;
+}
+
+export interface OptimConfig {
+  steps: number;
+  batchSize: number;
+  lr: number; // peak learning rate
+  minLr: number; // floor of the cosine
+  weightDecay: number;
+  warmupSteps: number;
+  labelSmoothing: number;
+  clipNorm: number; // global gradient-norm clip; 0 = off
+  evalEvery: number; // steps between evaluations on the test split; 0 = only at the end
+  evalSize: number; // test images per periodic evaluation (0 = whole test set)
+}
+
+export interface SparsityConfig {
+  method: Method;
+  density: number; // SViTE global weight density d
+  distribution: Distribution;
+  growth: Growth;
+  updateFraction: number; // alpha: dr(0)
+  updateInterval: number; // delta T, steps between topology updates
+  updateEnd: number; // t_end as a fraction of the run
+  attnDensity: number; // S2ViTE: kept fraction of heads per block
+  mlpDensity: number; // S2ViTE: kept fraction of MLP hidden neurons per block
+  tokenKeep: number; // SViTE+: kept fraction of patch tokens; 1 = selector off
+}
+
+export interface ExperimentConfig extends ModelConfig, DataConfig, OptimConfig, SparsityConfig {
+  preset: PresetName;
+  seed: number;
+}
+
+const SPARSITY_DEFAULTS: SparsityConfig = {
+  method: 'dense',
+  density: 0.5,
+  distribution: 'erk',
+  growth: 'gradient',
+  updateFraction: 0.5,
+  updateInterval: 20,
+  updateEnd: 0.8,
+  attnDensity: 0.5,
+  mlpDensity: 0.5,
+  tokenKeep: 1,
+};
+
+const OPTIM_DEFAULTS: OptimConfig = {
+  steps: 300,
+  batchSize: 32,
+  lr: 2e-3,
+  minLr: 1e-5,
+  weightDecay: 0.05,
+  warmupSteps: 20,
+  labelSmoothing: 0.1,
+  clipNorm: 1,
+  evalEvery: 100,
+  evalSize: 1000,
+};
+
+function deit(embedDim: number, numHeads: number, name: PresetName): ExperimentConfig {
+  return {
+    preset: name, seed: 0,
+    imageSize: 224, patchSize: 16, inChans: 3, numClasses: 1000,
+    embedDim, depth: 12, numHeads, mlpRatio: 4,
+    dataset: 'synthetic', augment: false, trainSize: 0,
+    ...OPTIM_DEFAULTS, steps: 10, batchSize: 8, lr: 5e-4 * 8 / 512, warmupSteps: 0,
+    ...SPARSITY_DEFAULTS, updateInterval: 15000,
+  };
+}
+
+export const PRESET_CONFIGS: Record<PresetName, ExperimentConfig> = {
+  // Trains in seconds anywhere, also on SwiftShader WebGPU: tests and first impressions.
+  tiny: {
+    preset: 'tiny', seed: 0,
+    imageSize: 16, patchSize: 4, inChans: 1, numClasses: 10,
+    embedDim: 32, depth: 2, numHeads: 4, mlpRatio: 2,
+    dataset: 'synthetic', augment: false, trainSize: 0,
+    ...OPTIM_DEFAULTS, steps: 300, batchSize: 32, lr: 3e-3, warmupSteps: 20, evalEvery: 100, evalSize: 500,
+    ...SPARSITY_DEFAULTS, updateInterval: 15,
+  },
+  fmnist: {
+    preset: 'fmnist', seed: 0,
+    imageSize: 28, patchSize: 4, inChans: 1, numClasses: 10,
+    embedDim: 64, depth: 4, numHeads: 4, mlpRatio: 2,
+    dataset: 'fashion-mnist', augment: false, trainSize: 0,
+    ...OPTIM_DEFAULTS, steps: 2000, batchSize: 64, lr: 2e-3, warmupSteps: 100, evalEvery: 500, evalSize: 1000,
+    ...SPARSITY_DEFAULTS, updateInterval: 50,
+  },
+  cifar10: {
+    preset: 'cifar10', seed: 0,
+    imageSize: 32, patchSize: 4, inChans: 3, numClasses: 10,
+    embedDim: 96, depth: 6, numHeads: 4, mlpRatio: 2,
+    dataset: 'cifar10', augment: true, trainSize: 0,
+    ...OPTIM_DEFAULTS, steps: 3000, batchSize: 64, lr: 1e-3, warmupSteps: 150, evalEvery: 500, evalSize: 1000,
+    ...SPARSITY_DEFAULTS, updateInterval: 75,
+  },
+  'deit-tiny': deit(192, 3, 'deit-tiny'),
+  'deit-small': deit(384, 6, 'deit-small'),
+  'deit-base': deit(768, 12, 'deit-base'),
+};
+
+export function presetConfig(name: PresetName): ExperimentConfig {
+  return { ...PRESET_CONFIGS[name] };
+}
+
+/** Native image geometry of each data set; synthetic renders at any size with 1 or 3 channels. */
+export const DATASET_GEOMETRY: Record<Exclude<DatasetName, 'synthetic'>, { imageSize: number; inChans: number; numClasses: number }> = {
+  mnist: { imageSize: 28, inChans: 1, numClasses: 10 },
+  'fashion-mnist': { imageSize: 28, inChans: 1, numClasses: 10 },
+  cifar10: { imageSize: 32, inChans: 3, numClasses: 10 },
+};
+
+export const numPatches = (c: ModelConfig): number => (c.imageSize / c.patchSize) ** 2;
+export const headDim = (c: ModelConfig): number => c.embedDim / c.numHeads;
+export const mlpHidden = (c: ModelConfig): number => Math.round(c.embedDim * c.mlpRatio);
+/** Heads kept per block under S2ViTE (at least one). */
+export const keptHeads = (c: ExperimentConfig): number =>
+  c.method === 's2vite' ? Math.max(1, Math.round(c.attnDensity * c.numHeads)) : c.numHeads;
+export const keptNeurons = (c: ExperimentConfig): number =>
+  c.method === 's2vite' ? Math.max(1, Math.round(c.mlpDensity * mlpHidden(c))) : mlpHidden(c);
+/** Patch tokens kept by the SViTE+ selector (cls comes on top). */
+export const keptTokens = (c: ExperimentConfig): number =>
+  c.tokenKeep >= 1 ? numPatches(c) : Math.max(1, Math.round(c.tokenKeep * numPatches(c)));
+
+export interface ConfigIssue {
+  field: keyof ExperimentConfig;
+  message: string;
+}
+
+const isInt = (x: number): boolean => Number.isInteger(x);
+
+/** Every reason the config cannot run, each with the field and how to fix it. Empty = valid. */
+export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const need = (ok: boolean, field: keyof ExperimentConfig, message: string): void => {
+    if (!ok) out.push({ field, message });
+  };
+  const posInt = (field: keyof ExperimentConfig, max = Number.MAX_SAFE_INTEGER): void => {
+    const v = c[field] as number;
+    need(isInt(v) && v >= 1 && v <= max, field, `${field} must be a whole number from 1 to ${max} (got ${v})`);
+  };
+  const frac = (field: keyof ExperimentConfig, lo: number, hi: number, loOpen = true): void => {
+    const v = c[field] as number;
+    const ok = Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && v <= hi;
+    need(ok, field, `${field} must be in ${loOpen ? '(' : '['}${lo}, ${hi}] (got ${v})`);
+  };
+  posInt('imageSize', 1024);
+  posInt('patchSize', 1024);
+  posInt('embedDim', 4096);
+  posInt('depth', 48);
+  posInt('numHeads', 64);
+  posInt('numClasses', 100000);
+  need(c.inChans === 1 || c.inChans === 3, 'inChans', `inChans must be 1 or 3 (got ${c.inChans})`);
+  frac('mlpRatio', 0, 16);
+  if (isInt(c.imageSize) && isInt(c.patchSize) && c.patchSize > 0)
+    need(c.imageSize % c.patchSize === 0, 'patchSize',
+      `imageSize ${c.imageSize} is not divisible by patchSize ${c.patchSize}: pick a patch size that divides it (e.g. ${divisors(c.imageSize).join(', ')})`);
+  if (isInt(c.embedDim) && isInt(c.numHeads) && c.numHeads > 0)
+    need(c.embedDim % c.numHeads === 0, 'numHeads',
+      `embedDim ${c.embedDim} is not divisible by numHeads ${c.numHeads}: pick a head count that divides it (e.g. ${divisors(c.embedDim).filter((d) => d <= 16).join(', ')})`);
+  need(DATASETS.includes(c.dataset), 'dataset', `dataset must be one of ${DATASETS.join(', ')} (got ${c.dataset})`);
+  if (c.dataset !== 'synthetic' && DATASETS.includes(c.dataset)) {
+    const g = DATASET_GEOMETRY[c.dataset];
+    need(c.imageSize === g.imageSize, 'imageSize', `${c.dataset} images are ${g.imageSize}×${g.imageSize}: set imageSize=${g.imageSize}`);
+    need(c.inChans === g.inChans, 'inChans', `${c.dataset} images have ${g.inChans} channel(s): set inChans=${g.inChans}`);
+    need(c.numClasses === g.numClasses, 'numClasses', `${c.dataset} has ${g.numClasses} classes: set numClasses=${g.numClasses}`);
+  } else if (c.dataset === 'synthetic') {
+    need(c.numClasses === 10 || c.preset.startsWith('deit'), 'numClasses', `the synthetic set has 10 classes: set numClasses=10`);
+  }
+  need(isInt(c.trainSize) && c.trainSize >= 0, 'trainSize', `trainSize must be a whole number ≥ 0 (0 = all); got ${c.trainSize}`);
+  posInt('steps', 10_000_000);
+  posInt('batchSize', 4096);
+  frac('lr', 0, 1);
+  need(Number.isFinite(c.minLr) && c.minLr >= 0 && c.minLr <= c.lr, 'minLr', `minLr must be between 0 and lr (got ${c.minLr})`);
+  frac('weightDecay', 0, 1, false);
+  need(isInt(c.warmupSteps) && c.warmupSteps >= 0, 'warmupSteps', `warmupSteps must be a whole number ≥ 0 (got ${c.warmupSteps})`);
+  need(Number.isFinite(c.labelSmoothing) && c.labelSmoothing >= 0 && c.labelSmoothing < 1, 'labelSmoothing', `labelSmoothing must be in [0, 1) (got ${c.labelSmoothing})`);
+  need(Number.isFinite(c.clipNorm) && c.clipNorm >= 0, 'clipNorm', `clipNorm must be ≥ 0 (0 = off); got ${c.clipNorm}`);
+  need(isInt(c.evalEvery) && c.evalEvery >= 0, 'evalEvery', `evalEvery must be a whole number ≥ 0 (got ${c.evalEvery})`);
+  need(isInt(c.evalSize) && c.evalSize >= 0, 'evalSize', `evalSize must be a whole number ≥ 0 (got ${c.evalSize})`);
+  need(isInt(c.seed) && c.seed >= 0 && c.seed < 2 ** 32, 'seed', `seed must be a whole number in [0, 2^32) (got ${c.seed})`);
+  need(METHODS.includes(c.method), 'method', `method must be one of ${METHODS.join(', ')} (got ${c.method})`);
+  need(DISTRIBUTIONS.includes(c.distribution), 'distribution', `distribution must be erk or uniform (got ${c.distribution})`);
+  need(GROWTHS.includes(c.growth), 'growth', `growth must be gradient or random (got ${c.growth})`);
+  frac('density', 0, 1);
+  frac('updateFraction', 0, 1);
+  posInt('updateInterval');
+  frac('updateEnd', 0, 1, false);
+  frac('attnDensity', 0, 1);
+  frac('mlpDensity', 0, 1);
+  frac('tokenKeep', 0, 1);
+  if (c.method === 's2vite' && isInt(c.numHeads))
+    need(c.numHeads >= 2, 'numHeads', `S²ViTE prunes whole heads: it needs at least 2 heads per block (got ${c.numHeads})`);
+  return out;
+}
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= Math.min(n, 64); d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`Invalid experiment config:\n${issues.map((i) => `  - ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function assertValidConfig(c: ExperimentConfig): void {
+  const issues = validateConfig(c);
+  if (issues.length) throw new ConfigError(issues);
+}
