@@ -1,0 +1,28 @@
+// Building blocks written on tfjs-core ops, 2-D matmuls only (tfjs 4.22's broadcast matMul has a
+// wrong gradient shape, see tfjs-notes.md).
+import * as tf from '../tf';
+
+/** x [M, in] · W [in, out] + b [out] → [M, out] */
+export function dense2d(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return tf.add(tf.matMul(x, w as tf.Tensor2D), b);
+}
+
+/** LayerNorm over the last axis, eps 1e-6 as timm's ViT. x [M, D] */
+export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-6): tf.Tensor2D {
+  const { mean, variance } = tf.moments(x, -1, true);
+  const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+  return tf.add(tf.mul(xhat, gamma), beta);
+}
+
+/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU(). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+/** Cross-entropy with label smoothing (timm's LabelSmoothingCrossEntropy). logits [B, C], labels int32 [B]. */
+export function smoothedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number, smoothing: number): tf.Scalar {
+  const logp = tf.logSoftmax(logits);
+  const onehot = tf.cast(tf.oneHot(labels, numClasses), 'float32');
+  const target = smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / numClasses) : onehot;
+  return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1)));
+}

@@ -1,0 +1,63 @@
+// The ViT's parameters as tfjs variables keyed by timm name. Variable names are global in tfjs,
+// so each model gets a unique prefix: several models (tests, A/B runs) can live side by side.
+import * as tf from '../tf';
+import type { ModelConfig } from '../config';
+import { Rng } from '../rng';
+import { initParam } from './init';
+import { paramSpecs, type ParamSpec } from './params';
+import type { ParamMap } from './vit';
+
+let modelCounter = 0;
+
+export class ViTModel {
+  readonly specs: ParamSpec[];
+  readonly params = new Map<string, tf.Variable>();
+  private readonly prefix = `vit${++modelCounter}/`;
+
+  constructor(readonly config: ModelConfig, seed: number, withSelector = false) {
+    this.specs = paramSpecs(config, withSelector);
+    const rng = new Rng(seed).fork(1);
+    for (const spec of this.specs) {
+      const init = tf.tensor(initParam(spec, rng), spec.shape, 'float32');
+      this.params.set(spec.name, tf.variable(init, true, this.prefix + spec.name));
+      init.dispose();
+    }
+  }
+
+  /** Parameters as plain tensors for the forward pass. */
+  get map(): ParamMap {
+    return this.params as unknown as ParamMap;
+  }
+
+  /** timm name of a tfjs variable name. */
+  nameOf(variableName: string): string {
+    return variableName.startsWith(this.prefix) ? variableName.slice(this.prefix.length) : variableName;
+  }
+
+  spec(name: string): ParamSpec {
+    const s = this.specs.find((x) => x.name === name);
+    if (!s) throw new Error(`unknown parameter ${name}`);
+    return s;
+  }
+
+  /** Copy of every parameter's values, our layout. */
+  async read(): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const [name, v] of this.params) out.set(name, (await v.data() as Float32Array).slice());
+    return out;
+  }
+
+  /** Overwrite parameters from values in our layout (import, tests). */
+  write(values: Map<string, Float32Array>): void {
+    for (const [name, data] of values) {
+      const v = this.params.get(name);
+      if (!v) throw new Error(`unknown parameter ${name}`);
+      tf.tidy(() => v.assign(tf.tensor(data, v.shape, 'float32')));
+    }
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.params.clear();
+  }
+}

@@ -1,0 +1,123 @@
+// The timm/DeiT Vision Transformer, one explicit forward that reads top to bottom.
+// Structured sparsity (S2ViTE) and token selection (SViTE+) enter through a ForwardPlan: the
+// live heads/neurons are gathered so only they are computed, and kept tokens are gathered so the
+// sequence really shrinks.
+import * as tf from '../tf';
+import { headDim, numPatches, type ModelConfig } from '../config';
+import { dense2d, gelu, layerNorm } from './layers';
+
+export type ParamMap = Map<string, tf.Tensor>;
+
+/** Per block: which units run. Null fields = all of them (dense path, no gather). */
+export interface BlockPlan {
+  /** Columns of qkv ([D, 3D]) of the live heads, int32 [3·h'·hd]. */
+  qkvCols: tf.Tensor1D | null;
+  /** Rows of proj ([D, D]) fed by the live heads, int32 [h'·hd]. */
+  projRows: tf.Tensor1D | null;
+  /** Live heads in this block (= numHeads when qkvCols is null). */
+  heads: number;
+  /** Live MLP hidden neurons, int32 [n'] (null = all). */
+  neurons: tf.Tensor1D | null;
+  /** Full-width probe: per-sample gate on every head's output, [B, H] (update steps only). */
+  headGate?: tf.Tensor2D;
+  /** Full-width probe: zeros added to the gated head outputs [B, T, H, hd]; d loss / d probe = gradient at the head output. */
+  headProbe?: tf.Tensor4D;
+}
+
+export interface TokenPlan {
+  /** Flat row indices into [B·(N+1)] of the kept tokens, cls first per image: int32 [B·(k+1)]. */
+  rows: tf.Tensor1D;
+  k: number; // kept patches (cls excluded)
+  /** Straight-through multiplier [B·(k+1), 1] (value 1; carries the selector's gradient), training only. */
+  st?: tf.Tensor2D;
+}
+
+export interface ForwardPlan {
+  blocks?: BlockPlan[];
+  tokens?: TokenPlan;
+}
+
+const p = (P: ParamMap, name: string): tf.Tensor => {
+  const t = P.get(name);
+  if (!t) throw new Error(`missing parameter ${name}`);
+  return t;
+};
+
+/** Images [B, H, W, C] → flattened patches [B·N, C·p·p] in timm's conv order (C, ph, pw). */
+export function patchify(x: tf.Tensor4D, patch: number): tf.Tensor2D {
+  const [B, H, W, C] = x.shape;
+  const gh = H / patch, gw = W / patch;
+  const r = tf.reshape(x, [B, gh, patch, gw, patch, C]); // [B, gh, ph, gw, pw, C]
+  const t = tf.transpose(r, [0, 1, 3, 5, 2, 4]); // [B, gh, gw, C, ph, pw]
+  return tf.reshape(t, [B * gh * gw, C * patch * patch]);
+}
+
+/** Tokens after patch embedding, cls and position embedding: [B·(N+1), D]. */
+export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D {
+  const B = x.shape[0];
+  const N = numPatches(c), D = c.embedDim;
+  const patches = dense2d(patchify(x, c.patchSize), p(P, 'patch_embed.proj.weight'), p(P, 'patch_embed.proj.bias')); // [B·N, D]
+  const cls = tf.tile(p(P, 'cls_token'), [B, 1, 1]); // [B, 1, D]
+  const seq = tf.concat([cls, tf.reshape(patches, [B, N, D])], 1); // [B, N+1, D]
+  return tf.reshape(tf.add(seq, p(P, 'pos_embed')), [B * (N + 1), D]);
+}
+
+/** Multi-head self-attention on pre-normed tokens h [B·T, D] → [B·T, D]. */
+function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelConfig, i: number, plan?: BlockPlan): tf.Tensor2D {
+  const hd = headDim(c);
+  const H = plan?.qkvCols ? plan.heads : c.numHeads;
+  let wqkv = p(P, `blocks.${i}.attn.qkv.weight`), bqkv = p(P, `blocks.${i}.attn.qkv.bias`);
+  let wproj = p(P, `blocks.${i}.attn.proj.weight`);
+  if (plan?.qkvCols) {
+    wqkv = tf.gather(wqkv, plan.qkvCols, 1); // [D, 3·H'·hd]
+    bqkv = tf.gather(bqkv, plan.qkvCols); // [3·H'·hd]
+  }
+  if (plan?.projRows) wproj = tf.gather(wproj, plan.projRows, 0); // [H'·hd, D]
+  const qkv = tf.reshape(dense2d(h, wqkv, bqkv), [B, T, 3, H, hd]); // [B, T, 3, H, hd]
+  const [q, k, v] = tf.split(tf.transpose(qkv, [2, 0, 3, 1, 4]), 3, 0) // 3 × [1, B, H, T, hd]
+    .map((t) => tf.reshape(t, [B, H, T, hd]) as tf.Tensor4D);
+  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, T, T]
+  let out: tf.Tensor = tf.matMul(tf.softmax(scores), v); // [B, H, T, hd]
+  out = tf.transpose(out, [0, 2, 1, 3]); // [B, T, H, hd]
+  if (plan?.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
+  if (plan?.headProbe) out = tf.add(out, plan.headProbe);
+  const merged = tf.reshape(out, [B * T, H * hd]); // [B·T, H'·hd]
+  return dense2d(merged, wproj, p(P, `blocks.${i}.attn.proj.bias`)); // [B·T, D]
+}
+
+/** MLP on pre-normed tokens h [B·T, D] → [B·T, D], only over live neurons when planned. */
+function mlp(P: ParamMap, h: tf.Tensor2D, i: number, plan?: BlockPlan): tf.Tensor2D {
+  let w1 = p(P, `blocks.${i}.mlp.fc1.weight`), b1 = p(P, `blocks.${i}.mlp.fc1.bias`);
+  let w2 = p(P, `blocks.${i}.mlp.fc2.weight`);
+  if (plan?.neurons) {
+    w1 = tf.gather(w1, plan.neurons, 1); // [D, n']
+    b1 = tf.gather(b1, plan.neurons); // [n']
+    w2 = tf.gather(w2, plan.neurons, 0); // [n', D]
+  }
+  const hidden = gelu(dense2d(h, w1, b1)) as tf.Tensor2D; // [B·T, n']
+  return dense2d(hidden, w2, p(P, `blocks.${i}.mlp.fc2.bias`));
+}
+
+/** Logits [B, numClasses]. Images are NHWC, already normalised. */
+export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: ForwardPlan = {}): tf.Tensor2D {
+  const B = images.shape[0];
+  let x = embed(P, images, c); // [B·(N+1), D]
+  let T = numPatches(c) + 1;
+  if (plan.tokens) {
+    x = tf.gather(x, plan.tokens.rows); // [B·(k+1), D]
+    if (plan.tokens.st) x = tf.mul(x, plan.tokens.st);
+    T = plan.tokens.k + 1;
+  }
+  for (let i = 0; i < c.depth; i++) {
+    const bp = plan.blocks?.[i];
+    const h1 = layerNorm(x, p(P, `blocks.${i}.norm1.weight`), p(P, `blocks.${i}.norm1.bias`));
+    x = tf.add(x, attention(P, h1, B, T, c, i, bp));
+    const h2 = layerNorm(x, p(P, `blocks.${i}.norm2.weight`), p(P, `blocks.${i}.norm2.bias`));
+    x = tf.add(x, mlp(P, h2, i, bp));
+  }
+  // The final LayerNorm is per token, so normalising only the cls token gives timm's result.
+  const cls = tf.reshape(tf.slice(tf.reshape(x, [B, T, c.embedDim]), [0, 0, 0], [B, 1, c.embedDim]), [B, c.embedDim]);
+  const feats = layerNorm(cls as tf.Tensor2D, p(P, 'norm.weight'), p(P, 'norm.bias'));
+  return dense2d(feats, p(P, 'head.weight'), p(P, 'head.bias'));
+}
+
