@@ -180,9 +180,39 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = 'file'): Decoded
 
   const tensors = new Map<string, SafeTensor>();
   for (const s of spans) {
-    const raw = bytes.slice(dataStart + s.begin, dataStart + s.end); // fresh buffer: aligned
+    // A fresh buffer, so aligned. Not bytes.slice(): on a Node Buffer that is a view, not a copy.
+    const raw = new Uint8Array(s.end - s.begin);
+    raw.set(bytes.subarray(dataStart + s.begin, dataStart + s.end));
     if (!LITTLE_ENDIAN) swapBytes(raw, DTYPE_BYTES[s.dtype]);
     tensors.set(s.name, { dtype: s.dtype, shape: s.shape, data: new CTORS[s.dtype](raw.buffer) });
   }
   return { tensors, metadata };
+}
+
+const halfToFloat = (h: number): number => {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 31;
+  const frac = h & 1023;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+};
+
+/** Float tensor (F32, F16, BF16, F64) as Float32Array, or null for integer and bool dtypes. */
+export function toFloat32(t: SafeTensor): Float32Array | null {
+  switch (t.dtype) {
+    case 'F32':
+      return t.data as Float32Array;
+    case 'F64':
+      return Float32Array.from(t.data as Float64Array);
+    case 'F16':
+      return Float32Array.from(t.data as Uint16Array, halfToFloat);
+    case 'BF16': {
+      const bits = new Uint32Array(t.data.length);
+      (t.data as Uint16Array).forEach((b, i) => (bits[i] = b << 16));
+      return new Float32Array(bits.buffer);
+    }
+    default:
+      return null;
+  }
 }

@@ -24,5 +24,5 @@ export function smoothedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, n
   const logp = tf.logSoftmax(logits);
   const onehot = tf.cast(tf.oneHot(labels, numClasses), 'float32');
   const target = smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / numClasses) : onehot;
-  return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1)));
+  return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1))) as tf.Scalar;
 }

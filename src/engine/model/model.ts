@@ -29,6 +29,11 @@ export class ViTModel {
     return this.params as unknown as ParamMap;
   }
 
+  /** Whether a tfjs variable name is one of this model's parameters. */
+  owns(variableName: string): boolean {
+    return variableName.startsWith(this.prefix);
+  }
+
   /** timm name of a tfjs variable name. */
   nameOf(variableName: string): string {
     return variableName.startsWith(this.prefix) ? variableName.slice(this.prefix.length) : variableName;

@@ -5,6 +5,7 @@
 import * as tf from '../tf';
 import { headDim, numPatches, type ModelConfig } from '../config';
 import { dense2d, gelu, layerNorm } from './layers';
+import { straightThrough } from './token-selector';
 
 export type ParamMap = Map<string, tf.Tensor>;
 
@@ -28,8 +29,8 @@ export interface TokenPlan {
   /** Flat row indices into [B·(N+1)] of the kept tokens, cls first per image: int32 [B·(k+1)]. */
   rows: tf.Tensor1D;
   k: number; // kept patches (cls excluded)
-  /** Straight-through multiplier [B·(k+1), 1] (value 1; carries the selector's gradient), training only. */
-  st?: tf.Tensor2D;
+  /** Training only: Gumbel noise [B, N], temperature, and the soft selection as a constant [B, N]. */
+  st?: { noise: tf.Tensor2D; tau: number; softConst: tf.Tensor2D };
 }
 
 export interface ForwardPlan {
@@ -81,7 +82,7 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelCo
   out = tf.transpose(out, [0, 2, 1, 3]); // [B, T, H, hd]
   if (plan?.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
   if (plan?.headProbe) out = tf.add(out, plan.headProbe);
-  const merged = tf.reshape(out, [B * T, H * hd]); // [B·T, H'·hd]
+  const merged = tf.reshape(out, [B * T, H * hd]) as tf.Tensor2D; // [B·T, H'·hd]
   return dense2d(merged, wproj, p(P, `blocks.${i}.attn.proj.bias`)); // [B·T, D]
 }
 
@@ -94,8 +95,8 @@ function mlp(P: ParamMap, h: tf.Tensor2D, i: number, plan?: BlockPlan): tf.Tenso
     b1 = tf.gather(b1, plan.neurons); // [n']
     w2 = tf.gather(w2, plan.neurons, 0); // [n', D]
   }
-  const hidden = gelu(dense2d(h, w1, b1)) as tf.Tensor2D; // [B·T, n']
-  return dense2d(hidden, w2, p(P, `blocks.${i}.mlp.fc2.bias`));
+  const hidden = gelu(dense2d(h, w1, b1)); // [B·T, n']
+  return dense2d(hidden as tf.Tensor2D, w2, p(P, `blocks.${i}.mlp.fc2.bias`));
 }
 
 /** Logits [B, numClasses]. Images are NHWC, already normalised. */
@@ -104,8 +105,8 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
   let x = embed(P, images, c); // [B·(N+1), D]
   let T = numPatches(c) + 1;
   if (plan.tokens) {
-    x = tf.gather(x, plan.tokens.rows); // [B·(k+1), D]
-    if (plan.tokens.st) x = tf.mul(x, plan.tokens.st);
+    const kept = tf.gather(x, plan.tokens.rows) as tf.Tensor2D; // [B·(k+1), D]
+    x = plan.tokens.st ? tf.mul(kept, straightThrough(P, x, B, numPatches(c), plan.tokens)) : kept;
     T = plan.tokens.k + 1;
   }
   for (let i = 0; i < c.depth; i++) {

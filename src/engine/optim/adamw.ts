@@ -32,11 +32,9 @@ export class AdamW {
   }
 
   addParam(name: string, shape: number[], decay: boolean): void {
-    this.slots.set(name, {
-      m: tf.variable(tf.zeros(shape), false, undefined, 'float32'),
-      v: tf.variable(tf.zeros(shape), false, undefined, 'float32'),
-      decay,
-    });
+    const zeros = tf.zeros(shape);
+    this.slots.set(name, { m: tf.variable(zeros, false), v: tf.variable(zeros, false), decay });
+    zeros.dispose(); // variables copy-on-write share its data; the handle itself must go
   }
 
   /** One update of every parameter that has a gradient. Grads are keyed by parameter name. */

@@ -1,0 +1,20 @@
+// When the topology changes and by how much: method.md §2.
+export interface UpdateSchedule {
+  updateFraction: number; // alpha
+  updateInterval: number; // delta T
+  updateEnd: number; // t_end, fraction of the run
+  steps: number; // T_total
+}
+
+/** dr(t) = 0.005 + (alpha − 0.005)·(1 + cos(pi·t/T))/2: the fraction of active units swapped at step t. */
+export function updateFraction(s: UpdateSchedule, t: number): number {
+  return 0.005 + (s.updateFraction - 0.005) * (1 + Math.cos((Math.PI * t) / s.steps)) / 2;
+}
+
+/** An update happens after step t (1-based count of steps done) when t mod ΔT = 0 and t < t_end·T. */
+export function isUpdateStep(s: UpdateSchedule, t: number): boolean {
+  return t > 0 && t % s.updateInterval === 0 && t < s.updateEnd * s.steps;
+}
+
+/** Units swapped out of n active at fraction dr: ceil(dr·n), never all of them. */
+export const swapCount = (dr: number, n: number): number => Math.min(n, Math.ceil(dr * n));

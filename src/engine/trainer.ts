@@ -1,0 +1,236 @@
+// The training loop of one experiment, host-agnostic: the worker, the CLI and the tests drive it
+// the same way. One loss readback per step; everything else stays on the device until asked for.
+import * as tf from './tf';
+import { assertValidConfig, keptTokens, numPatches, type ExperimentConfig } from './config';
+import { Batcher, evalBatches } from './data/batch';
+import type { Dataset, ImageSet } from './data/types';
+import { computeFlops, type FlopsReport } from './flops';
+import { smoothedCrossEntropy } from './model/layers';
+import { ViTModel } from './model/model';
+import { countParams } from './model/params';
+import { forward, type ForwardPlan } from './model/vit';
+import { AdamW } from './optim/adamw';
+import { learningRate } from './optim/lr-schedule';
+import { Rng } from './rng';
+import type { EvalResult, SparsitySnapshot, StepInfo, UpdateEvent } from './snapshot';
+import { UnstructuredSparsity } from './sparse/unstructured';
+import { StructuredSparsity } from './sparse/structured';
+import { TokenSelector } from './model/token-selector';
+
+export interface TrainerOptions {
+  /** Fixed test images shown in the token panel. */
+  sampleCount?: number;
+}
+
+export class Trainer {
+  readonly model: ViTModel;
+  private readonly opt = new AdamW();
+  private readonly batcher: Batcher;
+  private readonly unstructured: UnstructuredSparsity | null = null;
+  readonly structured: StructuredSparsity | null = null;
+  readonly tokens: TokenSelector | null = null;
+  private done = 0;
+  private readonly samples: { set: ImageSet; indices: Int32Array };
+
+  private constructor(readonly config: ExperimentConfig, readonly dataset: Dataset, opts: TrainerOptions) {
+    const rng = new Rng(config.seed);
+    this.model = new ViTModel(config, config.seed, config.tokenKeep < 1);
+    for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay);
+    this.batcher = new Batcher(dataset.train, {
+      batchSize: config.batchSize, rng: rng.fork(2), mean: dataset.mean, std: dataset.std,
+      augment: config.augment, limit: config.trainSize,
+    });
+    if (config.method === 'svite') this.unstructured = new UnstructuredSparsity(this.model, config, rng.fork(3));
+    if (config.method === 's2vite') this.structured = new StructuredSparsity(this.model, config, rng.fork(4));
+    if (config.tokenKeep < 1) this.tokens = new TokenSelector(this.model, config, rng.fork(5));
+    const n = Math.min(opts.sampleCount ?? 6, dataset.test.count);
+    this.samples = { set: dataset.test, indices: Int32Array.from({ length: n }, (_, i) => i) };
+  }
+
+  static async create(config: ExperimentConfig, dataset: Dataset, opts: TrainerOptions = {}): Promise<Trainer> {
+    assertValidConfig(config);
+    const t = dataset.train;
+    if (t.height !== config.imageSize || t.width !== config.imageSize || t.channels !== config.inChans)
+      throw new Error(`the ${dataset.name} images are ${t.height}×${t.width}×${t.channels} but the model expects ${config.imageSize}×${config.imageSize}×${config.inChans}: set imageSize/inChans to match the data`);
+    if (dataset.classNames.length > config.numClasses)
+      throw new Error(`${dataset.name} has ${dataset.classNames.length} classes but the model has numClasses=${config.numClasses}`);
+    return new Trainer(config, dataset, opts);
+  }
+
+  get stepsDone(): number {
+    return this.done;
+  }
+
+  get finished(): boolean {
+    return this.done >= this.config.steps;
+  }
+
+  private inputs(x: Float32Array, n: number): tf.Tensor4D {
+    const c = this.config;
+    return tf.tensor4d(x, [n, c.imageSize, c.imageSize, c.inChans]);
+  }
+
+  /** One optimisation step, plus a topology update when one is due after it. */
+  async step(): Promise<StepInfo> {
+    const started = now();
+    const c = this.config;
+    const t = this.done; // 0-based index of this step
+    const lr = learningRate(c, t);
+    const batch = this.batcher.next();
+    const stepNo = t + 1;
+    const tau = this.tokens ? this.tokens.temperature(t) : NaN;
+    let events: UpdateEvent[] | null = null;
+    const structuredUpdate = this.structured?.isUpdateStep(stepNo) ?? false;
+    const [lossT, scoreT] = tf.tidy(() => {
+      const x = this.inputs(batch.x, batch.size);
+      const y = tf.tensor1d(batch.y, 'int32');
+      const plan: ForwardPlan = {};
+      if (this.tokens) plan.tokens = this.tokens.trainPlan(x, t);
+      const T = plan.tokens ? plan.tokens.k + 1 : numPatches(c) + 1;
+      if (this.structured) plan.blocks = structuredUpdate ? this.structured.probePlan(batch.size, T) : this.structured.plan();
+      const vars = [...this.model.params.values()];
+      if (this.structured && structuredUpdate) vars.push(...this.structured.probeVariables());
+      const { value, grads: byVar } = tf.variableGrads(
+        () => smoothedCrossEntropy(forward(this.model.map, x, c, plan), y, c.numClasses, c.labelSmoothing), vars);
+      const dense = new Map<string, tf.Tensor>();
+      const probe = new Map<string, tf.Tensor>();
+      for (const [k, g] of Object.entries(byVar)) {
+        if (this.model.owns(k)) dense.set(this.model.nameOf(k), g);
+        else probe.set(k, g);
+      }
+      let grads = this.unstructured ? this.unstructured.maskGradients(dense) : dense;
+      if (this.structured) grads = this.structured.maskGradients(grads);
+      grads = clipByGlobalNorm(grads, c.clipNorm);
+      this.opt.apply(this.model.params, grads, lr, c.weightDecay);
+      if (this.unstructured?.isUpdateStep(stepNo)) events = this.unstructured.update(stepNo, dense, this.opt);
+      const scores = this.structured && structuredUpdate ? this.structured.scores(dense, probe) : tf.zeros([1, 1]);
+      return [value, scores] as [tf.Scalar, tf.Tensor2D];
+    });
+    this.structured?.releaseProbe();
+    if (this.structured && structuredUpdate) events = await this.structured.update(stepNo, scoreT, this.opt);
+    const loss = (await lossT.data())[0];
+    tf.dispose([lossT, scoreT]);
+    this.done = stepNo;
+    return { step: stepNo, loss, lr, tau, update: events, elapsedMs: now() - started };
+  }
+
+  /** Logits of a batch of normalised images at evaluation (deterministic token choice). */
+  predict(x: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const plan: ForwardPlan = {};
+      if (this.tokens) plan.tokens = this.tokens.evalPlan(x);
+      if (this.structured) plan.blocks = this.structured.plan();
+      return forward(this.model.map, x, this.config, plan);
+    });
+  }
+
+  /** Accuracy, mean loss and confusion on the test split (limit = images, 0/undefined = all). */
+  async evaluate(limit?: number): Promise<EvalResult> {
+    const c = this.config;
+    const k = c.numClasses;
+    const confusion = new Int32Array(k * k);
+    let lossSum = 0, count = 0, correct = 0;
+    for (const b of evalBatches(this.dataset.test, Math.max(c.batchSize, 128), this.dataset.mean, this.dataset.std, limit || undefined)) {
+      const [lossT, predT] = tf.tidy(() => {
+        const logits = this.predict(this.inputs(b.x, b.size));
+        const y = tf.tensor1d(b.y, 'int32');
+        const l = tf.mul(smoothedCrossEntropy(logits, y, k, 0), b.size);
+        return [l, tf.argMax(logits, -1)];
+      });
+      const [lv, pv] = await Promise.all([lossT.data(), predT.data()]);
+      tf.dispose([lossT, predT]);
+      lossSum += lv[0];
+      for (let i = 0; i < b.size; i++) {
+        confusion[b.y[i] * k + pv[i]]++;
+        if (pv[i] === b.y[i]) correct++;
+      }
+      count += b.size;
+    }
+    return { step: this.done, count, accuracy: correct / count, loss: lossSum / count, confusion, numClasses: k };
+  }
+
+  /** Masks, densities, heads, neurons and kept tokens: read back for a frame or a summary. */
+  async snapshot(): Promise<SparsitySnapshot> {
+    const snap: SparsitySnapshot = {
+      step: this.done, masks: [], density: {}, firedDensity: {}, globalDensity: 1, globalFiredDensity: 1,
+      headsAlive: null, headScores: null, neuronsAlive: null, keptTokens: null, keptPerSample: 0,
+    };
+    if (this.unstructured) {
+      const r = await this.unstructured.readMasks();
+      snap.masks = r.masks;
+      snap.density = this.unstructured.layerDensity();
+      snap.firedDensity = r.fired;
+      snap.globalDensity = this.unstructured.globalDensity();
+      snap.globalFiredDensity = r.globalFired;
+    }
+    if (this.structured) Object.assign(snap, await this.structured.snapshot());
+    if (this.tokens) {
+      const s = this.sampleBatch();
+      const x = this.inputs(s.x, s.size);
+      snap.keptTokens = await this.tokens.keptIndices(x);
+      x.dispose();
+      snap.keptPerSample = keptTokens(this.config);
+    }
+    return snap;
+  }
+
+  private sampleBatch(): { x: Float32Array; size: number } {
+    const it = evalBatches(this.dataset.test, this.samples.indices.length, this.dataset.mean, this.dataset.std, this.samples.indices.length);
+    const b = it.next().value!;
+    return { x: b.x, size: b.size };
+  }
+
+  /** A few fixed test images (raw bytes, HWC) for the token panel. */
+  sampleImages(): { images: Uint8Array; count: number; height: number; width: number; channels: number } {
+    const s = this.samples.set;
+    const n = s.height * s.width * s.channels;
+    const count = this.samples.indices.length;
+    return { images: s.images.slice(0, count * n), count, height: s.height, width: s.width, channels: s.channels };
+  }
+
+  /** FLOPs of the current state: theoretical (nonzeros) and executed (what the kernels compute). */
+  flops(): FlopsReport {
+    return computeFlops(this.config, {
+      layerDensity: this.unstructured?.layerDensity(),
+      headsPerBlock: this.structured?.headsPerBlock(),
+      neuronsPerBlock: this.structured?.neuronsPerBlock(),
+      keptTokens: this.tokens ? keptTokens(this.config) : undefined,
+    });
+  }
+
+  paramsCount(): number {
+    return countParams(this.model.specs);
+  }
+
+  /** Parameter values (our layout), masks as 0/1 bytes, for export. */
+  async exportState(): Promise<{ params: Map<string, Float32Array>; masks: Map<string, Uint8Array>; headsAlive?: Uint8Array; neuronsAlive?: Uint8Array }> {
+    const params = await this.model.read();
+    const masks = new Map<string, Uint8Array>();
+    if (this.unstructured)
+      for (const l of this.unstructured.layers) masks.set(l.name, Uint8Array.from((await l.mask.data()) as Float32Array));
+    const units = this.structured ? await this.structured.aliveUnits() : undefined;
+    return { params, masks, headsAlive: units?.heads, neuronsAlive: units?.neurons };
+  }
+
+  dispose(): void {
+    this.unstructured?.dispose();
+    this.structured?.dispose();
+    this.tokens?.dispose();
+    this.opt.dispose();
+    this.model.dispose();
+  }
+}
+
+// performance exists in browsers, workers and Node; the engine's lib has no DOM types for it.
+declare const performance: { now(): number };
+const now = (): number => performance.now();
+
+/** Scale all gradients so their global L2 norm is at most maxNorm (on the device, no readback). */
+function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): Map<string, tf.Tensor> {
+  if (!(maxNorm > 0)) return grads;
+  const sq = tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))));
+  const scale = tf.div(maxNorm, tf.maximum(tf.sqrt(sq), maxNorm));
+  const out = new Map<string, tf.Tensor>();
+  for (const [k, g] of grads) out.set(k, tf.mul(g, scale));
+  return out;
+}
