@@ -94,7 +94,7 @@ function deit(embedDim: number, numHeads: number, name: PresetName): ExperimentC
     imageSize: 224, patchSize: 16, inChans: 3, numClasses: 1000,
     embedDim, depth: 12, numHeads, mlpRatio: 4,
     dataset: 'synthetic', augment: false, trainSize: 0,
-    ...OPTIM_DEFAULTS, steps: 10, batchSize: 8, lr: 5e-4 * 8 / 512, warmupSteps: 0,
+    ...OPTIM_DEFAULTS, steps: 10, batchSize: 8, lr: (5e-4 * 8) / 512, minLr: 1e-7, warmupSteps: 0,
     ...SPARSITY_DEFAULTS, updateInterval: 15000,
   };
 }
