@@ -123,14 +123,30 @@ function queryOf(link: string): string {
   return s;
 }
 
+/** key/value pairs of a query; '+' is a space; undecodable escapes are kept raw (then refused). */
+function parseQuery(q: string): [string, string][] {
+  const dec = (s: string): string => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      return s;
+    }
+  };
+  return q.split('&').filter((p) => p.length > 0).map((p) => {
+    const eq = p.indexOf('=');
+    return eq < 0 ? [dec(p), ''] : [dec(p.slice(0, eq)), dec(p.slice(eq + 1))];
+  });
+}
+
 export function decodeConfig(link: string): DecodedLink {
-  const params = new URLSearchParams(queryOf(link));
+  const pairs = parseQuery(queryOf(link));
+  const get = (k: string): string | null => pairs.find(([key]) => key === k)?.[1] ?? null;
   const ignored: IgnoredKey[] = [];
   const extras: Record<string, string> = {};
-  const version = params.get('v');
+  const version = get('v');
   if (version !== null && version !== String(URL_VERSION))
     ignored.push({ key: 'v', value: version, reason: `link version ${version}; this studio reads version ${URL_VERSION}, fields it does not know are ignored` });
-  const presetRaw = params.get('p');
+  const presetRaw = get('p');
   let preset: PresetName = 'tiny';
   if (presetRaw !== null) {
     if ((PRESETS as readonly string[]).includes(presetRaw)) preset = presetRaw as PresetName;
@@ -138,7 +154,7 @@ export function decodeConfig(link: string): DecodedLink {
   }
   const config = presetConfig(preset);
   const fromLink = new Map<keyof ExperimentConfig, string>();
-  for (const [key, raw] of params) {
+  for (const [key, raw] of pairs) {
     if (key === 'v' || key === 'p') continue;
     if ((UI_KEYS as readonly string[]).includes(key)) {
       extras[key] = raw;

@@ -124,13 +124,13 @@ export class Trainer {
     });
   }
 
-  /** Accuracy, mean loss and confusion on the test split (limit = images, 0/undefined = all). */
-  async evaluate(limit?: number): Promise<EvalResult> {
+  /** Accuracy, mean loss and confusion on a split (limit = images, 0/undefined = all), eval mode. */
+  async evaluate(limit?: number, split: 'test' | 'train' = 'test'): Promise<EvalResult> {
     const c = this.config;
     const k = c.numClasses;
     const confusion = new Int32Array(k * k);
     let lossSum = 0, count = 0, correct = 0;
-    for (const b of evalBatches(this.dataset.test, Math.max(c.batchSize, 128), this.dataset.mean, this.dataset.std, limit || undefined)) {
+    for (const b of evalBatches(this.dataset[split], Math.max(c.batchSize, 128), this.dataset.mean, this.dataset.std, limit || undefined)) {
       const [lossT, predT] = tf.tidy(() => {
         const logits = this.predict(this.inputs(b.x, b.size));
         const y = tf.tensor1d(b.y, 'int32');
@@ -210,6 +210,19 @@ export class Trainer {
       for (const l of this.unstructured.layers) masks.set(l.name, Uint8Array.from((await l.mask.data()) as Float32Array));
     const units = this.structured ? await this.structured.aliveUnits() : undefined;
     return { params, masks, headsAlive: units?.heads, neuronsAlive: units?.neurons };
+  }
+
+  /** Load exported state (parameters in our layout, masks, live units) into this trainer. */
+  restore(state: { params: Map<string, Float32Array>; masks?: Map<string, Uint8Array>; headsAlive?: Uint8Array | null; neuronsAlive?: Uint8Array | null }): void {
+    this.model.write(state.params);
+    if (this.unstructured) {
+      const masks = new Map(state.masks ?? []);
+      // A file without masks: the nonzero pattern of each sparse weight is its mask.
+      for (const l of this.unstructured.layers)
+        if (!masks.has(l.name)) masks.set(l.name, Uint8Array.from(state.params.get(l.name)!, (v) => (v !== 0 ? 1 : 0)));
+      this.unstructured.setMasks(masks);
+    }
+    if (this.structured && state.headsAlive && state.neuronsAlive) this.structured.setAlive(state.headsAlive, state.neuronsAlive);
   }
 
   dispose(): void {

@@ -55,6 +55,16 @@ export class StructuredSparsity {
     this.rebuild();
   }
 
+  /** Replace the live sets (import) and rebuild the gathers. */
+  setAlive(heads: Uint8Array, neurons: Uint8Array): void {
+    if (heads.length !== this.headsAlive.length || neurons.length !== this.neuronsAlive.length)
+      throw new Error(`live-unit arrays have ${heads.length}/${neurons.length} entries, expected ${this.headsAlive.length}/${this.neuronsAlive.length}`);
+    this.headsAlive.set(heads);
+    this.neuronsAlive.set(neurons);
+    for (let b = 0; b < this.depth; b++) this.zeroDeadUnits(b, null);
+    this.rebuild();
+  }
+
   isUpdateStep(step: number): boolean {
     return isUpdateStep(this.config, step);
   }

@@ -45,6 +45,24 @@ export class UnstructuredSparsity {
     this.applyMasks();
   }
 
+  /** Replace the masks (import): 1 = active, our layout. The fired record restarts from them. */
+  setMasks(masks: Map<string, Uint8Array>): void {
+    for (const l of this.layers) {
+      const m = masks.get(l.name);
+      if (!m) continue;
+      if (m.length !== l.size) throw new Error(`mask ${l.name}: ${m.length} entries, expected ${l.size}`);
+      let active = 0;
+      for (let i = 0; i < m.length; i++) active += m[i] ? 1 : 0;
+      l.active = active;
+      tf.tidy(() => {
+        const t = tf.tensor(Float32Array.from(m, (v) => (v ? 1 : 0)), [l.rows, l.cols]);
+        l.mask.assign(t);
+        l.fired.assign(t);
+      });
+    }
+    this.applyMasks();
+  }
+
   /** W ← W ⊙ M for every sparse layer. */
   applyMasks(): void {
     tf.tidy(() => {

@@ -1,0 +1,115 @@
+// Command line: train / flops / export / eval / bench a config given as a preset, a share link
+// (the studio's URL or its query string) and field overrides. Run: npm run --silent cli -- <cmd> ...
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
+import { applyOverrides, decodeConfig, encodeConfig } from '../engine/config-url';
+import { flopsForConfig } from '../engine/flops';
+import { exportModel, importModel } from '../engine/io/checkpoint';
+import { useBackend, type NodeBackend } from './node-backend';
+import { loadForConfig } from './load-data';
+import { trainRun } from './train-run';
+
+const HELP = `Sparse ViT Studio CLI
+
+  cli train  [--preset P] [--url "<link or query>"] [--set field=value]... [--backend wasm|cpu]
+             [--data-dir DIR] [--json FILE] [--save FILE.safetensors [--compact]] [--quiet]
+  cli flops  [--preset P] [--url ...] [--set ...]          FLOPs/params of a config (MACs), no training
+  cli export [--preset P] [--url ...] [--set ...] --out FILE [--compact]   train, then save safetensors
+  cli eval   FILE.safetensors [--data-dir DIR] [--backend ...]             test accuracy of a saved model
+  cli bench  [--quick] [--only NAMES]                       writes BENCHMARKS.md
+
+Presets: ${PRESETS.join(', ')}. Fields: camelCase names (seed, steps, batchSize, lr, dataset, method,
+density, ...) or the link's short keys. The printed "config" is the studio's share-link query.`;
+
+function configFrom(values: { preset?: string; url?: string; set?: string[] }, log: (s: string) => void): ExperimentConfig {
+  let c: ExperimentConfig;
+  if (values.url) {
+    const d = decodeConfig(values.url);
+    for (const i of d.ignored) log(`link: ignored ${i.key}=${i.value}: ${i.reason}`);
+    c = d.config;
+    if (values.preset) log('--preset is ignored when --url is given (the link names its preset)');
+  } else {
+    const p = (values.preset ?? 'tiny') as PresetName;
+    if (!PRESETS.includes(p)) throw new Error(`unknown preset "${values.preset}"; presets: ${PRESETS.join(', ')}`);
+    c = presetConfig(p);
+  }
+  return applyOverrides(c, values.set ?? []);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    console.log(HELP);
+    return 0;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      preset: { type: 'string' }, url: { type: 'string' }, set: { type: 'string', multiple: true },
+      backend: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'string' },
+      out: { type: 'string' }, save: { type: 'string' }, compact: { type: 'boolean' }, quiet: { type: 'boolean' },
+      quick: { type: 'boolean' }, only: { type: 'string' },
+    },
+  });
+  const log = (s: string): void => {
+    if (!values.quiet) process.stderr.write(s + '\n');
+  };
+  const backendArg = (values.backend ?? 'wasm') as NodeBackend;
+  if (!['wasm', 'cpu'].includes(backendArg)) throw new Error(`--backend must be wasm or cpu (got ${values.backend})`);
+
+  switch (cmd) {
+    case 'flops': {
+      const c = configFrom(values, log);
+      console.log(JSON.stringify({ config: encodeConfig(c), flops: flopsForConfig(c) }, null, 2));
+      return 0;
+    }
+    case 'train':
+    case 'export': {
+      const c = configFrom(values, log);
+      const backend = await useBackend(backendArg, log);
+      const data = loadForConfig(c, values['data-dir']);
+      const { summary, trainer } = await trainRun(c, data, backend, { log, quiet: values.quiet });
+      const out = values.out ?? values.save;
+      if (cmd === 'export' && !out) throw new Error('export needs --out FILE.safetensors');
+      if (out) {
+        const st = await trainer.exportState();
+        writeFileSync(out, exportModel({ config: c, specs: trainer.model.specs, ...st, compact: values.compact }));
+        log(`saved ${out}${values.compact ? ' (compact: removed heads and neurons are gone)' : ''}`);
+      }
+      trainer.dispose();
+      const text = JSON.stringify(summary, null, 2);
+      if (values.json) writeFileSync(values.json, text);
+      if (cmd === 'train' && !values.json) console.log(text);
+      else log(`test accuracy ${(summary.testAccuracy * 100).toFixed(2)}% · ${summary.imagesPerSec.toFixed(0)} images/s · ${values.json ?? ''}`);
+      return 0;
+    }
+    case 'eval': {
+      const file = positionals[0];
+      if (!file) throw new Error('eval needs a .safetensors file');
+      const imported = importModel(new Uint8Array(readFileSync(file)), file);
+      const backend = await useBackend(backendArg, log);
+      const { evaluateImported } = await import('./eval-model');
+      const r = await evaluateImported(imported, loadForConfig(imported.config, values['data-dir']));
+      console.log(JSON.stringify({ file, backend, config: encodeConfig(imported.config), method: imported.method, layout: imported.layout, ...r }, null, 2));
+      return 0;
+    }
+    case 'bench': {
+      const { runBenchmarks } = await import('./bench/run');
+      await runBenchmarks({ quick: values.quick ?? false, only: values.only?.split(','), log });
+      return 0;
+    }
+    default:
+      console.error(`unknown command "${cmd}"\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(`error: ${e.message}`);
+    process.exit(1);
+  },
+);

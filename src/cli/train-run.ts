@@ -1,0 +1,79 @@
+// One training run in Node with a progress bar and the JSON summary the CLI prints.
+import type { ExperimentConfig } from '../engine/config';
+import { encodeConfig } from '../engine/config-url';
+import type { Dataset } from '../engine/data/types';
+import type { FlopsReport } from '../engine/flops';
+import type { EvalResult, UpdateEvent } from '../engine/snapshot';
+import { Trainer } from '../engine/trainer';
+import { Progress } from './progress';
+
+export interface RunSummary {
+  config: string;
+  backend: string;
+  dataset: string;
+  steps: number;
+  losses: number[];
+  trainAccuracy: number;
+  trainAccuracyImages: number;
+  testAccuracy: number;
+  testImages: number;
+  testLoss: number;
+  confusion: number[][];
+  evals: { step: number; accuracy: number; loss: number; images: number }[];
+  wallMs: number;
+  trainMs: number;
+  imagesPerSec: number;
+  paramsCount: number;
+  density: Record<string, number>;
+  globalDensity: number;
+  firedDensity: Record<string, number>;
+  globalFiredDensity: number;
+  updates: UpdateEvent[];
+  heads?: number[][];
+  neurons?: number[];
+  flops: FlopsReport;
+}
+
+const matrix = (e: EvalResult): number[][] =>
+  Array.from({ length: e.numClasses }, (_, r) => Array.from(e.confusion.subarray(r * e.numClasses, (r + 1) * e.numClasses)));
+
+export async function trainRun(c: ExperimentConfig, data: Dataset, backend: string, opts: { log?: (s: string) => void; quiet?: boolean; trainEvalImages?: number } = {}): Promise<{ summary: RunSummary; trainer: Trainer }> {
+  const started = Date.now();
+  const trainer = await Trainer.create(c, data);
+  const losses: number[] = [];
+  const updates: UpdateEvent[] = [];
+  const evals: RunSummary['evals'] = [];
+  const bar = opts.quiet ? null : new Progress(c.steps);
+  let trainMs = 0;
+  while (!trainer.finished) {
+    const s = await trainer.step();
+    trainMs += s.elapsedMs;
+    losses.push(s.loss);
+    if (s.update) updates.push(...s.update);
+    if (c.evalEvery > 0 && s.step % c.evalEvery === 0 && s.step < c.steps) {
+      const e = await trainer.evaluate(c.evalSize);
+      evals.push({ step: s.step, accuracy: e.accuracy, loss: e.loss, images: e.count });
+      opts.log?.(`\nstep ${s.step}: test accuracy ${(e.accuracy * 100).toFixed(2)}% on ${e.count} images`);
+    }
+    bar?.update(s.step, `loss ${s.loss.toFixed(4)}`);
+  }
+  const test = await trainer.evaluate(0);
+  evals.push({ step: trainer.stepsDone, accuracy: test.accuracy, loss: test.loss, images: test.count });
+  const train = await trainer.evaluate(opts.trainEvalImages ?? 10000, 'train');
+  const snap = await trainer.snapshot();
+  const summary: RunSummary = {
+    config: encodeConfig(c), backend, dataset: data.name, steps: trainer.stepsDone, losses,
+    trainAccuracy: train.accuracy, trainAccuracyImages: train.count,
+    testAccuracy: test.accuracy, testImages: test.count, testLoss: test.loss, confusion: matrix(test), evals,
+    wallMs: Date.now() - started, trainMs, imagesPerSec: (trainer.stepsDone * c.batchSize) / (trainMs / 1000),
+    paramsCount: trainer.paramsCount(),
+    density: snap.density, globalDensity: snap.globalDensity, firedDensity: snap.firedDensity, globalFiredDensity: snap.globalFiredDensity,
+    updates, flops: trainer.flops(),
+  };
+  if (snap.headsAlive) {
+    const H = c.numHeads;
+    summary.heads = Array.from({ length: c.depth }, (_, b) => Array.from(snap.headsAlive!.subarray(b * H, (b + 1) * H)));
+    summary.neurons = trainer.structured!.neuronsPerBlock();
+  }
+  return { summary, trainer };
+}
