@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as tf from '../tf';
+import { keptTokens, numPatches, presetConfig, type ExperimentConfig } from '../config';
+import { syntheticDataset } from '../data/synthetic';
+import { Trainer } from '../trainer';
+
+const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 500, testCount: 64 });
+const cfg = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('tiny'), batchSize: 8, steps: 20, tokenKeep: 0.5, ...over });
+
+afterEach(() => tf.disposeVariables());
+
+describe('SViTE+ token selector', () => {
+  it('keeps exactly k patches plus cls, gathers them, and evaluates deterministically', async () => {
+    const c = cfg();
+    const t = await Trainer.create(c, data);
+    const k = keptTokens(c), N = numPatches(c);
+    expect(k).toBe(8);
+    const x = tf.randomNormal([5, 16, 16, 1]) as tf.Tensor4D;
+    const plan = t.tokens!.evalPlan(x);
+    const rows = Array.from(plan.rows.dataSync());
+    expect(rows.length).toBe(5 * (k + 1));
+    for (let b = 0; b < 5; b++) {
+      const r = rows.slice(b * (k + 1), (b + 1) * (k + 1));
+      expect(r[0]).toBe(b * (N + 1)); // cls first
+      expect(new Set(r).size).toBe(k + 1);
+      for (const v of r) expect(Math.floor(v / (N + 1))).toBe(b);
+    }
+    plan.rows.dispose();
+    const a = await t.tokens!.keptIndices(x), b = await t.tokens!.keptIndices(x);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const l1 = t.predict(x), l2 = t.predict(x);
+    expect(Array.from(l1.dataSync())).toEqual(Array.from(l2.dataSync()));
+    expect(t.flops().executed).toBeLessThan(t.flops().dense);
+    tf.dispose([x, l1, l2]);
+    t.dispose();
+  });
+
+  it('gradients reach the scorer through the straight-through estimator; τ decays 10 → 0.1', async () => {
+    // No weight decay: any movement of the scorer comes from its gradient.
+    const t = await Trainer.create(cfg({ weightDecay: 0 }), data);
+    const w0 = await t.model.params.get('token_selector.score.weight')!.data();
+    const before = Float32Array.from(w0);
+    await t.step();
+    await t.step();
+    const w1 = await t.model.params.get('token_selector.score.weight')!.data();
+    let moved = 0;
+    for (let i = 0; i < w1.length; i++) if (w1[i] !== before[i]) moved++;
+    expect(moved).toBe(w1.length);
+    expect(t.tokens!.temperature(0)).toBeCloseTo(10);
+    expect(t.tokens!.temperature(19)).toBeCloseTo(0.1);
+    expect(t.tokens!.temperature(10)).toBeCloseTo(10 - 9.9 * (10 / 19));
+    t.dispose();
+  });
+});

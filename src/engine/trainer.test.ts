@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as tf from './tf';
+import { presetConfig, type ExperimentConfig } from './config';
+import { syntheticDataset } from './data/synthetic';
+import { Trainer } from './trainer';
+
+const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 2000, testCount: 400 });
+const cfg = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('tiny'), batchSize: 16, ...over });
+
+async function losses(c: ExperimentConfig, n: number): Promise<number[]> {
+  const t = await Trainer.create(c, data);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push((await t.step()).loss);
+  t.dispose();
+  return out;
+}
+
+afterEach(() => tf.disposeVariables());
+
+describe('Trainer', () => {
+  it('same seed → identical losses; another seed → different', async () => {
+    const a = await losses(cfg({ seed: 7 }), 6);
+    expect(await losses(cfg({ seed: 7 }), 6)).toEqual(a);
+    expect(await losses(cfg({ seed: 8 }), 6)).not.toEqual(a);
+  });
+
+  it('leaks no tensor over many steps, evaluations and snapshots, in every method', async () => {
+    for (const over of [{}, { method: 'svite' as const, updateInterval: 5 }, { method: 's2vite' as const, updateInterval: 5 }, { tokenKeep: 0.5 }]) {
+      const before = tf.memory().numTensors;
+      const t = await Trainer.create(cfg({ ...over, steps: 40 }), data);
+      const afterCreate = tf.memory().numTensors;
+      for (let i = 0; i < 12; i++) await t.step();
+      expect(tf.memory().numTensors).toBe(afterCreate);
+      await t.evaluate(64);
+      await t.snapshot();
+      expect(tf.memory().numTensors).toBe(afterCreate);
+      t.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
+  it('refuses data that does not fit the model, with a message that says how to fix it', async () => {
+    await expect(Trainer.create(cfg({ imageSize: 32, patchSize: 8 }), data)).rejects.toThrow(/16×16×1 but the model expects 32×32×1/);
+    await expect(Trainer.create(cfg({ numHeads: 5 }), data)).rejects.toThrow(/not divisible by numHeads 5/);
+  });
+});
