@@ -111,7 +111,8 @@ export const PRESET_CONFIGS: Record<PresetName, ExperimentConfig> = {
   },
   fmnist: {
     preset: 'fmnist', seed: 0,
-    imageSize: 28, patchSize: 4, inChans: 1, numClasses: 10,
+    // Patch 7 (4×4 grid + cls = 17 tokens): reaches 85%+ on a 2-core CPU in minutes.
+    imageSize: 28, patchSize: 7, inChans: 1, numClasses: 10,
     embedDim: 64, depth: 4, numHeads: 4, mlpRatio: 2,
     dataset: 'fashion-mnist', augment: false, trainSize: 0,
     ...OPTIM_DEFAULTS, steps: 2000, batchSize: 64, lr: 2e-3, warmupSteps: 100, evalEvery: 500, evalSize: 1000,
@@ -120,7 +121,7 @@ export const PRESET_CONFIGS: Record<PresetName, ExperimentConfig> = {
   cifar10: {
     preset: 'cifar10', seed: 0,
     imageSize: 32, patchSize: 4, inChans: 3, numClasses: 10,
-    embedDim: 96, depth: 6, numHeads: 4, mlpRatio: 2,
+    embedDim: 96, depth: 4, numHeads: 4, mlpRatio: 2,
     dataset: 'cifar10', augment: true, trainSize: 0,
     ...OPTIM_DEFAULTS, steps: 3000, batchSize: 64, lr: 1e-3, warmupSteps: 150, evalEvery: 500, evalSize: 1000,
     ...SPARSITY_DEFAULTS, updateInterval: 75,
