@@ -1,0 +1,181 @@
+// The benchmark sections. Each returns plain JSON; render.ts turns it into BENCHMARKS.md.
+import * as tf from '../../engine/tf';
+import { presetConfig, type ExperimentConfig } from '../../engine/config';
+import { encodeConfig } from '../../engine/config-url';
+import type { Dataset } from '../../engine/data/types';
+import { computeFlops } from '../../engine/flops';
+import { syntheticDataset } from '../../engine/data/synthetic';
+import { Trainer } from '../../engine/trainer';
+import { loadForConfig } from '../load-data';
+import { useBackend } from '../node-backend';
+import { trainRun } from '../train-run';
+import { timeSteps } from './step-time';
+
+export interface SectionContext {
+  quick: boolean;
+  log: (s: string) => void;
+}
+
+export interface Section {
+  title: string;
+  /** Not part of a plain `npm run bench` (e.g. needs a browser; run by its own script). */
+  manual?: boolean;
+  run(ctx: SectionContext): Promise<unknown>;
+}
+
+const fmnist = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('fmnist'), ...over });
+
+let fmnistData: Dataset | null = null;
+const fmnistSet = (): Dataset => (fmnistData ??= loadForConfig(fmnist()));
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]): number => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+};
+
+/** Accuracy of several configs over seeds with the same step budget. */
+async function accuracyTable(ctx: SectionContext, variants: [string, Partial<ExperimentConfig>][]): Promise<unknown> {
+  await useBackend('wasm');
+  const steps = ctx.quick ? 60 : 600;
+  const seeds = ctx.quick ? [0] : [0, 1, 2];
+  const rows = [];
+  for (const [name, over] of variants) {
+    const accs: number[] = [];
+    const runs = [];
+    for (const seed of seeds) {
+      const c = fmnist({ steps, evalEvery: 0, updateInterval: 20, warmupSteps: 30, seed, ...over });
+      const { summary, trainer } = await trainRun(c, fmnistSet(), 'wasm', { quiet: true, trainEvalImages: 2000 });
+      trainer.dispose();
+      accs.push(summary.testAccuracy);
+      runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, wallMs: summary.wallMs, globalDensity: summary.globalDensity, updates: summary.updates.length, savedTheoretical: summary.flops.savedTheoretical, savedExecuted: summary.flops.savedExecuted });
+      ctx.log(`   ${name} seed ${seed}: ${(summary.testAccuracy * 100).toFixed(2)}%`);
+    }
+    rows.push({ name, meanAccuracy: mean(accs), stdAccuracy: std(accs), runs });
+  }
+  return { steps, batchSize: fmnist().batchSize, seeds, testImages: fmnistSet().test.count, rows };
+}
+
+export const SECTIONS: Record<string, Section> = {
+  'node-throughput': {
+    title: 'Training throughput in Node (fmnist preset)',
+    async run(ctx) {
+      const rows = [];
+      for (const backend of ['cpu', 'wasm'] as const) {
+        const got = await useBackend(backend);
+        const r = await timeSteps(fmnist(), fmnistSet(), ctx.quick ? 3 : 10, 3);
+        rows.push({ backend: got, ...r });
+        ctx.log(`   ${got}: ${r.imagesPerSec.toFixed(0)} images/s`);
+      }
+      return { config: encodeConfig(fmnist()), batchSize: fmnist().batchSize, rows };
+    },
+  },
+
+  'fmnist-10min': {
+    title: 'Fashion-MNIST accuracy after a 10-minute budget',
+    async run(ctx) {
+      const backend = await useBackend('wasm');
+      const budgetMs = ctx.quick ? 60_000 : 600_000;
+      // Calibrate the step rate, then size the run (and its LR schedule) to fit the budget,
+      // keeping ~8% of it for the final evaluation on the 10,000 test images.
+      const probe = await timeSteps(fmnist(), fmnistSet(), 10, 3);
+      const steps = Math.floor(((budgetMs * 0.92) / probe.trainMs) / 10) * 10;
+      const c = fmnist({ steps, evalEvery: 0, warmupSteps: Math.round(steps * 0.05) });
+      ctx.log(`   ${probe.trainMs.toFixed(0)} ms/step → ${steps} steps`);
+      const { summary, trainer } = await trainRun(c, fmnistSet(), backend, { quiet: true, trainEvalImages: 10000 });
+      trainer.dispose();
+      ctx.log(`   test accuracy ${(summary.testAccuracy * 100).toFixed(2)}% in ${(summary.wallMs / 1000).toFixed(0)} s`);
+      return { backend, budgetMs, config: summary.config, steps, epochs: (steps * c.batchSize) / fmnistSet().train.count, testAccuracy: summary.testAccuracy, trainAccuracy: summary.trainAccuracy, testImages: summary.testImages, wallMs: summary.wallMs, imagesPerSec: summary.imagesPerSec, confusion: summary.confusion };
+    },
+  },
+
+  'svite-overhead': {
+    title: 'SViTE step time over dense, same backend',
+    async run(ctx) {
+      const out = [];
+      for (const backend of ['wasm', 'cpu'] as const) {
+        await useBackend(backend);
+        const reps = ctx.quick ? 4 : backend === 'cpu' ? 8 : 20;
+        // Interleave dense and sparse measurements so machine noise hits both alike.
+        const dense: number[] = [], sparse: number[] = [], update: number[] = [];
+        for (let round = 0; round < 2; round++) {
+          dense.push((await timeSteps(fmnist(), fmnistSet(), reps, 3)).trainMs);
+          const s = await timeSteps(fmnist({ method: 'svite', density: 0.5, updateInterval: 5 }), fmnistSet(), reps, 3);
+          sparse.push(s.trainMs);
+          if (s.updateMs !== null) update.push(s.updateMs);
+        }
+        const d = Math.min(...dense), s = Math.min(...sparse), u = Math.min(...update);
+        out.push({ backend, denseMs: d, sviteMs: s, ratio: s / d, updateMs: u, updateInOrdinarySteps: u / s });
+        ctx.log(`   ${backend}: svite/dense ${(s / d).toFixed(3)}, update = ${(u / s).toFixed(2)} ordinary steps`);
+      }
+      return { config: encodeConfig(fmnist({ method: 'svite', density: 0.5 })), rows: out };
+    },
+  },
+
+  'structured-speed': {
+    title: 'S²ViTE (0.5, 0.5) + token keep 0.7 over dense: time vs executed FLOPs',
+    async run(ctx) {
+      await useBackend('wasm');
+      const shapes: [string, ExperimentConfig, number][] = [
+        ['fmnist', fmnist(), 64],
+        ['cifar10', presetConfig('cifar10'), 32],
+        ['deit-tiny', { ...presetConfig('deit-tiny'), numClasses: 10 }, 2],
+      ];
+      const rows = [];
+      for (const [name, base, batchSize] of shapes) {
+        const dense = { ...base, batchSize, dataset: 'synthetic' as const, augment: false, numClasses: 10 };
+        const sparse = { ...dense, method: 's2vite' as const, attnDensity: 0.5, mlpDensity: 0.5, tokenKeep: 0.7, updateInterval: 100000 };
+        const data = syntheticDataset({ imageSize: dense.imageSize, channels: dense.inChans as 1 | 3, seed: 0, trainCount: batchSize * 4, testCount: batchSize });
+        const reps = ctx.quick ? 2 : name === 'deit-tiny' ? 3 : 8;
+        const td: number[] = [], ts: number[] = [], id: number[] = [], is: number[] = [];
+        for (let round = 0; round < 2; round++) {
+          const a = await timeSteps(dense, data, reps, 2);
+          const b = await timeSteps(sparse, data, reps, 2);
+          td.push(a.trainMs); ts.push(b.trainMs); id.push(a.inferMs); is.push(b.inferMs);
+        }
+        const fd = computeFlops(dense), t = await Trainer.create(sparse, data);
+        const fs = t.flops();
+        t.dispose();
+        const flopsRatio = fs.executed / fd.dense;
+        const trainRatio = Math.min(...ts) / Math.min(...td), inferRatio = Math.min(...is) / Math.min(...id);
+        const row = {
+          name, config: encodeConfig(sparse), batchSize, flopsRatio, theoreticalRatio: fs.theoretical / fd.dense,
+          denseTrainMs: Math.min(...td), sparseTrainMs: Math.min(...ts), trainRatio,
+          denseInferMs: Math.min(...id), sparseInferMs: Math.min(...is), inferRatio,
+          trainSavingRealised: (1 - trainRatio) / (1 - flopsRatio), inferSavingRealised: (1 - inferRatio) / (1 - flopsRatio),
+        };
+        rows.push(row);
+        ctx.log(`   ${name}: FLOPs ×${flopsRatio.toFixed(3)}, train ×${trainRatio.toFixed(3)}, infer ×${inferRatio.toFixed(3)}`);
+        tf.disposeVariables();
+      }
+      return { backend: 'wasm', rows };
+    },
+  },
+
+  'accuracy-svite': {
+    title: 'Fashion-MNIST accuracy: dense vs SViTE',
+    run: (ctx) => accuracyTable(ctx, [
+      ['dense', {}],
+      ['SViTE d=0.5', { method: 'svite', density: 0.5 }],
+      ['SViTE d=0.3', { method: 'svite', density: 0.3 }],
+    ]),
+  },
+
+  'accuracy-structured': {
+    title: 'Fashion-MNIST accuracy: S²ViTE and SViTE+',
+    run: (ctx) => accuracyTable(ctx, [
+      ['S²ViTE (0.7, 0.6)', { method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 }],
+      ['S²ViTE (0.5, 0.5)', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
+      ['SViTE+ d=0.5 keep 0.9', { method: 'svite', density: 0.5, tokenKeep: 0.9 }],
+      ['SViTE+ d=0.5 keep 0.7', { method: 'svite', density: 0.5, tokenKeep: 0.7 }],
+    ]),
+  },
+
+  browser: {
+    title: 'Throughput in headless Chromium and the studio UI (run by scripts/bench-browser)',
+    manual: true,
+    async run() {
+      throw new Error('the browser section is measured by `npm run bench:browser` (Playwright), not in Node');
+    },
+  },
+};
