@@ -51,3 +51,35 @@ export function smoothedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, n
   const target = smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / numClasses) : onehot;
   return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1))) as tf.Scalar;
 }
+
+/**
+ * Rows of x [M, D] at unique indices [K] → [K, D]. Backward by scatterND: tfjs's gather gradient
+ * needs UnsortedSegmentSum, which the WASM backend lacks. Indices must be unique (ours are: live
+ * units and kept tokens), so the scatter is exact.
+ */
+const gatherRowsScatterGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, idx, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+  save([idx]);
+  const shape = x.shape;
+  return {
+    value: tf.gather(x, idx, 0),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape), // dx [M, D]
+      tf.zerosLike(saved[0]), // no gradient for indices
+    ],
+  };
+}) as (x: tf.Tensor, idx: tf.Tensor1D) => tf.Tensor;
+
+const NO_SEGMENT_SUM = new Set(['wasm']);
+
+/** Gather along axis 0 or 1 of a 1-D/2-D tensor, with a gradient on every backend. */
+export function gatherUnique(x: tf.Tensor, idx: tf.Tensor1D, axis: 0 | 1 = 0): tf.Tensor {
+  return NO_SEGMENT_SUM.has(tf.getBackend()) ? gatherUniqueScattered(x, idx, axis) : tf.gather(x, idx, axis);
+}
+
+/** The scatter-gradient path of gatherUnique (exported for tests on any backend). */
+export function gatherUniqueScattered(x: tf.Tensor, idx: tf.Tensor1D, axis: 0 | 1 = 0): tf.Tensor {
+  if (x.rank === 1) return tf.reshape(gatherRowsScatterGrad(tf.reshape(x, [-1, 1]), idx), [-1]);
+  if (axis === 0) return gatherRowsScatterGrad(x, idx);
+  return tf.transpose(gatherRowsScatterGrad(tf.transpose(x), idx)); // columns via rows of xᵀ
+}

@@ -5,7 +5,7 @@ import * as tf from '../tf';
 import { keptTokens, numPatches, type ExperimentConfig } from '../config';
 import type { Rng } from '../rng';
 import type { ViTModel } from './model';
-import { dense2d } from './layers';
+import { dense2d, gatherUnique } from './layers';
 import { embed, type ParamMap, type TokenPlan } from './vit';
 
 export const TAU_START = 10;
@@ -34,7 +34,7 @@ export function straightThrough(P: ParamMap, x: tf.Tensor2D, B: number, N: numbe
   const y = tf.softmax(tf.div(tf.add(tf.logSoftmax(patchScores(P, x, B, N)), st.noise), st.tau)); // [B, N]
   const m = tf.add(tf.sub(1, st.softConst), y); // hard(=1 where kept) − stopgrad(y) + y
   const withCls = tf.concat([tf.ones([B, 1]), m], 1); // [B, N+1]
-  return tf.gather(tf.reshape(withCls, [B * (N + 1), 1]), plan.rows) as tf.Tensor2D; // [B·(k+1), 1]
+  return gatherUnique(tf.reshape(withCls, [B * (N + 1), 1]), plan.rows) as tf.Tensor2D; // [B·(k+1), 1]
 }
 
 export class TokenSelector {

@@ -4,7 +4,7 @@
 // sequence really shrinks.
 import * as tf from '../tf';
 import { headDim, numPatches, type ModelConfig } from '../config';
-import { dense2d, gelu, layerNorm } from './layers';
+import { dense2d, gatherUnique, gelu, layerNorm } from './layers';
 import { straightThrough } from './token-selector';
 
 export type ParamMap = Map<string, tf.Tensor>;
@@ -70,10 +70,10 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelCo
   let wqkv = p(P, `blocks.${i}.attn.qkv.weight`), bqkv = p(P, `blocks.${i}.attn.qkv.bias`);
   let wproj = p(P, `blocks.${i}.attn.proj.weight`);
   if (plan?.qkvCols) {
-    wqkv = tf.gather(wqkv, plan.qkvCols, 1); // [D, 3·H'·hd]
-    bqkv = tf.gather(bqkv, plan.qkvCols); // [3·H'·hd]
+    wqkv = gatherUnique(wqkv, plan.qkvCols, 1); // [D, 3·H'·hd]
+    bqkv = gatherUnique(bqkv, plan.qkvCols); // [3·H'·hd]
   }
-  if (plan?.projRows) wproj = tf.gather(wproj, plan.projRows, 0); // [H'·hd, D]
+  if (plan?.projRows) wproj = gatherUnique(wproj, plan.projRows, 0); // [H'·hd, D]
   // Split q|k|v on the columns, then 4-D transposes (5-D ones are ~60× slower on WASM).
   const [q, k, v] = tf.split(dense2d(h, wqkv, bqkv), 3, 1) // 3 × [B·T, H·hd]
     .map((t) => tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3]) as tf.Tensor4D); // [B, H, T, hd]
@@ -91,9 +91,9 @@ function mlp(P: ParamMap, h: tf.Tensor2D, i: number, plan?: BlockPlan): tf.Tenso
   let w1 = p(P, `blocks.${i}.mlp.fc1.weight`), b1 = p(P, `blocks.${i}.mlp.fc1.bias`);
   let w2 = p(P, `blocks.${i}.mlp.fc2.weight`);
   if (plan?.neurons) {
-    w1 = tf.gather(w1, plan.neurons, 1); // [D, n']
-    b1 = tf.gather(b1, plan.neurons); // [n']
-    w2 = tf.gather(w2, plan.neurons, 0); // [n', D]
+    w1 = gatherUnique(w1, plan.neurons, 1); // [D, n']
+    b1 = gatherUnique(b1, plan.neurons); // [n']
+    w2 = gatherUnique(w2, plan.neurons, 0); // [n', D]
   }
   const hidden = gelu(dense2d(h, w1, b1)); // [B·T, n']
   return dense2d(hidden as tf.Tensor2D, w2, p(P, `blocks.${i}.mlp.fc2.bias`));
@@ -105,7 +105,7 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
   let x = embed(P, images, c); // [B·(N+1), D]
   let T = numPatches(c) + 1;
   if (plan.tokens) {
-    const kept = tf.gather(x, plan.tokens.rows) as tf.Tensor2D; // [B·(k+1), D]
+    const kept = gatherUnique(x, plan.tokens.rows) as tf.Tensor2D; // [B·(k+1), D]
     x = plan.tokens.st ? tf.mul(kept, straightThrough(P, x, B, numPatches(c), plan.tokens)) : kept;
     T = plan.tokens.k + 1;
   }
