@@ -104,9 +104,9 @@ export const PRESET_CONFIGS: Record<PresetName, ExperimentConfig> = {
   tiny: {
     preset: 'tiny', seed: 0,
     imageSize: 16, patchSize: 4, inChans: 1, numClasses: 10,
-    embedDim: 32, depth: 2, numHeads: 4, mlpRatio: 2,
+    embedDim: 48, depth: 2, numHeads: 4, mlpRatio: 2,
     dataset: 'synthetic', augment: false, trainSize: 0,
-    ...OPTIM_DEFAULTS, steps: 300, batchSize: 32, lr: 3e-3, warmupSteps: 20, evalEvery: 100, evalSize: 500,
+    ...OPTIM_DEFAULTS, steps: 400, batchSize: 32, lr: 4e-3, warmupSteps: 20, evalEvery: 100, evalSize: 500,
     ...SPARSITY_DEFAULTS, updateInterval: 15,
   },
   fmnist: {

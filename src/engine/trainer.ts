@@ -241,7 +241,9 @@ const now = (): number => performance.now();
 /** Scale all gradients so their global L2 norm is at most maxNorm (on the device, no readback). */
 function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): Map<string, tf.Tensor> {
   if (!(maxNorm > 0)) return grads;
-  const sq = tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))));
+  // A chain of adds, not one addN: WebGPU's AddN binds every input to one shader, and more than 8
+  // storage buffers fail validation there.
+  const sq = [...grads.values()].map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b));
   const scale = tf.div(maxNorm, tf.maximum(tf.sqrt(sq), maxNorm));
   const out = new Map<string, tf.Tensor>();
   for (const [k, g] of grads) out.set(k, tf.mul(g, scale));

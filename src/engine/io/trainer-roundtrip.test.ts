@@ -23,7 +23,7 @@ describe('export → import → identical logits', () => {
         for (let i = 0; i < 8; i++) await a.step();
         const bytes = exportModel({ config: c, specs: a.model.specs, ...(await a.exportState()), compact });
         const file = decodeSafetensors(bytes, 'x.safetensors');
-        if (compact && c.method === 's2vite') expect(file.tensors.get('blocks.0.attn.qkv.weight')!.shape).toEqual([48, 32]); // 2 of 4 heads
+        if (compact && c.method === 's2vite') expect(file.tensors.get('blocks.0.attn.qkv.weight')!.shape).toEqual([72, 48]); // 2 of 4 heads: 3 × 2 × 12 rows
         if (c.method === 'svite') expect(file.tensors.has('blocks.0.mlp.fc1.weight.mask')).toBe(true);
         const m = importModel(bytes, 'x.safetensors');
         expect(m.config).toEqual(c);
