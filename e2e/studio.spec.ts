@@ -1,0 +1,224 @@
+// The studio end to end, in Chromium with WebGPU (SwiftShader without a GPU: the first step of a
+// run compiles shaders for ~10 s, later tiny steps take ~0.5–2 s). Runs are tiny and short.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+
+// The spec compiles without DOM types: what runs in the page is typed structurally here.
+type StudioUi = { losses(): number[]; status(): string; step(): number };
+type CanvasLike = { tagName: string; toDataURL(): string; querySelector(s: string): CanvasLike | null };
+type ControlLike = { type?: string; value: string; checked?: boolean; tagName: string; dataset: Record<string, string> };
+type DocLike = { querySelectorAll(s: string): ArrayLike<ControlLike> };
+type ObserverCtor = new (cb: (list: { getEntries(): { duration: number; startTime: number }[] }) => void) => { observe(o: { type: string }): void };
+type LongTaskWindow = { __longTasks: { duration: number; at: number }[] };
+
+/** The pixels of a canvas (by test id, or the first canvas inside the element with that id). */
+async function pixels(page: Page, testid: string): Promise<string> {
+  return page.getByTestId(testid).evaluate((node) => {
+    const el = node as unknown as CanvasLike;
+    const canvas = el.tagName === 'CANVAS' ? el : el.querySelector('canvas');
+    if (!canvas) throw new Error('no canvas');
+    return canvas.toDataURL();
+  });
+}
+
+async function snapshot(page: Page, ids: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const id of ids) out[id] = await pixels(page, id);
+  return out;
+}
+
+const stepOf = async (page: Page): Promise<number> => Number(await page.getByTestId('step-counter').textContent());
+const status = (page: Page) => page.getByTestId('run-status');
+const ui = (page: Page) => page.evaluate(() => {
+  const s = (globalThis as unknown as { __studioUi: StudioUi }).__studioUi;
+  return { losses: s.losses(), status: s.status(), step: s.step() };
+});
+
+/** Every control bound to a config field: its value (or checked state for radios and boxes). */
+const controls = (page: Page) => page.evaluate(() => Object.fromEntries(
+  Array.from((globalThis as unknown as { document: DocLike }).document.querySelectorAll('[data-field]'))
+    .map((el) => el.tagName === 'INPUT' && (el.type === 'radio' || el.type === 'checkbox')
+      ? [`${el.dataset.field}${el.type === 'radio' ? `:${el.value}` : ''}`, Boolean(el.checked)]
+      : [el.dataset.field, el.value])));
+
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return errors;
+}
+
+test('trains on WebGPU: counters, curves and every heat map move; pause, step, resume; no long tasks', async ({ page }) => {
+  const errors = collectErrors(page);
+  const workerSeen = page.waitForEvent('worker');
+  // SViTE with topology updates every 2 steps, SViTE+ keeping half the patches; eval at the end.
+  await page.goto('/?v=1&p=tiny&n=64&st=12&bs=8&ee=0&es=32&m=svite&dt=2&tk=0.5&s=3');
+  const worker = await workerSeen;
+
+  // The backend, from the badge and from inside the worker.
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
+  await expect(page.getByTestId('backend-badge')).toContainText('WebGPU');
+  expect(await worker.evaluate(() => (globalThis as unknown as { __studio: { backend(): string } }).__studio.backend())).toBe('webgpu');
+  await expect(page.getByTestId('backend-banner')).toHaveCount(0);
+
+  const maps = ['canvas-masks', 'canvas-density', 'canvas-tokens', 'chart-flops', 'chart-loss', 'chart-sparsity', 'canvas-confusion'];
+  const before = await snapshot(page, maps);
+
+  // Long tasks on the main thread, from before Start.
+  await page.evaluate(() => {
+    const w = globalThis as unknown as LongTaskWindow;
+    w.__longTasks = [];
+    const Observer = (globalThis as unknown as { PerformanceObserver: ObserverCtor }).PerformanceObserver;
+    new Observer((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ duration: e.duration, at: e.startTime });
+    }).observe({ type: 'longtask' });
+  });
+  const trainingFrom = await page.evaluate(() => performance.now());
+  await page.getByTestId('start').click();
+  await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
+  await page.waitForTimeout(3000); // a few seconds of steady training under observation
+  const longTasks = await page.evaluate((t0) => (globalThis as unknown as LongTaskWindow).__longTasks.filter((e) => e.at >= t0), trainingFrom);
+  expect(longTasks.filter((e) => e.duration > 50), `long tasks: ${JSON.stringify(longTasks)}`).toEqual([]);
+
+  const during = await snapshot(page, maps);
+  for (const id of ['canvas-masks', 'canvas-density', 'canvas-tokens', 'chart-flops', 'chart-loss', 'chart-sparsity'])
+    expect(during[id], `${id} did not change once training ran`).not.toBe(before[id]);
+  await expect(page.getByTestId('last-loss')).toHaveText(/^\d+\.\d{4}$/);
+
+  // Pause holds the step; Step advances exactly one; Resume continues.
+  await page.getByTestId('pause').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'paused', { timeout: 30_000 });
+  const held = await stepOf(page);
+  await page.waitForTimeout(2500);
+  expect(await stepOf(page)).toBe(held);
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('step-counter')).toHaveText(String(held + 1), { timeout: 30_000 });
+  await page.waitForTimeout(1500);
+  expect(await stepOf(page)).toBe(held + 1);
+  expect((await ui(page)).losses).toHaveLength(held + 1);
+  // The masks moved between the first steps and now (an update every 2 steps).
+  expect(await pixels(page, 'canvas-masks')).not.toBe(during['canvas-masks']);
+
+  await page.getByTestId('resume').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
+  expect(await stepOf(page)).toBe(12);
+  // The final evaluation fills the confusion matrix and the accuracy.
+  await expect(page.getByTestId('test-acc')).toHaveText(/%$/, { timeout: 30_000 });
+  await expect.poll(() => pixels(page, 'canvas-confusion')).not.toBe(before['canvas-confusion']);
+  const run = await ui(page);
+  expect(run.losses).toHaveLength(12);
+  expect(run.losses.every(Number.isFinite)).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('S²ViTE heads and neurons move; a share link restores every control and reproduces the losses', async ({ page, context }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?v=1&p=tiny');
+  // Set the experiment through the controls.
+  await page.locator('input[name=method][value=s2vite]').check({ force: true });
+  await page.locator('[data-field=steps]').fill('8');
+  await page.locator('[data-field=batchSize]').fill('8');
+  await page.locator('[data-field=trainSize]').fill('64');
+  await page.locator('[data-field=updateInterval]').fill('1');
+  await page.locator('[data-field=evalEvery]').fill('0');
+  await page.locator('[data-field=seed]').fill('5');
+  await page.locator('[data-field=attnDensity]').focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight'); // 0.5 → 0.75 (a slider; → does not step the run here)
+  await expect(page.locator('[data-field=attnDensity]')).toHaveValue('0.75');
+  await expect(page).toHaveURL(/m=s2vite/);
+  await expect(page).toHaveURL(/s=5$/);
+
+  const maps = ['canvas-heads', 'canvas-head-timeline', 'canvas-neurons'];
+  await expect(page.getByTestId('panel-masks-na')).toContainText('Masks appear with SViTE');
+  await expect(page.getByTestId('panel-tokens-na')).toBeVisible();
+  const before = await snapshot(page, maps);
+  await page.getByTestId('start').click();
+  await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
+  const after = await snapshot(page, maps);
+  for (const id of maps) expect(after[id], `${id} did not change`).not.toBe(before[id]);
+  await page.getByTestId('stop').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
+  const first = (await ui(page)).losses.slice(0, 3);
+  expect(first).toHaveLength(3);
+
+  // Share: the popover holds the link (copied where the clipboard allows), here one that runs at once.
+  await page.getByTestId('share').click();
+  await expect(page.getByTestId('copy-status')).toHaveText(/Copied|Ctrl\+C/);
+  await page.getByLabel('start training when opened').check();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(link).toContain('run=1');
+  const expected = await controls(page);
+
+  const fresh = await context.newPage();
+  const freshErrors = collectErrors(fresh);
+  await fresh.goto(link);
+  await expect(fresh.locator('[data-field=steps]')).toHaveValue('8');
+  expect(await controls(fresh)).toEqual(expected);
+  await expect(fresh.getByTestId('link-notice')).toHaveCount(0);
+  await expect.poll(async () => (await ui(fresh)).losses.length, { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
+  const again = (await ui(fresh)).losses.slice(0, 3);
+  // WebGPU is not bit-exact (atomic adds): the same seed reproduces within a tolerance.
+  for (let i = 0; i < 3; i++) expect(Math.abs(again[i] - first[i]) / Math.abs(first[i]), `loss ${i}: ${again[i]} vs ${first[i]}`).toBeLessThan(1e-3);
+  await fresh.getByTestId('stop').click();
+  // The run=1 key is consumed: a reload does not start training again.
+  await expect(fresh).not.toHaveURL(/run=1/);
+  expect([...errors, ...freshErrors]).toEqual([]);
+});
+
+test('a broken link shows what it ignored and loads the rest', async ({ page }) => {
+  await page.goto('/?v=1&p=tiny&m=bogus&zzz=1&st=7&s=9');
+  const notice = page.getByTestId('link-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('m=bogus');
+  await expect(notice).toContainText('zzz=1');
+  await expect(notice).toContainText('unknown key');
+  await expect(page.locator('[data-field=steps]')).toHaveValue('7');
+  await expect(page.locator('[data-field=seed]')).toHaveValue('9');
+  await expect(page.locator('input[name=method][value=dense]')).toBeChecked();
+  await expect(page.getByTestId('start')).toBeEnabled();
+  // The address is canonical again (the bad keys are gone); the notice can be dismissed.
+  await expect(page).toHaveURL(/\?v=1&p=tiny&st=7&s=9$/);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+});
+
+test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its error', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?v=1&p=tiny&n=64&st=3&bs=4&ee=0&es=8&s=2');
+  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/datasets/cifar10/test_batch.bin');
+  await page.getByTestId('file-input').setInputFiles(file);
+  const notice = page.getByTestId('notice').first();
+  await expect(notice).toContainText('Imported CIFAR-10');
+  await expect(notice).toContainText('imageSize 16 → 32');
+  await expect(notice).toContainText('inChans 1 → 3');
+  await expect(page.locator('[data-field=dataset]')).toHaveValue('cifar10');
+  await expect(page.locator('[data-field=patchSize]')).toHaveValue('8'); // 16 tokens, as before
+  await expect(page.getByTestId('data-source')).toContainText('test_batch.bin');
+
+  await page.getByTestId('start').click();
+  await expect(page.locator('.run-meta')).toContainText('8,000 train / 2,000 test images', { timeout: 60_000 });
+  await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
+  await page.getByTestId('reset').click();
+  await expect(status(page)).toHaveAttribute('data-status', 'idle');
+
+  // A damaged download: the loader's own words reach the page, and the settings stay.
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip',
+    buffer: Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(4096, 7)]),
+  });
+  await expect(page.getByTestId('notice').last()).toContainText('cifar-10-binary.tar.gz');
+  await page.getByTestId('start').click();
+  const banner = page.getByTestId('data-error');
+  await expect(banner).toContainText('cifar-10-binary.tar.gz: corrupt gzip stream', { timeout: 30_000 });
+  await expect(banner).toContainText('settings are unchanged');
+  await expect(status(page)).toHaveAttribute('data-status', 'stopped');
+  await expect(page.locator('[data-field=dataset]')).toHaveValue('cifar10');
+  await expect(page.locator('[data-field=steps]')).toHaveValue('3');
+  // A file that is no data set at all is refused before anything changes.
+  await page.getByTestId('file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(page.getByTestId('notice').filter({ hasText: 'Import failed' })).toContainText('notes.txt');
+  expect(errors.filter((e) => !/corrupt gzip/.test(e))).toEqual([]);
+});

@@ -1,0 +1,93 @@
+// A thin typed client over the training worker: posts commands (transferring file buffers), hands
+// out events of the current run only, and awaits `ready`. Structural types, so it compiles without
+// DOM types and works with a real Worker, a MessagePort or a test double.
+import type { BackendInfo, BackendName, Command, DataSource, RunOptions, WorkerEvent } from './messages';
+import { commandTransfers } from './messages';
+import { RunGate } from './run-gate';
+import type { ExperimentConfig } from '../engine/config';
+
+export interface WorkerLike {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** A Worker fires this when its script fails to load or throws outside our handlers. */
+  addEventListener(type: 'error', listener: (event: { message?: string; preventDefault?(): void }) => void): void;
+}
+
+export type EventListener = (event: WorkerEvent) => void;
+
+export class TrainingClient {
+  readonly gate: RunGate;
+  /** Set once the worker itself has failed (script not loaded, crashed): it will not answer. */
+  private brokenBecause: string | null = null;
+  private readonly listeners = new Set<{ fn: EventListener; stale: boolean }>();
+
+  constructor(private readonly worker: WorkerLike, gate = new RunGate()) {
+    this.gate = gate;
+    worker.addEventListener('message', (e) => this.dispatch(e.data as WorkerEvent));
+    // Without this a worker that fails to load would leave the UI waiting forever.
+    worker.addEventListener('error', (e) => {
+      e.preventDefault?.();
+      this.brokenBecause = `The training worker failed: ${e.message || 'its script could not be loaded or crashed'}`;
+      this.dispatch({ type: 'error', runId: this.gate.runId, fatal: true, message: this.brokenBecause });
+    });
+  }
+
+  /** Listen to events of the current run (or of every run with `{ stale: true }`). Returns unsubscribe. */
+  on(fn: EventListener, opts: { stale?: boolean } = {}): () => void {
+    const entry = { fn, stale: opts.stale ?? false };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  send(cmd: Command): void {
+    this.worker.postMessage(cmd, commandTransfers(cmd));
+  }
+
+  /** Picks the backend; resolves with what the worker really got (or rejects with its error). */
+  init(backend?: BackendName): Promise<BackendInfo> {
+    if (this.brokenBecause) return Promise.reject(new Error(this.brokenBecause));
+    const runId = this.gate.runId;
+    const ready = this.waitFor((e) => e.type === 'ready' || (e.type === 'error' && (e.command === 'init' || (e.fatal && !e.command))));
+    this.send({ type: 'init', runId, ...(backend ? { backend } : {}) });
+    return ready.then((e) => {
+      if (e.type === 'ready') return e.info;
+      throw new Error(e.type === 'error' ? e.message : 'init failed');
+    });
+  }
+
+  /** Starts a new run (stale events of earlier runs are dropped from now on); returns its runId. */
+  start(config: ExperimentConfig, data: DataSource, options?: RunOptions, backend?: BackendName): number {
+    const runId = this.gate.next();
+    this.send({ type: 'start', runId, config, data, ...(options ? { options } : {}), ...(backend ? { backend } : {}) });
+    return runId;
+  }
+
+  pause(): void { this.send({ type: 'pause', runId: this.gate.runId }); }
+  resume(): void { this.send({ type: 'resume', runId: this.gate.runId }); }
+  step(): void { this.send({ type: 'step', runId: this.gate.runId }); }
+  stop(): void { this.send({ type: 'stop', runId: this.gate.runId }); }
+  evaluate(limit?: number): void {
+    this.send({ type: 'evaluate', runId: this.gate.runId, ...(limit !== undefined ? { limit } : {}) });
+  }
+
+  /** The next event of the current run that matches. */
+  waitFor<E extends WorkerEvent = WorkerEvent>(match: (e: WorkerEvent) => boolean): Promise<E> {
+    return new Promise((resolve) => {
+      const off = this.on((e) => {
+        if (!match(e)) return;
+        off();
+        resolve(e as E);
+      });
+    });
+  }
+
+  /** Why the worker cannot answer any more, or null while it is alive. */
+  get broken(): string | null {
+    return this.brokenBecause;
+  }
+
+  private dispatch(event: WorkerEvent): void {
+    const current = this.gate.accepts(event);
+    for (const l of [...this.listeners]) if (current || l.stale) l.fn(event);
+  }
+}

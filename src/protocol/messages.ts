@@ -1,0 +1,199 @@
+// The training worker's API, written once and imported by both sides (worker and UI).
+// A hand-typed discriminated union over postMessage: commands go UI → worker, events worker → UI.
+// Every message has a `type` and a `runId`; frames also carry a `seq` (0, 1, 2, … per run).
+// The worker ignores commands for a run that is not current; the UI drops events of stale runs
+// (see run-gate.ts). No DOM types here: this file is compiled with the engine.
+import type { ExperimentConfig } from '../engine/config';
+import type { FlopsReport } from '../engine/flops';
+import type { EvalResult, SparsitySnapshot, UpdateEvent } from '../engine/snapshot';
+
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Backends
+
+/** Preference order when nothing is requested. */
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export function parseBackendName(value: string | null | undefined): BackendName | undefined {
+  return BACKEND_NAMES.find((b) => b === value);
+}
+
+export interface BackendInfo {
+  /** The backend tfjs really runs on (asserted with tf.getBackend()). */
+  backend: BackendName;
+  /** What was asked for (the default is webgpu). */
+  requested: BackendName;
+  /** WebGPU adapter as "vendor / architecture / description", or a note why there is none. */
+  adapter: string;
+  /** Set when the backend is not the requested one: what failed, in words for a banner. */
+  fallbackReason?: string;
+  /** Whether the worker is cross-origin isolated (WASM threads need it). */
+  crossOriginIsolated: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands (UI → worker)
+
+export interface DataFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Where the images come from: generated, fetched from a folder the server serves, or user files. */
+export type DataSource =
+  | { kind: 'synthetic' }
+  | { kind: 'served'; baseUrl: string }
+  | { kind: 'files'; files: DataFile[] };
+
+export interface RunOptions {
+  /** Upper bound on frames per second while running (default 4). */
+  frameHz?: number;
+  /** Sample images shown in the token panel (default: the trainer's). */
+  sampleCount?: number;
+  /** Build the trainer, then wait paused for `resume` or `step`. */
+  startPaused?: boolean;
+  /** Test images for the evaluation at the end (default: config.evalSize, 0 = whole test set). */
+  finalEvalSize?: number;
+}
+
+export type Command =
+  /** Choose the backend now (otherwise the first `start` does). Answered by a `ready` event. */
+  | { type: 'init'; runId: number; backend?: BackendName }
+  /** Start a run; supersedes (stops and disposes) the current one. runIds must increase. */
+  | {
+      type: 'start';
+      runId: number;
+      config: ExperimentConfig;
+      data: DataSource;
+      backend?: BackendName;
+      options?: RunOptions;
+    }
+  | { type: 'pause'; runId: number }
+  | { type: 'resume'; runId: number }
+  /** One step while paused (ignored while running). */
+  | { type: 'step'; runId: number }
+  /** Ends the run after the current step; the trained model stays for `evaluate`. */
+  | { type: 'stop'; runId: number }
+  /** Evaluate between steps (also after stop/finish). limit: test images (default config.evalSize). */
+  | { type: 'evaluate'; runId: number; limit?: number };
+
+export type CommandType = Command['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Events (worker → UI)
+
+export type RunState = 'running' | 'paused' | 'stopped' | 'finished';
+
+export interface SampleImages {
+  images: Uint8Array; // count × height × width × channels, HWC
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+export interface ReadyEvent {
+  type: 'ready';
+  runId: number;
+  protocol: typeof PROTOCOL_VERSION;
+  info: BackendInfo;
+}
+
+export interface StartedEvent {
+  type: 'started';
+  runId: number;
+  config: ExperimentConfig;
+  paramsCount: number;
+  flops: FlopsReport;
+  samples: SampleImages;
+  classNames: string[];
+  trainCount: number;
+  testCount: number;
+  /** What the user should know about how the data set was assembled (e.g. a partial CIFAR-10). */
+  dataNotes: string[];
+  /** Milliseconds from the start command to a built trainer (data + model). */
+  setupMs: number;
+}
+
+/** Everything since the previous frame of the run: scalars per step plus the latest state. */
+export interface FrameEvent {
+  type: 'frame';
+  runId: number;
+  seq: number;
+  state: RunState;
+  /** Steps completed. */
+  step: number;
+  totalSteps: number;
+  /** Per step since the previous frame (same length each, possibly 0). */
+  steps: Int32Array;
+  loss: Float32Array;
+  lr: Float32Array;
+  tau: Float32Array;
+  stepMs: Float32Array;
+  /** Topology updates done since the previous frame. */
+  updates: UpdateEvent[];
+  snapshot: SparsitySnapshot;
+  flops: FlopsReport;
+  stepsPerSec: number;
+  imagesPerSec: number;
+  /** Estimated milliseconds to the last step at the current rate (NaN before a rate is known). */
+  etaMs: number;
+  /** Milliseconds spent running (pauses excluded). */
+  elapsedMs: number;
+  /** tfjs tensors alive in the worker and their bytes: flat from step to step, or something leaks. */
+  numTensors: number;
+  numBytes: number;
+}
+
+export interface EvalEvent {
+  type: 'eval';
+  runId: number;
+  result: EvalResult;
+  /** 'periodic' every config.evalEvery steps, 'final' at the end, 'requested' by a command. */
+  reason: 'periodic' | 'final' | 'requested';
+  elapsedMs: number;
+}
+
+export interface StateEvent {
+  type: 'state';
+  runId: number;
+  state: RunState;
+  step: number;
+}
+
+export interface WorkerErrorEvent {
+  type: 'error';
+  runId: number;
+  /** Readable, for the UI as is. */
+  message: string;
+  /** The run cannot continue (it has stopped). */
+  fatal: boolean;
+  /** The WebGPU device was lost: reload or pick another backend. */
+  deviceLost?: boolean;
+  /** The command that failed, when one did. */
+  command?: CommandType;
+}
+
+export type WorkerEvent = ReadyEvent | StartedEvent | FrameEvent | EvalEvent | StateEvent | WorkerErrorEvent;
+export type WorkerEventType = WorkerEvent['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Transfers
+
+/** Buffers a command can hand over (the files of a `files` data source). */
+export function commandTransfers(cmd: Command): ArrayBuffer[] {
+  if (cmd.type !== 'start' || cmd.data.kind !== 'files') return [];
+  return uniqueWholeBuffers(cmd.data.files.map((f) => f.bytes));
+}
+
+/** Each distinct ArrayBuffer once, and only those the views cover entirely (safe to detach). */
+export function uniqueWholeBuffers(views: ArrayBufferView[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const v of views) {
+    const b = v.buffer;
+    if (b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength) out.add(b);
+  }
+  return [...out];
+}

@@ -1,0 +1,231 @@
+// One run: the cooperative training loop around a Trainer. Commands only set flags and wake the
+// loop; the loop alone touches the trainer (it is not re-entrant), between steps. Pausing keeps
+// weights, masks and optimiser state; resume continues exactly. Nothing here throws: every
+// failure is posted as an `error` event followed by the `stopped` state.
+import * as tf from '../engine/tf';
+import type { Trainer } from '../engine/trainer';
+import type { RunOptions, RunState, WorkerEvent } from '../protocol/messages';
+import { errorText } from './backend';
+import { ScalarLog, Throughput, buildFrame, ownEval } from './frames';
+import { yieldToEventLoop } from './yield';
+
+export type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
+
+const DEFAULT_FRAME_HZ = 4;
+
+export class Run {
+  private paused: boolean;
+  private stopRequested = false;
+  private failed = false;
+  private stepRequests = 0;
+  private evalRequests: Array<{ limit?: number }> = [];
+  private wake: (() => void) | null = null;
+  private trainer: Trainer | null = null;
+  private ended = false;
+  private state: RunState | null = null;
+  private seq = 0;
+  private lastFrameAt = -Infinity;
+  private readonly frameIntervalMs: number;
+  private readonly scalars = new ScalarLog();
+  private readonly clock = new Throughput();
+  /** Serialises trainer access after the loop has ended (evaluate on a stopped run). */
+  private idle: Promise<void> = Promise.resolve();
+  private loopDone: Promise<void> = Promise.resolve();
+
+  constructor(readonly runId: number, private readonly post: Post, private readonly options: RunOptions = {}) {
+    this.paused = options.startPaused ?? false;
+    const hz = options.frameHz ?? DEFAULT_FRAME_HZ;
+    this.frameIntervalMs = 1000 / (hz > 0 && Number.isFinite(hz) ? Math.min(hz, 60) : DEFAULT_FRAME_HZ);
+  }
+
+  // ---- commands (any time) ----
+
+  pause(): void {
+    if (!this.ended) this.paused = true;
+    this.poke();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.stepRequests = 0;
+    this.poke();
+  }
+
+  /** One step, only while paused. */
+  step(): void {
+    if (this.paused && !this.ended) this.stepRequests += 1;
+    this.poke();
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.poke();
+  }
+
+  /** The worker reports the failure itself (device lost); the loop just ends quietly. */
+  fail(): void {
+    this.failed = true;
+    this.stop();
+  }
+
+  evaluate(limit?: number): void {
+    if (!this.ended) {
+      this.evalRequests.push({ limit });
+      this.poke();
+      return;
+    }
+    const trainer = this.trainer;
+    if (!trainer) return;
+    // After the loop: the model is still there; a failure here does not change the run's state.
+    this.idle = this.idle.then(async () => {
+      try {
+        await this.runEval(limit ?? trainer.config.evalSize, 'requested');
+      } catch (err) {
+        this.post({ type: 'error', runId: this.runId, message: `Evaluation failed: ${errorText(err)}`, fatal: false, command: 'evaluate' });
+      }
+    });
+  }
+
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+
+  /**
+   * Stops the loop, waits for it, frees the trainer's tensors. After a failure (a lost device may
+   * never settle a pending readback) it waits at most `failedWaitMs`.
+   */
+  async close(failedWaitMs = 3000): Promise<void> {
+    this.stop();
+    const done = Promise.all([this.loopDone, this.idle]);
+    if (this.failed) await Promise.race([done, new Promise((r) => setTimeout(r, failedWaitMs))]);
+    else await done;
+    this.trainer?.dispose();
+    this.trainer = null;
+  }
+
+  // ---- the loop ----
+
+  /** Takes ownership of the trainer and trains in the background. */
+  begin(trainer: Trainer): void {
+    this.trainer = trainer;
+    this.loopDone = this.guard(() => this.loop(trainer)).then(() => {
+      this.ended = true;
+      this.clock.pause();
+      // Evaluations asked for while the last frame was being read back.
+      for (const r of this.evalRequests.splice(0)) this.evaluate(r.limit);
+    });
+  }
+
+  private async loop(trainer: Trainer): Promise<void> {
+    const c = trainer.config;
+    await this.postFrame(trainer, this.paused ? 'paused' : 'running'); // the initial topology, step 0
+    this.setState(this.paused ? 'paused' : 'running', trainer);
+    if (!this.paused) this.clock.resume();
+    while (!this.stopRequested) {
+      const request = this.evalRequests.shift();
+      if (request) {
+        await this.runEval(request.limit ?? c.evalSize, 'requested');
+        continue;
+      }
+      if (trainer.finished) break;
+      if (this.paused && this.stepRequests === 0) {
+        if (this.state !== 'paused') {
+          this.clock.pause();
+          await this.postFrame(trainer, 'paused');
+          this.setState('paused', trainer);
+          continue; // commands may have come in during the readback: look again before sleeping
+        }
+        await this.sleep(); // nothing awaited between the checks above and here: no lost wake-up
+        continue;
+      }
+      const single = this.paused;
+      if (single) this.stepRequests -= 1;
+      else if (this.state !== 'running') {
+        this.clock.resume();
+        this.setState('running', trainer);
+      }
+      const info = await trainer.step();
+      this.scalars.push(info);
+      if (c.evalEvery > 0 && info.step % c.evalEvery === 0 && !trainer.finished) {
+        await this.runEval(c.evalSize, 'periodic');
+      }
+      if (single || performance.now() - this.lastFrameAt >= this.frameIntervalMs) {
+        await this.postFrame(trainer, this.state ?? 'running');
+      }
+      await yieldToEventLoop();
+    }
+    this.clock.pause();
+    if (this.failed) {
+      this.setState('stopped', trainer);
+      return;
+    }
+    const end: RunState = trainer.finished && !this.stopRequested ? 'finished' : 'stopped';
+    if (end === 'finished') await this.runEval(this.options.finalEvalSize ?? c.evalSize, 'final');
+    await this.postFrame(trainer, end);
+    this.setState(end, trainer);
+  }
+
+  private async runEval(limit: number | undefined, reason: 'periodic' | 'final' | 'requested'): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    const t0 = performance.now();
+    const r = await trainer.evaluate(limit || undefined);
+    const { result, transfer } = ownEval(r);
+    this.post({ type: 'eval', runId: this.runId, result, reason, elapsedMs: performance.now() - t0 }, transfer);
+  }
+
+  private async postFrame(trainer: Trainer, state: RunState): Promise<void> {
+    const snapshot = await trainer.snapshot();
+    const step = trainer.stepsDone;
+    const { frame, transfer } = buildFrame({
+      runId: this.runId,
+      seq: this.seq++,
+      state,
+      step,
+      totalSteps: trainer.config.steps,
+      batchSize: trainer.config.batchSize,
+      scalars: this.scalars.drain(),
+      snapshot,
+      flops: trainer.flops(),
+      stepsPerSec: this.clock.sample(step),
+      elapsedMs: this.clock.elapsedMs(),
+      memory: tf.memory(),
+    });
+    this.post(frame, transfer);
+    this.lastFrameAt = performance.now();
+  }
+
+  private setState(state: RunState, trainer: Trainer): void {
+    this.state = state;
+    this.post({ type: 'state', runId: this.runId, state, step: trainer.stepsDone });
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  /** Runs fn; a failure becomes an `error` event and the run ends as `stopped`. */
+  private async guard(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.stopRequested = true;
+      if (!this.failed) {
+        this.failed = true;
+        this.post({ type: 'error', runId: this.runId, message: `Training failed: ${errorText(err)}`, fatal: true });
+      }
+      if (this.state !== 'stopped') {
+        this.state = 'stopped';
+        this.post({ type: 'state', runId: this.runId, state: 'stopped', step: this.trainer?.stepsDone ?? 0 });
+      }
+    }
+  }
+}

@@ -1,0 +1,165 @@
+// The training worker: a thin adapter between the protocol (src/protocol/messages.ts) and the
+// engine. It owns the backend and at most one Run; every failure is posted as an `error` event.
+
+// tfjs-core (and its flags) must be evaluated before src/engine/tf.ts registers the gradients: in
+// Vite's dev pre-bundle the gradients entry otherwise runs first and throws "Cannot evaluate flag
+// 'DEBUG'" when the worker loads. (Harmless in the production bundle.)
+import '@tensorflow/tfjs-core';
+import * as tf from '../engine/tf';
+import { assertValidConfig } from '../engine/config';
+import { Trainer } from '../engine/trainer';
+import { PROTOCOL_VERSION, type BackendInfo, type BackendName, type Command, type WorkerEvent } from '../protocol/messages';
+import { chooseBackend, errorText, resetBackend, watchWebGpuDevice } from './backend';
+import { loadDataset } from './data';
+import { Run } from './run';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let backend: BackendInfo | null = null;
+let deviceLost = false;
+let current: Run | null = null;
+/** Highest runId a `start` has used; older or equal ones are stale. */
+let latestRunId = -Infinity;
+/** init and start run one after another (they swap backends and trainers). */
+let queue: Promise<void> = Promise.resolve();
+
+function post(event: WorkerEvent, transfer: ArrayBuffer[] = []): void {
+  self.postMessage(event, transfer);
+}
+
+function postError(runId: number, err: unknown, command?: Command['type'], fatal = true): void {
+  post({ type: 'error', runId, message: errorText(err), fatal, ...(command ? { command } : {}) });
+}
+
+function serial(runId: number, command: Command['type'], task: () => Promise<void>): void {
+  queue = queue.then(task).catch((err) => postError(runId, err, command));
+}
+
+self.addEventListener('message', (e: MessageEvent<Command>) => {
+  const cmd = e.data;
+  try {
+    handle(cmd);
+  } catch (err) {
+    postError(cmd?.runId ?? current?.runId ?? 0, err, cmd?.type);
+  }
+});
+// Last resort: nothing may fail silently.
+self.addEventListener('error', (e) => postError(current?.runId ?? 0, e.error ?? (e.message ? e.message : e)));
+self.addEventListener('unhandledrejection', (e) => postError(current?.runId ?? 0, e.reason));
+
+function handle(cmd: Command): void {
+  switch (cmd.type) {
+    case 'init':
+      serial(cmd.runId, 'init', async () => {
+        const info = await ensureBackend(cmd.backend, current);
+        post({ type: 'ready', runId: cmd.runId, protocol: PROTOCOL_VERSION, info });
+      });
+      return;
+    case 'start': {
+      if (!(cmd.runId > latestRunId)) return; // a stale or repeated start
+      latestRunId = cmd.runId;
+      const previous = current;
+      previous?.stop();
+      const run = new Run(cmd.runId, post, cmd.options);
+      current = run;
+      serial(cmd.runId, 'start', () => startRun(run, previous, cmd));
+      return;
+    }
+    default: {
+      if (!current || current.runId !== cmd.runId) return; // a command for a run that is not current
+      if (cmd.type === 'evaluate') current.evaluate(cmd.limit);
+      else current[cmd.type]();
+    }
+  }
+}
+
+async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { type: 'start' }>): Promise<void> {
+  const t0 = performance.now();
+  await previous?.close();
+  // Stopped or replaced while loading: say so (a newer run's UI drops it as stale).
+  const superseded = (): boolean => {
+    const gone = current !== run || run.stopping;
+    if (gone) post({ type: 'state', runId: run.runId, state: 'stopped', step: 0 });
+    return gone;
+  };
+  try {
+    if (superseded()) return;
+    const hadBackend = backend !== null;
+    const info = await ensureBackend(cmd.backend, null);
+    if (!hadBackend || cmd.backend) post({ type: 'ready', runId: run.runId, protocol: PROTOCOL_VERSION, info });
+    assertValidConfig(cmd.config);
+    const dataset = await loadDataset(cmd.config, cmd.data);
+    if (superseded()) return;
+    tf.disposeVariables(); // nothing else lives in this worker; a clean slate for the new model
+    const trainer = await Trainer.create(cmd.config, dataset, cmd.options?.sampleCount ? { sampleCount: cmd.options.sampleCount } : {});
+    if (superseded()) {
+      trainer.dispose();
+      return;
+    }
+    const samples = trainer.sampleImages();
+    const images = samples.images.slice();
+    post(
+      {
+        type: 'started',
+        runId: run.runId,
+        config: trainer.config,
+        paramsCount: trainer.paramsCount(),
+        flops: trainer.flops(),
+        samples: { ...samples, images },
+        classNames: [...dataset.classNames],
+        trainCount: dataset.train.count,
+        testCount: dataset.test.count,
+        dataNotes: [...(dataset.notes ?? [])],
+        setupMs: performance.now() - t0,
+      },
+      [images.buffer],
+    );
+    run.begin(trainer);
+  } catch (err) {
+    postError(run.runId, err, 'start');
+    post({ type: 'state', runId: run.runId, state: 'stopped', step: 0 });
+  }
+}
+
+/**
+ * The backend for this request: kept if it already answers it, else (re)chosen; `live` is a run
+ * whose tensors sit on the backend we are about to leave: it is stopped first.
+ */
+async function ensureBackend(requested: BackendName | undefined, live: Run | null): Promise<BackendInfo> {
+  if (backend && !deviceLost && (requested === undefined || requested === backend.requested)) return backend;
+  await live?.close();
+  if (deviceLost && backend) resetBackend(backend.backend);
+  deviceLost = false;
+  backend = null;
+  const info = await chooseBackend(requested);
+  backend = info;
+  watchWebGpuDevice(onDeviceLost, onGpuError);
+  return info;
+}
+
+function onDeviceLost(message: string): void {
+  deviceLost = true;
+  const run = current;
+  post({ type: 'error', runId: run?.runId ?? 0, message, fatal: true, deviceLost: true });
+  run?.fail();
+}
+
+/**
+ * An uncaptured WebGPU error (validation, out of memory) means a kernel did not run: every number
+ * after it is wrong. The run stops; one report per run (they come in bursts, one per dispatch).
+ */
+let gpuErrorReportedFor: Run | null | undefined;
+function onGpuError(message: string): void {
+  const run = current;
+  if (gpuErrorReportedFor === run) return;
+  gpuErrorReportedFor = run;
+  post({ type: 'error', runId: run?.runId ?? 0, message: `${message.trim()} (the run was stopped: its results would be wrong)`, fatal: true });
+  run?.fail();
+}
+
+// For e2e tests and debugging (Playwright's worker.evaluate): what tfjs really runs on.
+(self as unknown as { __studio: unknown }).__studio = {
+  backend: () => tf.getBackend(),
+  info: () => backend,
+  numTensors: () => tf.memory().numTensors,
+};
