@@ -31,7 +31,8 @@ export function loadResults(): SectionResult[] {
 
 export async function runBenchmarks(opts: { quick: boolean; only?: string[]; log: (s: string) => void }): Promise<void> {
   const names = Object.keys(SECTIONS);
-  const chosen = opts.only ?? names.filter((n) => !SECTIONS[n].manual);
+  // `--only render` only re-renders BENCHMARKS.md from the stored results.
+  const chosen = (opts.only ?? names.filter((n) => !SECTIONS[n].manual)).filter((n) => n !== 'render');
   for (const n of chosen) if (!SECTIONS[n]) throw new Error(`unknown section ${n}; sections: ${names.join(', ')}`);
   mkdirSync(resultsDir(), { recursive: true });
   for (const name of chosen) {
