@@ -2,7 +2,7 @@
 // (the studio's URL or its query string) and field overrides. Run: npm run --silent cli -- <cmd> ...
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
+import { assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
 import { applyOverrides, decodeConfig, encodeConfig } from '../engine/config-url';
 import { flopsForConfig } from '../engine/flops';
 import { exportModel, importModel } from '../engine/io/checkpoint';
@@ -34,7 +34,9 @@ function configFrom(values: { preset?: string; url?: string; set?: string[] }, l
     if (!PRESETS.includes(p)) throw new Error(`unknown preset "${values.preset}"; presets: ${PRESETS.join(', ')}`);
     c = presetConfig(p);
   }
-  return applyOverrides(c, values.set ?? []);
+  const out = applyOverrides(c, values.set ?? []);
+  assertValidConfig(out); // says what is wrong with each field and how to fix it
+  return out;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,39 @@
+// The CLI end to end, as a user runs it (esbuild-bundled, WASM backend).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+const cli = (...args: string[]): string =>
+  execFileSync(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe('cli', () => {
+  it('trains SViTE from a share link with overrides; the budget holds at every update; same seed → same losses', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
+    const run = (name: string): { config: string; backend: string; losses: number[]; updates: { globalDensity: number }[]; globalDensity: number; confusion: number[][]; testAccuracy: number; paramsCount: number; flops: { dense: number } } => {
+      const file = path.join(dir, name);
+      cli('train', '--url', 'http://localhost:5173/?v=1&p=tiny&m=svite&d=0.5&s=4', '--set', 'steps=24', '--set', 'updateInterval=4', '--set', 'batchSize=16', '--json', file, '--quiet');
+      return JSON.parse(readFileSync(file, 'utf8'));
+    };
+    const a = run('a.json');
+    expect(a.config).toBe('v=1&p=tiny&st=24&bs=16&m=svite&dt=4&s=4');
+    expect(a.backend).toBe('wasm');
+    expect(a.losses).toHaveLength(24);
+    expect(a.updates.length).toBeGreaterThan(0);
+    for (const u of a.updates) expect(u.globalDensity).toBeCloseTo(0.5, 3);
+    expect(a.globalDensity).toBeCloseTo(0.5, 3);
+    expect(a.confusion).toHaveLength(10);
+    expect(a.paramsCount).toBeGreaterThan(0);
+    expect(run('b.json').losses).toEqual(a.losses);
+  }, 240_000);
+
+  it('prints the FLOPs of a config without training, and refuses bad input clearly', () => {
+    const out = JSON.parse(cli('flops', '--preset', 'deit-small', '--set', 'method=svite', '--set', 'density=0.5'));
+    expect(out.flops.dense / 1e9).toBeCloseTo(4.599, 2);
+    expect(out.flops.savedTheoretical).toBeCloseTo(0.462, 2);
+    expect(() => cli('flops', '--set', 'numHeads=5')).toThrow(/not divisible by numHeads 5/);
+    expect(() => cli('train', '--preset', 'nope')).toThrow(/unknown preset/);
+  }, 120_000);
+});
