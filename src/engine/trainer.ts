@@ -85,7 +85,7 @@ export class Trainer {
       const x = this.inputs(batch.x, batch.size);
       const y = tf.tensor1d(batch.y, 'int32');
       const plan: ForwardPlan = {};
-      if (this.tokens) plan.tokens = this.tokens.trainPlan(x, t);
+      if (this.tokens) plan.tokens = this.tokens.trainPlan(batch.size, t);
       const T = plan.tokens ? plan.tokens.k + 1 : numPatches(c) + 1;
       if (this.structured) plan.blocks = structuredUpdate ? this.structured.probePlan(batch.size, T) : this.structured.plan();
       const vars = [...this.model.params.values()];
@@ -118,7 +118,7 @@ export class Trainer {
   predict(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
       const plan: ForwardPlan = {};
-      if (this.tokens) plan.tokens = this.tokens.evalPlan(x);
+      if (this.tokens) plan.tokens = this.tokens.evalPlan();
       if (this.structured) plan.blocks = this.structured.plan();
       return forward(this.model.map, x, this.config, plan);
     });

@@ -65,7 +65,7 @@ const gatherRowsScatterGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFu
     value: tf.gather(x, idx, 0),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
       tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape), // dx [M, D]
-      tf.zerosLike(saved[0]), // no gradient for indices
+      tf.zeros(saved[0].shape), // no gradient for indices (float: tfjs checks gradient dtypes)
     ],
   };
 }) as (x: tf.Tensor, idx: tf.Tensor1D) => tf.Tensor;

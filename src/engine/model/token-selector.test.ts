@@ -3,6 +3,8 @@ import * as tf from '../tf';
 import { keptTokens, numPatches, presetConfig, type ExperimentConfig } from '../config';
 import { syntheticDataset } from '../data/synthetic';
 import { Trainer } from '../trainer';
+import { selectTokens } from './token-selector';
+import { embed } from './vit';
 
 const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 500, testCount: 64 });
 const cfg = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('tiny'), batchSize: 8, steps: 20, tokenKeep: 0.5, ...over });
@@ -16,16 +18,23 @@ describe('SViTE+ token selector', () => {
     const k = keptTokens(c), N = numPatches(c);
     expect(k).toBe(8);
     const x = tf.randomNormal([5, 16, 16, 1]) as tf.Tensor4D;
-    const plan = t.tokens!.evalPlan(x);
-    const rows = Array.from(plan.rows.dataSync());
-    expect(rows.length).toBe(5 * (k + 1));
+    // The gathered sequence: k + 1 rows per image, cls first, each a row of the embedded tokens.
+    const [emb, kept] = tf.tidy(() => {
+      const e = embed(t.model.map, x, c);
+      return [e, selectTokens(t.model.map, e, 5, N, t.tokens!.evalPlan())];
+    });
+    expect(kept.shape).toEqual([5 * (k + 1), c.embedDim]);
+    const E = emb.arraySync() as number[][], K = kept.arraySync() as number[][];
+    const idx = await t.tokens!.keptIndices(x);
     for (let b = 0; b < 5; b++) {
-      const r = rows.slice(b * (k + 1), (b + 1) * (k + 1));
-      expect(r[0]).toBe(b * (N + 1)); // cls first
-      expect(new Set(r).size).toBe(k + 1);
-      for (const v of r) expect(Math.floor(v / (N + 1))).toBe(b);
+      const mine = Array.from(idx.subarray(b * k, (b + 1) * k));
+      expect(new Set(mine).size).toBe(k);
+      for (const i of mine) expect(i >= 0 && i < N).toBe(true);
+      expect(K[b * (k + 1)]).toEqual(E[b * (N + 1)]); // cls first
+      const keptSet = new Set(K.slice(b * (k + 1) + 1, (b + 1) * (k + 1)).map((r) => r.join()));
+      for (const i of mine) expect(keptSet.has(E[b * (N + 1) + 1 + i].join())).toBe(true);
     }
-    plan.rows.dispose();
+    tf.dispose([emb, kept]);
     const a = await t.tokens!.keptIndices(x), b = await t.tokens!.keptIndices(x);
     expect(Array.from(a)).toEqual(Array.from(b));
     const l1 = t.predict(x), l2 = t.predict(x);

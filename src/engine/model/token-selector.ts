@@ -5,7 +5,7 @@ import * as tf from '../tf';
 import { keptTokens, numPatches, type ExperimentConfig } from '../config';
 import type { Rng } from '../rng';
 import type { ViTModel } from './model';
-import { dense2d, gatherUnique } from './layers';
+import { dense2d, gatherUniqueScattered } from './layers';
 import { embed, type ParamMap, type TokenPlan } from './vit';
 
 export const TAU_START = 10;
@@ -25,16 +25,42 @@ export function keptRows(idx: tf.Tensor2D, N: number): tf.Tensor1D {
   return tf.reshape(tf.concat([base, patches], 1), [B * (k + 1)]) as tf.Tensor1D; // cls first per image
 }
 
+/** Identity forward, zero gradient: tfjs has no stopGradient op. */
+const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as (x: tf.Tensor) => tf.Tensor;
+
 /**
- * Straight-through multiplier on the kept rows, computed inside the differentiated closure:
- * value 1 (hard top-k), gradient of softmax((log_softmax(s) + g)/τ) at the kept tokens.
+ * Rows of cls + the top-k patches, as one kernel with a zero gradient: TopK has no gradient in
+ * tfjs, and for backprop the choice is a constant. This lets the choice be made inside the
+ * differentiated forward, on the tokens it embeds anyway (no second embedding pass).
  */
-export function straightThrough(P: ParamMap, x: tf.Tensor2D, B: number, N: number, plan: TokenPlan): tf.Tensor2D {
-  const st = plan.st!;
-  const y = tf.softmax(tf.div(tf.add(tf.logSoftmax(patchScores(P, x, B, N)), st.noise), st.tau)); // [B, N]
-  const m = tf.add(tf.sub(1, st.softConst), y); // hard(=1 where kept) − stopgrad(y) + y
+function topRows(logits: tf.Tensor2D, k: number, N: number): tf.Tensor1D {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const l = args[0] as tf.Tensor2D;
+    return { value: keptRows(tf.topk(l, k).indices as tf.Tensor2D, N), gradFunc: (dy: tf.Tensor) => tf.zerosLike(l) };
+  }) as (l: tf.Tensor) => tf.Tensor;
+  return f(logits) as tf.Tensor1D;
+}
+
+/**
+ * Embedded tokens x [B·(N+1), D] → the kept ones [B·(k+1), D]. Training: Gumbel top-k of
+ * log_softmax(s) + g, multiplied by the straight-through m = hard − stopgrad(y) + y (value 1) with
+ * y = softmax((log_softmax(s) + g)/τ), so the scorer learns. Evaluation: top-k of s, no noise.
+ */
+export function selectTokens(P: ParamMap, x: tf.Tensor2D, B: number, N: number, plan: TokenPlan): tf.Tensor2D {
+  const scores = patchScores(P, x, B, N); // [B, N]
+  // The rows come out of a kernel on the differentiated path, so gather with our own gradient
+  // (tf.gather's gradient for its indices is int32, which tfjs then refuses).
+  if (!plan.noise) return gatherUniqueScattered(x, topRows(scores, plan.k, N)) as tf.Tensor2D;
+  const logits = tf.add(tf.logSoftmax(scores), plan.noise) as tf.Tensor2D; // the forward choice does not depend on τ
+  const rows = topRows(logits, plan.k, N);
+  const y = tf.softmax(tf.div(logits, plan.tau ?? 1)); // [B, N]
+  const m = tf.add(tf.sub(1, stopGradient(y)), y); // 1 in value, y's gradient
   const withCls = tf.concat([tf.ones([B, 1]), m], 1); // [B, N+1]
-  return gatherUnique(tf.reshape(withCls, [B * (N + 1), 1]), plan.rows) as tf.Tensor2D; // [B·(k+1), 1]
+  const st = gatherUniqueScattered(tf.reshape(withCls, [B * (N + 1), 1]), rows); // [B·(k+1), 1]
+  return tf.mul(gatherUniqueScattered(x, rows), st) as tf.Tensor2D;
 }
 
 export class TokenSelector {
@@ -52,23 +78,15 @@ export class TokenSelector {
     return TAU_START + (TAU_END - TAU_START) * Math.min(1, t / T);
   }
 
-  /** Plan for a training step: Gumbel top-k chosen with the current scorer (constants for the closure). */
-  trainPlan(images: tf.Tensor4D, t: number): TokenPlan {
-    const B = images.shape[0], N = this.n;
-    const noise = tf.tensor2d(Float32Array.from({ length: B * N }, () => this.rng.gumbel()), [B, N]);
-    const tau = this.temperature(t);
-    const { rows, softConst } = tf.tidy(() => {
-      const P = this.model.map;
-      const logits = tf.add(tf.logSoftmax(patchScores(P, embed(P, images, this.config), B, N)), noise);
-      const idx = tf.topk(logits, this.k).indices as tf.Tensor2D; // forward choice does not depend on τ
-      return { rows: keptRows(idx, N), softConst: tf.softmax(tf.div(logits, tau)) as tf.Tensor2D };
-    });
-    return { rows, k: this.k, st: { noise, tau, softConst } };
+  /** Plan for a training step: seeded Gumbel noise and the temperature at step t. */
+  trainPlan(batch: number, t: number): TokenPlan {
+    const noise = tf.tensor2d(Float32Array.from({ length: batch * this.n }, () => this.rng.gumbel()), [batch, this.n]);
+    return { k: this.k, noise, tau: this.temperature(t) };
   }
 
   /** Deterministic plan for evaluation: top-k of the scores, no noise. */
-  evalPlan(images: tf.Tensor4D): TokenPlan {
-    return tf.tidy(() => ({ rows: keptRows(this.topIndices(images), this.n), k: this.k }));
+  evalPlan(): TokenPlan {
+    return { k: this.k };
   }
 
   private topIndices(images: tf.Tensor4D): tf.Tensor2D {

@@ -5,7 +5,7 @@
 import * as tf from '../tf';
 import { headDim, numPatches, type ModelConfig } from '../config';
 import { dense2d, gatherUnique, gelu, layerNorm } from './layers';
-import { straightThrough } from './token-selector';
+import { selectTokens } from './token-selector';
 
 export type ParamMap = Map<string, tf.Tensor>;
 
@@ -26,11 +26,10 @@ export interface BlockPlan {
 }
 
 export interface TokenPlan {
-  /** Flat row indices into [B·(N+1)] of the kept tokens, cls first per image: int32 [B·(k+1)]. */
-  rows: tf.Tensor1D;
   k: number; // kept patches (cls excluded)
-  /** Training only: Gumbel noise [B, N], temperature, and the soft selection as a constant [B, N]. */
-  st?: { noise: tf.Tensor2D; tau: number; softConst: tf.Tensor2D };
+  /** Training only: Gumbel noise [B, N] and temperature; without them the choice is top-k of the scores. */
+  noise?: tf.Tensor2D;
+  tau?: number;
 }
 
 export interface ForwardPlan {
@@ -105,8 +104,7 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
   let x = embed(P, images, c); // [B·(N+1), D]
   let T = numPatches(c) + 1;
   if (plan.tokens) {
-    const kept = gatherUnique(x, plan.tokens.rows) as tf.Tensor2D; // [B·(k+1), D]
-    x = plan.tokens.st ? tf.mul(kept, straightThrough(P, x, B, numPatches(c), plan.tokens)) : kept;
+    x = selectTokens(P, x, B, numPatches(c), plan.tokens); // [B·(k+1), D]
     T = plan.tokens.k + 1;
   }
   for (let i = 0; i < c.depth; i++) {
