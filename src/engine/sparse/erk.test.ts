@@ -42,8 +42,8 @@ describe('layerDensities', () => {
   });
 
   it('makes a layer dense when ERK would exceed 1 and re-solves the rest', () => {
-    // Tiny preset: the head [10, 32] has by far the highest score and would exceed 1.
-    const specs = sparseSpecs(paramSpecs(presetConfig('tiny')));
+    // A tiny ViT with D=32: the head [10, 32] has by far the highest score and would exceed 1.
+    const specs = sparseSpecs(paramSpecs({ ...presetConfig('tiny'), embedDim: 32 }));
     const d = 0.5;
     const dens = layerDensities(specs, d, 'erk');
     expect(dens['head.weight']).toBe(1);
