@@ -37,7 +37,7 @@ export interface RunSummary {
 const matrix = (e: EvalResult): number[][] =>
   Array.from({ length: e.numClasses }, (_, r) => Array.from(e.confusion.subarray(r * e.numClasses, (r + 1) * e.numClasses)));
 
-export async function trainRun(c: ExperimentConfig, data: Dataset, backend: string, opts: { log?: (s: string) => void; quiet?: boolean; trainEvalImages?: number } = {}): Promise<{ summary: RunSummary; trainer: Trainer }> {
+export async function trainRun(c: ExperimentConfig, data: Dataset, backend: string, opts: { log?: (s: string) => void; quiet?: boolean; trainEvalImages?: number; /** Stop stepping once this much wall time has passed since the start. */ deadlineMs?: number } = {}): Promise<{ summary: RunSummary; trainer: Trainer }> {
   const started = Date.now();
   const trainer = await Trainer.create(c, data);
   const losses: number[] = [];
@@ -46,6 +46,10 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
   const bar = opts.quiet ? null : new Progress(c.steps);
   let trainMs = 0;
   while (!trainer.finished) {
+    if (opts.deadlineMs !== undefined && Date.now() - started > opts.deadlineMs) {
+      opts.log?.(`stopping at step ${trainer.stepsDone} of ${c.steps}: the time budget is spent`);
+      break;
+    }
     const s = await trainer.step();
     trainMs += s.elapsedMs;
     losses.push(s.loss);
