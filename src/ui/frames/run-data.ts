@@ -1,0 +1,228 @@
+// Streamed run data, outside React: the last frames in a ring, per-step and per-frame series for
+// the charts, highlight maps for what just changed, and the head timeline. The session writes
+// here; panels read here when the scheduler tells them to draw. Typed arrays never enter the store.
+import type { ExperimentConfig } from '../../engine/config';
+import type { EvalResult } from '../../engine/snapshot';
+import type { EvalEvent, FrameEvent, SampleImages, StartedEvent } from '../../protocol/messages';
+import { decay, markBitChanges, markByteChanges } from './fade';
+import { notify } from './scheduler';
+import { Series } from './series';
+import { updateFraction } from '../../engine/sparse/schedule';
+
+/** The last few frames, newest last. */
+export class FrameRing {
+  private items: (FrameEvent | undefined)[];
+  private head = 0;
+  count = 0;
+
+  constructor(readonly capacity = 16) {
+    this.items = new Array(capacity);
+  }
+
+  push(f: FrameEvent): void {
+    this.items[this.head] = f;
+    this.head = (this.head + 1) % this.capacity;
+    this.count = Math.min(this.count + 1, this.capacity);
+  }
+
+  /** 0 = newest, 1 = the one before, … */
+  back(i: number): FrameEvent | null {
+    if (i >= this.count) return null;
+    return this.items[(this.head - 1 - i + 2 * this.capacity) % this.capacity] ?? null;
+  }
+
+  clear(): void {
+    this.items = new Array(this.capacity);
+    this.head = 0;
+    this.count = 0;
+  }
+}
+
+/** Live heads over time: one column per frame (depth·H bytes: 0 off, 1 live, 2 just grown, 3 just pruned). */
+export class HeadTimeline {
+  columns: Uint8Array[] = [];
+  steps: number[] = [];
+
+  constructor(readonly maxColumns = 360) {}
+
+  push(step: number, alive: Uint8Array): void {
+    const prev = this.columns.at(-1);
+    const col = new Uint8Array(alive.length);
+    for (let i = 0; i < alive.length; i++) {
+      const was = prev ? prev[i] === 1 || prev[i] === 2 : alive[i] === 1;
+      col[i] = alive[i] ? (was ? 1 : 2) : was ? 3 : 0;
+    }
+    this.columns.push(col);
+    this.steps.push(step);
+    if (this.columns.length > this.maxColumns) this.halve();
+  }
+
+  clear(): void {
+    this.columns = [];
+    this.steps = [];
+  }
+
+  /** Merge neighbours: keep the later state, and any grow/prune flag of the pair. */
+  private halve(): void {
+    const cols: Uint8Array[] = [];
+    const steps: number[] = [];
+    for (let i = 0; i + 1 < this.columns.length; i += 2) {
+      const a = this.columns[i], b = this.columns[i + 1];
+      const m = b.slice();
+      for (let j = 0; j < m.length; j++) if (m[j] < 2 && a[j] >= 2) m[j] = m[j] === 1 ? 2 : 3;
+      cols.push(m);
+      steps.push(this.steps[i + 1]);
+    }
+    if (this.columns.length % 2) {
+      cols.push(this.columns.at(-1)!);
+      steps.push(this.steps.at(-1)!);
+    }
+    this.columns = cols;
+    this.steps = steps;
+  }
+}
+
+export const SCALAR = { loss: 0, lossEma: 1, lr: 2, tau: 3, stepMs: 4 } as const;
+/** Per-frame columns; FLOPs are stored as FLOPs (2 × MACs); dr(t) as planned and as done at updates. */
+export const PER_FRAME = { density: 0, fired: 1, theoretical: 2, executed: 3, dense: 4, drPlan: 5, drUpdate: 6 } as const;
+export const UPDATE = { fraction: 0, pruned: 1, grown: 2 } as const;
+export const EVAL = { accuracy: 0, loss: 1 } as const;
+
+const EMA = 0.9;
+
+class RunData {
+  config: ExperimentConfig | null = null;
+  runId = -1;
+  started: StartedEvent | null = null;
+  samples: SampleImages | null = null;
+  readonly frames = new FrameRing();
+  readonly scalars = new Series(5);
+  readonly perFrame = new Series(7, 4096);
+  readonly updates = new Series(3, 4096);
+  readonly evals = new Series(2, 2048);
+  lastEval: EvalResult | null = null;
+  readonly maskFade = new Map<string, Int8Array>();
+  neuronFade: Int8Array | null = null;
+  headFade: Int8Array | null = null;
+  readonly heads = new HeadTimeline();
+  /** Bumped on every change; panels may skip work when it has not moved. */
+  version = 0;
+
+  reset(config: ExperimentConfig | null, runId = -1): void {
+    this.config = config;
+    this.runId = runId;
+    this.started = null;
+    this.samples = null;
+    this.frames.clear();
+    this.scalars.clear();
+    this.perFrame.clear();
+    this.updates.clear();
+    this.evals.clear();
+    this.lastEval = null;
+    this.maskFade.clear();
+    this.neuronFade = null;
+    this.headFade = null;
+    this.heads.clear();
+    this.touch();
+  }
+
+  setStarted(e: StartedEvent): void {
+    this.started = e;
+    this.config = e.config;
+    this.samples = e.samples;
+    this.touch();
+  }
+
+  ingest(f: FrameEvent): void {
+    const prev = this.frames.back(0);
+    this.frames.push(f);
+    for (let i = 0; i < f.steps.length; i++) {
+      const loss = f.loss[i];
+      const ema = this.scalars.length && Number.isFinite(this.scalars.last(SCALAR.lossEma))
+        ? EMA * this.scalars.last(SCALAR.lossEma) + (1 - EMA) * loss
+        : loss;
+      this.scalars.push(f.steps[i], loss, ema, f.lr[i], f.tau[i], f.stepMs[i]);
+    }
+    const s = f.snapshot;
+    // Fired (explored) fraction exists only for unstructured masks.
+    const fired = s.masks.length ? s.globalFiredDensity : NaN;
+    const done = this.ingestUpdates(f);
+    const c = this.config;
+    const plan = c && c.method !== 'dense' && f.step < c.updateEnd * c.steps
+      ? updateFraction({ updateFraction: c.updateFraction, updateInterval: c.updateInterval, updateEnd: c.updateEnd, steps: c.steps }, f.step)
+      : NaN;
+    this.perFrame.push(f.step, s.globalDensity, fired, 2 * f.flops.theoretical, 2 * f.flops.executed, 2 * f.flops.dense, plan, done);
+    this.ingestMasks(f, prev);
+    this.ingestUnits(f, prev);
+    this.touch();
+  }
+
+  addEval(e: EvalEvent): void {
+    this.lastEval = e.result;
+    if (this.evals.lastX() !== e.result.step || e.reason !== 'requested')
+      this.evals.push(e.result.step, e.result.accuracy, e.result.loss);
+    this.touch();
+  }
+
+  /** Losses of every step so far (decimated past 8192 rows); for tests and debugging. */
+  losses(): number[] {
+    return Array.from(this.scalars.column(SCALAR.loss));
+  }
+
+  /** Records the frame's topology updates; returns the last dr(t) used (NaN: none). */
+  private ingestUpdates(f: FrameEvent): number {
+    let step = -1, fraction = NaN, pruned = 0, grown = 0;
+    const flush = (): void => {
+      if (step >= 0) this.updates.push(step, fraction, pruned, grown);
+    };
+    for (const u of f.updates) {
+      if (u.step !== step) {
+        flush();
+        step = u.step;
+        fraction = u.fraction;
+        pruned = 0;
+        grown = 0;
+      }
+      pruned += u.pruned;
+      grown += u.grown;
+    }
+    flush();
+    return fraction;
+  }
+
+  private ingestMasks(f: FrameEvent, prev: FrameEvent | null): void {
+    for (const fade of this.maskFade.values()) decay(fade);
+    for (const m of f.snapshot.masks) {
+      const n = m.rows * m.cols;
+      let fade = this.maskFade.get(m.name);
+      if (!fade || fade.length !== n) {
+        fade = new Int8Array(n);
+        this.maskFade.set(m.name, fade);
+      }
+      const before = prev?.snapshot.masks.find((x) => x.name === m.name);
+      if (before) markBitChanges(fade, before.bits, m.bits, n);
+    }
+  }
+
+  private ingestUnits(f: FrameEvent, prev: FrameEvent | null): void {
+    const s = f.snapshot;
+    if (s.neuronsAlive) {
+      if (!this.neuronFade || this.neuronFade.length !== s.neuronsAlive.length) this.neuronFade = new Int8Array(s.neuronsAlive.length);
+      else decay(this.neuronFade);
+      if (prev?.snapshot.neuronsAlive) markByteChanges(this.neuronFade, prev.snapshot.neuronsAlive, s.neuronsAlive);
+    }
+    if (s.headsAlive) {
+      if (!this.headFade || this.headFade.length !== s.headsAlive.length) this.headFade = new Int8Array(s.headsAlive.length);
+      else decay(this.headFade);
+      if (prev?.snapshot.headsAlive) markByteChanges(this.headFade, prev.snapshot.headsAlive, s.headsAlive);
+      this.heads.push(f.step, s.headsAlive);
+    }
+  }
+
+  private touch(): void {
+    this.version++;
+    notify();
+  }
+}
+
+export const runData = new RunData();

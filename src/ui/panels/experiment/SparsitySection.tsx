@@ -1,0 +1,68 @@
+// The method and its knobs: SViTE (unstructured), S²ViTE (heads + neurons), SViTE+ (tokens).
+import { DISTRIBUTIONS, GROWTHS, METHODS, keptHeads, keptNeurons, keptTokens, mlpHidden, numPatches, type Method } from '../../../engine/config';
+import { useStudio } from '../../store';
+import { FieldRow, NumberField, Section, SelectField, SliderField } from '../../controls/fields';
+import { METHOD_FIELDS, METHOD_LABEL, plannedUpdates } from '../../config/relevance';
+import { pct } from '../../format';
+
+const METHOD_SHORT: Record<Method, string> = { dense: 'Dense', svite: 'SViTE', s2vite: 'S²ViTE' };
+const METHOD_HINT: Record<Method, string> = {
+  dense: 'Every weight trains; the baseline.',
+  svite: 'Unstructured sparse weights from the start; prune smallest |W|, grow largest |∇W| every ΔT steps.',
+  s2vite: 'Whole attention heads and MLP neurons: prune by Taylor / L1 scores, regrow by gradient.',
+};
+
+export function SparsitySection() {
+  const c = useStudio((s) => s.config);
+  const setField = useStudio((s) => s.setField);
+  const shown = new Set(METHOD_FIELDS[c.method] ?? []);
+  const updates = plannedUpdates(c);
+  const patchesOk = Number.isInteger(c.imageSize / c.patchSize);
+  return (
+    <Section title="Sparsity" aside={METHOD_LABEL[c.method]}>
+      <FieldRow label="Method" hint={METHOD_HINT[c.method]}>
+        <div className="segmented" role="radiogroup" aria-label="Method">
+          {METHODS.map((m) => (
+            <label key={m} className={c.method === m ? 'on' : ''}>
+              <input type="radio" name="method" data-field="method" value={m} checked={c.method === m} onChange={() => setField('method', m)} />
+              {METHOD_SHORT[m]}
+            </label>
+          ))}
+        </div>
+      </FieldRow>
+      {shown.has('density') && (
+        <SliderField field="density" label="Weight density d" min={0.05} max={1} step={0.05}
+          hint={`sparsity ${pct(1 - c.density, 0)} of every weight matrix`} />
+      )}
+      {shown.has('distribution') && (
+        <div className="grid2">
+          <SelectField field="distribution" label="Distribution" options={DISTRIBUTIONS.map((d) => ({ value: d, label: d === 'erk' ? 'ERK' : 'uniform' }))} />
+          <SelectField field="growth" label="Growth" options={GROWTHS.map((g) => ({ value: g, label: g === 'gradient' ? 'gradient (RigL)' : 'random (SET)' }))} />
+        </div>
+      )}
+      {shown.has('attnDensity') && (
+        <>
+          <SliderField field="attnDensity" label="Attention density a" min={0.1} max={1} step={0.05}
+            hint={`${keptHeads(c)} of ${c.numHeads} heads per block`} />
+          <SliderField field="mlpDensity" label="MLP density m" min={0.05} max={1} step={0.05}
+            hint={`${keptNeurons(c)} of ${mlpHidden(c)} neurons per block`} />
+        </>
+      )}
+      {shown.has('updateInterval') && (
+        <div className="grid3">
+          <NumberField field="updateInterval" label="ΔT" integer min={1} title="Steps between topology updates (updateInterval)" />
+          <NumberField field="updateFraction" label="α" min={0.01} max={1} step={0.05} title="dr(0): fraction swapped at the first update (updateFraction)" />
+          <NumberField field="updateEnd" label="t_end" min={0} max={1} step={0.05} title="Updates stop at this fraction of the run (updateEnd)" />
+        </div>
+      )}
+      {shown.has('updateInterval') && (
+        <p className={`hint${updates < 5 ? ' warn' : ''}`}>
+          {updates} topology update{updates === 1 ? '' : 's'} over the run; dr(t) = 0.005 + (α − 0.005)(1 + cos πt/T)/2 {updates < 20 ? '(the paper aims for 20–80)' : ''}
+        </p>
+      )}
+      <SliderField field="tokenKeep" label="Token keep ratio (SViTE+)" min={0.1} max={1} step={0.05}
+        format={(v) => (v >= 1 ? 'off' : v.toFixed(2))}
+        hint={c.tokenKeep >= 1 ? 'All patches kept: the token selector is off.' : patchesOk ? `A learned selector keeps ${keptTokens(c)} of ${numPatches(c)} patches` : undefined} />
+    </Section>
+  );
+}

@@ -1,0 +1,54 @@
+// S²ViTE MLP neurons: one strip per block, one pixel per hidden neuron.
+import { useRef } from 'react';
+import { mlpHidden } from '../../../engine/config';
+import { palette } from '../../canvas/palette';
+import { PixelCanvas } from '../../canvas/pixels';
+import { useFrameDraw } from '../../canvas/hooks';
+import { runData } from '../../frames/run-data';
+import { useActiveConfig, useTheme } from '../../store';
+import { Panel, Swatch } from '../Panel';
+import { drawNeurons, liveCounts } from './draw';
+
+export function NeuronsPanel() {
+  const c = useActiveConfig();
+  const theme = useTheme();
+  const p = palette(theme);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const px = useRef<PixelCanvas | null>(null);
+  const labels = useRef<(HTMLSpanElement | null)[]>([]);
+  const na = c.method === 's2vite' ? null : 'MLP neuron pruning appears with S²ViTE.';
+  const hidden = mlpHidden(c), depth = c.depth;
+  const rowH = Math.max(10, Math.min(18, Math.floor(160 / depth)));
+
+  useFrameDraw('neurons', () => {
+    if (na || !canvas.current) return;
+    px.current ??= new PixelCanvas(canvas.current);
+    const alive = runData.frames.back(0)?.snapshot.neuronsAlive ?? null;
+    const out = px.current.begin(hidden, depth);
+    if (alive) drawNeurons(out, depth, hidden, alive, runData.neuronFade, p.px);
+    else out.fill(p.px.off);
+    px.current.end();
+    const live = liveCounts(depth, hidden, alive);
+    live.forEach((n, b) => {
+      const el = labels.current[b];
+      if (el) el.textContent = alive ? `${n}/${hidden}` : '–';
+    });
+  }, [theme, na, hidden, depth], () => runData.frames.back(0));
+
+  return (
+    <Panel title="MLP neurons" testid="panel-neurons" id="panel-neurons" na={na}
+      sub={`blocks × ${hidden} hidden neurons: a neuron is fc1 row j and fc2 column j, scored by their L1 norms`}>
+      <div className="neurons">
+        <div className="axis-y">{Array.from({ length: depth }, (_, b) => <span key={b} style={{ height: rowH }}>{b}</span>)}</div>
+        <canvas ref={canvas} className="pixelated" data-testid="canvas-neurons" style={{ width: '100%', height: rowH * depth }} />
+        <div className="axis-y right">{Array.from({ length: depth }, (_, b) => <span key={b} style={{ height: rowH }} ref={(el) => { labels.current[b] = el; }} />)}</div>
+      </div>
+      <div className="legend">
+        <Swatch color={p.css.on} label="live" />
+        <Swatch color={p.css.off} label="removed" />
+        <Swatch color={p.css.grown} label="just grown" />
+        <Swatch color={p.css.pruned} label="just pruned" />
+      </div>
+    </Panel>
+  );
+}

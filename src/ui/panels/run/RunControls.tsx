@@ -1,0 +1,46 @@
+// Start / pause / step / stop / reset, with the reason when Start is not possible.
+import { useStudio } from '../../store';
+import * as session from '../../session/session';
+import { Pause, Play, Reset, StepIcon, Stop, Gauge } from '../../controls/icons';
+
+export function RunControls() {
+  const status = useStudio((s) => s.status);
+  const config = useStudio((s) => s.config);
+  const issues = useStudio((s) => s.issues.length);
+  const backendPending = useStudio((s) => s.backendPending);
+  const blocker = session.startBlocker(config, issues);
+  const active = status === 'running' || status === 'starting';
+  const paused = status === 'paused';
+  const live = active || paused;
+  return (
+    <div className="run-controls">
+      <div className="buttons" role="toolbar" aria-label="Run">
+        {paused ? (
+          <button type="button" className="btn primary" onClick={session.resume} title="Resume (space)" data-testid="resume">
+            <Play /> Resume
+          </button>
+        ) : active ? (
+          <button type="button" className="btn primary" onClick={session.pause} title="Pause (space)" data-testid="pause">
+            <Pause /> Pause
+          </button>
+        ) : (
+          <button type="button" className="btn primary" onClick={() => session.start()} disabled={Boolean(blocker) || backendPending}
+            title={blocker ?? 'Start training (space)'} data-testid="start">
+            <Play /> {status === 'idle' ? 'Start' : 'Restart'}
+          </button>
+        )}
+        <button type="button" className="btn" onClick={session.step} disabled={active || (!paused && Boolean(blocker))}
+          title="One step while paused (→)" data-testid="step"><StepIcon /> Step</button>
+        <button type="button" className="btn" onClick={session.stop} disabled={!live} title="Stop after this step; the model stays for evaluation" data-testid="stop">
+          <Stop /> Stop
+        </button>
+        <button type="button" className="btn" onClick={session.reset} disabled={status === 'idle'} title="Clear the run (r); the settings stay" data-testid="reset">
+          <Reset /> Reset
+        </button>
+        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting'}
+          title="Evaluate on the test split now" data-testid="evaluate"><Gauge /> Evaluate</button>
+      </div>
+      {blocker && !live ? <p className="blocker" role="note" data-testid="start-blocker">{blocker}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+// Share: copies the experiment's link; the popover shows it selected, so it can be copied by hand
+// where the clipboard is not available, and offers a link that starts training at once.
+import { useEffect, useRef, useState } from 'react';
+import { useStudio } from '../../store';
+import { linkFor } from '../../url/url-sync';
+import { Share } from '../../controls/icons';
+
+export function ShareButton() {
+  const open = useStudio((s) => s.shareOpen);
+  const setOpen = useStudio((s) => s.setShareOpen);
+  const config = useStudio((s) => s.config);
+  const [autorun, setAutorun] = useState(false);
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const link = linkFor(config, { run: autorun });
+
+  const copy = (text: string): void => {
+    setCopied(null);
+    const done = (ok: boolean) => {
+      setCopied(ok ? 'yes' : 'no');
+      input.current?.select();
+    };
+    if (navigator.clipboard?.writeText) navigator.clipboard.writeText(text).then(() => done(true), () => done(false));
+    else done(false);
+  };
+
+  useEffect(() => {
+    if (open) input.current?.select();
+  }, [open, link]);
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: MouseEvent): void => {
+      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', away);
+    return () => document.removeEventListener('mousedown', away);
+  }, [open, setOpen]);
+
+  return (
+    <div className="share" ref={root}>
+      <button type="button" className="btn" data-testid="share" aria-expanded={open}
+        onClick={() => {
+          if (!open) copy(link);
+          setOpen(!open);
+        }}>
+        <Share /> Share
+      </button>
+      {open ? (
+        <div className="popover" role="dialog" aria-label="Share this experiment" data-testid="share-popover">
+          <p><strong>Link to this experiment</strong> <span className="muted">(every setting and the seed)</span></p>
+          <input ref={input} readOnly value={link} data-testid="share-link" onFocus={(e) => e.target.select()} />
+          <label className="check">
+            <input type="checkbox" checked={autorun} onChange={(e) => { setAutorun(e.target.checked); copy(linkFor(config, { run: e.target.checked })); }} />
+            start training when opened (<code>run=1</code>)
+          </label>
+          <p className={`copy-status ${copied ?? ''}`} data-testid="copy-status">
+            {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'no' ? 'Could not reach the clipboard: the link is selected, press Ctrl+C (⌘C).' : '\u00a0'}
+          </p>
+          <div className="row">
+            <button type="button" className="btn small" onClick={() => copy(link)}>Copy again</button>
+            <button type="button" className="btn small ghost" onClick={() => setOpen(false)}>Close</button>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+// SViTE+ token selection on a few fixed test images: kept patches bright, dropped ones dimmed.
+import { useRef } from 'react';
+import { keptTokens, numPatches } from '../../../engine/config';
+import { hex } from '../../canvas/lut';
+import { palette } from '../../canvas/palette';
+import { PixelCanvas } from '../../canvas/pixels';
+import { useFrameDraw } from '../../canvas/hooks';
+import { runData } from '../../frames/run-data';
+import { useActiveConfig, useTheme } from '../../store';
+import { Panel } from '../Panel';
+import { drawTokens, tokenLayout } from './draw';
+
+export function TokensPanel() {
+  const c = useActiveConfig();
+  const theme = useTheme();
+  const p = palette(theme);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const px = useRef<PixelCanvas | null>(null);
+  const info = useRef<HTMLParagraphElement>(null);
+  const na = c.tokenKeep < 1 ? null : 'Token selection is off (keep ratio 1). Set the token keep ratio below 1 for SViTE+.';
+
+  useFrameDraw('tokens', () => {
+    if (na || !canvas.current) return;
+    px.current ??= new PixelCanvas(canvas.current);
+    const s = runData.samples;
+    if (!s) {
+      const out = px.current.begin(6 * 16 + 5 * 2, 16);
+      out.fill(p.px.empty);
+      px.current.end();
+      canvas.current.style.aspectRatio = `${6 * 16 + 5 * 2} / 16`;
+      if (info.current) info.current.textContent = 'Sample test images appear when the run starts.';
+      return;
+    }
+    const L = tokenLayout(s);
+    const out = px.current.begin(L.width, L.height);
+    const snap = runData.frames.back(0)?.snapshot;
+    const kept = snap?.keptTokens ?? null;
+    const k = snap?.keptPerSample ?? keptTokens(c);
+    drawTokens(out, s, L, c.patchSize, kept, k, hex(p.surface), hex(theme === 'dark' ? '#000000' : '#ffffff'));
+    px.current.end();
+    canvas.current.style.aspectRatio = `${L.width} / ${L.height}`;
+    if (info.current)
+      info.current.textContent = kept ? `${k} of ${numPatches(c)} patches kept per image (step ${snap?.step ?? 0}); the cls token is always kept` : 'Waiting for the first frame…';
+  }, [theme, na, c.patchSize], () => `${runData.samples ? runData.started?.runId : ''}:${runData.frames.back(0)?.snapshot.keptTokens?.join(',') ?? ''}`);
+
+  return (
+    <Panel title="Tokens (SViTE+)" testid="panel-tokens" id="panel-tokens" na={na}
+      sub="fixed test images; dimmed patches are dropped by the learned selector (top-k of its scores)">
+      <div className="tokens-box">
+        <canvas ref={canvas} className="pixelated tokens" data-testid="canvas-tokens" />
+      </div>
+      <p className="readout" ref={info} />
+    </Panel>
+  );
+}

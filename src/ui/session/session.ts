@@ -1,0 +1,191 @@
+// The studio's one connection to the training worker. It owns the Worker and the TrainingClient
+// (the one place that posts messages), routes events into the store (low frequency) and into
+// run-data (streamed, outside React), and offers the run actions the buttons and keys call.
+import type { ExperimentConfig } from '../../engine/config';
+import { TrainingClient } from '../../protocol/client';
+import type { BackendName, WorkerEvent } from '../../protocol/messages';
+import { paperScaleReason } from '../config/relevance';
+import { runData } from '../frames/run-data';
+import { later } from '../frames/scheduler';
+import { studio } from '../store';
+import { dataSourceFor } from './imported';
+
+const STALL_MS = 90_000;
+const STALL_MESSAGE = 'No word from the training worker for 90 s while training. The GPU may be stuck or the tab starved of resources: Stop, or reload the page (the link keeps your settings).';
+
+let client: TrainingClient | null = null;
+let requestedBackend: BackendName | undefined;
+/** A `run=1` link starts once the worker is there. */
+let autostart = false;
+/** The last finite loss of the run (frames without steps keep showing it). */
+let latestLoss = NaN;
+/** Bumped by every `state` event: a frame's state is stale once a state event came after it. */
+let stateSeq = 0;
+/** When the current run last said anything: the stall watchdog reads it. */
+let lastWordAt = 0;
+
+export function configureSession(opts: { backend?: BackendName; autostart?: boolean }): void {
+  requestedBackend = opts.backend;
+  autostart = Boolean(opts.autostart);
+}
+
+/** Creates the worker (call from an effect; the returned cleanup terminates it: StrictMode-safe). */
+export function connect(): () => void {
+  const worker = new Worker(new URL('../../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
+  const c = new TrainingClient(worker);
+  client = c;
+  const off = c.on(onEvent);
+  // The backend report may belong to a run that is already superseded (init, then an immediate
+  // start): it is still the truth about the worker.
+  const offReady = c.on((e) => {
+    if (e.type === 'ready') studio.getState().setBackend(e.info);
+  }, { stale: true });
+  studio.setState({ backendPending: true });
+  c.init(requestedBackend).then(
+    (info) => studio.getState().setBackend(info),
+    (err: unknown) => {
+      studio.getState().setBackend(null);
+      studio.getState().pushError({ message: `No training backend: ${err instanceof Error ? err.message : String(err)}`, fatal: true, deviceLost: false, data: false });
+    },
+  );
+  const watchdog = setInterval(checkStall, 5000);
+  const timer = autostart ? setTimeout(() => {
+    autostart = false;
+    start();
+  }, 0) : undefined;
+  return () => {
+    clearTimeout(timer);
+    clearInterval(watchdog);
+    off();
+    offReady();
+    worker.terminate();
+    if (client === c) client = null;
+  };
+}
+
+/** Never a silent stall: a run that stops talking gets a visible warning (gone once it talks again). */
+function checkStall(): void {
+  const s = studio.getState();
+  const live = s.status === 'running' || s.status === 'starting';
+  const flagged = s.errors.find((e) => e.message === STALL_MESSAGE);
+  if (live && !flagged && performance.now() - lastWordAt > STALL_MS)
+    s.pushError({ message: STALL_MESSAGE, fatal: false, deviceLost: false, data: false });
+  if (flagged && (!live || performance.now() - lastWordAt < STALL_MS)) s.dismissError(flagged.id);
+}
+
+function onEvent(e: WorkerEvent): void {
+  lastWordAt = performance.now();
+  const s = studio.getState();
+  switch (e.type) {
+    case 'ready':
+      return; // handled for every run (see connect)
+    case 'started':
+      runData.setStarted(e);
+      later('meta', () => studio.getState().setMeta({
+        paramsCount: e.paramsCount, trainCount: e.trainCount, testCount: e.testCount,
+        classNames: e.classNames, dataNotes: e.dataNotes, setupMs: e.setupMs,
+      }, studio.getState().runConfig ?? e.config));
+      return;
+    case 'frame': {
+      runData.ingest(e);
+      const lastLoss = e.loss.length ? e.loss[e.loss.length - 1] : NaN;
+      if (Number.isFinite(lastLoss)) latestLoss = lastLoss;
+      const loss = latestLoss;
+      const seq = stateSeq;
+      // Counters re-render at most once per animation frame, outside this message's task; a state
+      // event that came in meanwhile is newer than this frame's state.
+      later('progress', () => studio.getState().setProgress({
+        step: e.step, totalSteps: e.totalSteps, stepsPerSec: e.stepsPerSec, imagesPerSec: e.imagesPerSec,
+        etaMs: e.etaMs, elapsedMs: e.elapsedMs, lastLoss: loss,
+      }, seq === stateSeq ? e.state : undefined));
+      return;
+    }
+    case 'eval':
+      runData.addEval(e);
+      later('eval', () => studio.getState().setEval({ step: e.result.step, accuracy: e.result.accuracy, loss: e.result.loss, count: e.result.count, reason: e.reason }));
+      return;
+    case 'state':
+      stateSeq++;
+      s.setStatus(e.state, e.step);
+      return;
+    case 'error': {
+      // Failures to assemble the data set (missing or corrupt files) get the data help beside them.
+      const data = e.command === 'start' && !/backend|WebGPU/i.test(e.message);
+      s.pushError({ message: e.message, fatal: e.fatal, deviceLost: Boolean(e.deviceLost), data, command: e.command });
+      if (e.fatal && (s.status === 'starting' || s.status === 'running')) s.setStatus('stopped');
+      return;
+    }
+  }
+}
+
+/** Why Start is not possible now, or null. */
+export function startBlocker(config: ExperimentConfig, issues: number): string | null {
+  if (issues > 0) return `Fix ${issues === 1 ? 'the setting' : `the ${issues} settings`} marked in red first.`;
+  return paperScaleReason(config);
+}
+
+/** A fresh run of the edited config (supersedes any current run). */
+export function start(opts: { paused?: boolean } = {}): boolean {
+  const s = studio.getState();
+  if (!client || startBlocker(s.config, s.issues.length)) return false;
+  // The store's configs are immutable: the run shares the edited object, so panels that show the
+  // active config do not re-render at Start.
+  const config = s.config;
+  s.beginRun(config);
+  const runId = client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend);
+  runData.reset(config, runId);
+  latestLoss = NaN;
+  lastWordAt = performance.now();
+  return true;
+}
+
+export function pause(): void {
+  client?.pause();
+}
+
+export function resume(): void {
+  client?.resume();
+}
+
+/** One step while paused; from idle, a new run that starts paused and takes one step. */
+export function step(): void {
+  const status = studio.getState().status;
+  if (status === 'paused') client?.step();
+  else if (status === 'idle' || status === 'stopped' || status === 'finished') {
+    if (start({ paused: true })) client?.step();
+  }
+}
+
+export function stop(): void {
+  client?.stop();
+}
+
+export function evaluate(): void {
+  client?.evaluate();
+}
+
+/** Stops the run and clears everything it drew; the config stays. */
+export function reset(): void {
+  const s = studio.getState();
+  if (client && s.status !== 'idle') {
+    client.stop();
+    client.gate.next(); // its remaining events are stale from now on
+  }
+  runData.reset(null);
+  s.resetRun();
+}
+
+/** Space: start, pause or resume, whatever fits the state. */
+export function toggle(): void {
+  const status = studio.getState().status;
+  if (status === 'running' || status === 'starting') pause();
+  else if (status === 'paused') resume();
+  else start();
+}
+
+// For e2e tests and debugging: the losses the UI received (WebGPU is not bit-exact: compare loosely).
+(globalThis as unknown as { __studioUi: unknown }).__studioUi = {
+  losses: () => runData.losses(),
+  status: () => studio.getState().status,
+  step: () => studio.getState().progress.step,
+};
