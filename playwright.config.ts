@@ -1,18 +1,12 @@
 // Playwright against the built app (vite build + vite preview), in Chromium with WebGPU.
 // Without a GPU, Chromium's WebGPU runs on SwiftShader: correct but slow (the first training step
 // compiles shaders for ~10 s), hence the generous timeouts.
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from './e2e/chromium';
 
 const CI = Boolean(process.env.CI);
 /** The preview server's port (E2E_PORT lets two checkouts test side by side). */
 const PORT = Number(process.env.E2E_PORT) || 4173;
-
-/** The system Chromium where there is one (Playwright's own download is not always possible). */
-function chromiumPath(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((p): p is string => Boolean(p) && existsSync(p as string));
-}
 
 const executablePath = chromiumPath();
 
@@ -37,15 +31,7 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         launchOptions: {
           ...(executablePath ? { executablePath } : {}),
-          args: [
-            '--no-sandbox',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-            '--enable-unsafe-webgpu',
-          ],
+          args: CHROMIUM_ARGS,
         },
       },
     },

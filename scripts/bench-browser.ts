@@ -8,6 +8,7 @@
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_BROWSER_UI_MS (default 15000),
 // BENCH_BROWSER_BACKENDS (default webgpu,webgl,wasm,cpu).
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -34,15 +35,6 @@ const PLANS: Plan[] = [
 ];
 const UI_WINDOW_MS = Number(process.env.BENCH_BROWSER_UI_MS) || 15_000;
 
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
 
 // ---------------------------------------------------------------------------------------------
 // Build and serve
@@ -428,9 +420,9 @@ async function main(): Promise<void> {
   const { base, server } = await serve();
   log(`serving ${base}`);
 
-  const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => Boolean(p) && existsSync(p as string));
+  const executablePath = chromiumPath();
   let anyOk = false;
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: LAUNCH_ARGS });
+  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
   const chromiumVersion = browser.version();
   try {
     // The fmnist preset: served Fashion-MNIST when this checkout has it, else synthetic images of the same shape.
