@@ -41,9 +41,9 @@ describe('computeFlops: dense', () => {
   });
 
   it('matches a hand count on the tiny preset (matmuls only)', () => {
-    // 16 patches, D=32, patch in 16, N=17, hidden 64, 10 classes.
-    const block = 17 * 32 * 96 + 2 * 17 * 17 * 32 + 17 * 32 * 32 + 2 * 17 * 32 * 64;
-    expect(computeFlops(presetConfig('tiny')).dense).toBe(16 * 32 * 16 + 2 * block + 32 * 10);
+    // 16 patches, D=48, patch in 16, N=17, hidden 96, 10 classes.
+    const block = 17 * 48 * 144 + 2 * 17 * 17 * 48 + 17 * 48 * 48 + 2 * 17 * 48 * 96;
+    expect(computeFlops(presetConfig('tiny')).dense).toBe(16 * 48 * 16 + 2 * block + 48 * 10);
   });
 
   it('reports MACs; FLOPs are twice that', () => {
