@@ -21,6 +21,18 @@ export function Swatch({ color, label }: { color: string; label: string }) {
   return <span className="swatch"><i style={{ background: color }} />{label}</span>;
 }
 
+/** The legend of a live/removed bitmap with the last update's changes highlighted. */
+export function TopologyLegend({ colors, on, off }: { colors: { on: string; off: string; grown: string; pruned: string }; on: string; off: string }) {
+  return (
+    <div className="legend">
+      <Swatch color={colors.on} label={on} />
+      <Swatch color={colors.off} label={off} />
+      <Swatch color={colors.grown} label="just grown" />
+      <Swatch color={colors.pruned} label="just pruned" />
+    </div>
+  );
+}
+
 export function Ramp({ stops, from, to }: { stops: string[]; from: string; to: string }) {
   return (
     <span className="ramp">

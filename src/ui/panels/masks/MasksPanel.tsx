@@ -8,7 +8,7 @@ import { runData } from '../../frames/run-data';
 import { useActiveConfig, useStudio, useTheme } from '../../store';
 import { Fit, Minus, Plus } from '../../controls/icons';
 import { int, pct } from '../../format';
-import { Panel, Swatch } from '../Panel';
+import { Panel, TopologyLegend } from '../Panel';
 import { drawMask, maskGeometry, maskStats } from './draw';
 
 const short = (name: string): string => name.replace(/\.weight$/, '');
@@ -93,12 +93,7 @@ export function MasksPanel() {
         <canvas ref={canvas} className="pixelated" data-testid="canvas-masks" onMouseMove={onMove}
           style={{ width: `${g.width * scale}px`, height: `${g.height * scale}px` }} />
       </div>
-      <div className="legend">
-        <Swatch color={p.css.on} label="active" />
-        <Swatch color={p.css.off} label="inactive" />
-        <Swatch color={p.css.grown} label="just grown" />
-        <Swatch color={p.css.pruned} label="just pruned" />
-      </div>
+      <TopologyLegend colors={p.css} on="active" off="inactive" />
       <p className="readout"><span ref={stats} data-testid="mask-stats" /> <span ref={hover} className="muted" /></p>
     </Panel>
   );

@@ -6,7 +6,7 @@ import { PixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { useActiveConfig, useTheme } from '../../store';
-import { Panel, Swatch } from '../Panel';
+import { Panel, TopologyLegend } from '../Panel';
 import { drawNeurons, liveCounts } from './draw';
 
 export function NeuronsPanel() {
@@ -43,12 +43,7 @@ export function NeuronsPanel() {
         <canvas ref={canvas} className="pixelated" data-testid="canvas-neurons" style={{ width: '100%', height: rowH * depth }} />
         <div className="axis-y right">{Array.from({ length: depth }, (_, b) => <span key={b} style={{ height: rowH }} ref={(el) => { labels.current[b] = el; }} />)}</div>
       </div>
-      <div className="legend">
-        <Swatch color={p.css.on} label="live" />
-        <Swatch color={p.css.off} label="removed" />
-        <Swatch color={p.css.grown} label="just grown" />
-        <Swatch color={p.css.pruned} label="just pruned" />
-      </div>
+      <TopologyLegend colors={p.css} on="live" off="removed" />
     </Panel>
   );
 }
