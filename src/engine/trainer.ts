@@ -3,7 +3,7 @@
 import * as tf from './tf';
 import { assertValidConfig, keptTokens, numPatches, type ExperimentConfig } from './config';
 import { Batcher, evalBatches } from './data/batch';
-import type { Dataset, ImageSet } from './data/types';
+import type { Dataset } from './data/types';
 import { computeFlops, type FlopsReport } from './flops';
 import { smoothedCrossEntropy } from './model/layers';
 import { ViTModel } from './model/model';
@@ -30,7 +30,9 @@ export class Trainer {
   readonly structured: StructuredSparsity | null = null;
   readonly tokens: TokenSelector | null = null;
   private done = 0;
-  private readonly samples: { set: ImageSet; indices: Int32Array };
+  /** The first test images, shown in the token panel; normalised once, on first use. */
+  private readonly sampleCount: number;
+  private sampleInput: Float32Array | null = null;
 
   private constructor(readonly config: ExperimentConfig, readonly dataset: Dataset, opts: TrainerOptions) {
     const rng = new Rng(config.seed);
@@ -44,7 +46,7 @@ export class Trainer {
     if (config.method === 's2vite') this.structured = new StructuredSparsity(this.model, config, rng.fork(4));
     if (config.tokenKeep < 1) this.tokens = new TokenSelector(this.model, config, rng.fork(5));
     const n = Math.min(opts.sampleCount ?? 6, dataset.test.count);
-    this.samples = { set: dataset.test, indices: Int32Array.from({ length: n }, (_, i) => i) };
+    this.sampleCount = n;
   }
 
   static async create(config: ExperimentConfig, dataset: Dataset, opts: TrainerOptions = {}): Promise<Trainer> {
@@ -165,8 +167,8 @@ export class Trainer {
     }
     if (this.structured) Object.assign(snap, await this.structured.snapshot());
     if (this.tokens) {
-      const s = this.sampleBatch();
-      const x = this.inputs(s.x, s.size);
+      const input = (this.sampleInput ??= evalBatches(this.dataset.test, this.sampleCount, this.dataset.mean, this.dataset.std, this.sampleCount).next().value!.x);
+      const x = this.inputs(input, this.sampleCount);
       snap.keptTokens = await this.tokens.keptIndices(x);
       x.dispose();
       snap.keptPerSample = keptTokens(this.config);
@@ -174,18 +176,11 @@ export class Trainer {
     return snap;
   }
 
-  private sampleBatch(): { x: Float32Array; size: number } {
-    const it = evalBatches(this.dataset.test, this.samples.indices.length, this.dataset.mean, this.dataset.std, this.samples.indices.length);
-    const b = it.next().value!;
-    return { x: b.x, size: b.size };
-  }
-
   /** A few fixed test images (raw bytes, HWC) for the token panel. */
   sampleImages(): { images: Uint8Array; count: number; height: number; width: number; channels: number } {
-    const s = this.samples.set;
+    const s = this.dataset.test;
     const n = s.height * s.width * s.channels;
-    const count = this.samples.indices.length;
-    return { images: s.images.slice(0, count * n), count, height: s.height, width: s.width, channels: s.channels };
+    return { images: s.images.slice(0, this.sampleCount * n), count: this.sampleCount, height: s.height, width: s.width, channels: s.channels };
   }
 
   /** FLOPs of the current state: theoretical (nonzeros) and executed (what the kernels compute). */
