@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
 import * as tf from '../engine/tf';
+import { applyWasmPatches } from '../engine/wasm-patches';
 import { repoRoot } from './node-datasets';
 
 export type NodeBackend = 'wasm' | 'cpu';
@@ -16,7 +17,10 @@ export async function useBackend(wanted: NodeBackend = 'wasm', log: (s: string) 
     try {
       if (await tf.setBackend('wasm')) {
         await tf.ready();
-        if (tf.getBackend() === 'wasm') return 'wasm';
+        if (tf.getBackend() === 'wasm') {
+          applyWasmPatches();
+          return 'wasm';
+        }
       }
     } catch (e) {
       log(`WASM backend failed (${(e as Error).message}); falling back to cpu`);

@@ -9,12 +9,14 @@ import * as tf from './tf';
 import { presetConfig } from './config';
 import { syntheticDataset } from './data/synthetic';
 import { Trainer } from './trainer';
+import { applyWasmPatches } from './wasm-patches';
 
 beforeAll(async () => {
   setWasmPaths(path.resolve(__dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
   // IS_TEST makes tfjs check every kernel for leaks, and WASM's logSoftmax has a known internal one.
   tf.env().set('IS_TEST', false);
   expect(await tf.setBackend('wasm')).toBe(true);
+  applyWasmPatches();
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { computeFlops, type FlopsReport } from './flops';
 import { smoothedCrossEntropy } from './model/layers';
 import { ViTModel } from './model/model';
 import { countParams } from './model/params';
-import { forward, type ForwardPlan } from './model/vit';
+import { forward, type ForwardPlan, type ParamMap } from './model/vit';
 import { AdamW } from './optim/adamw';
 import { learningRate } from './optim/lr-schedule';
 import { Rng } from './rng';
@@ -38,12 +38,13 @@ export class Trainer {
     const rng = new Rng(config.seed);
     this.model = new ViTModel(config, config.seed, config.tokenKeep < 1);
     for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay);
+    this.opt.allocate();
     this.batcher = new Batcher(dataset.train, {
       batchSize: config.batchSize, rng: rng.fork(2), mean: dataset.mean, std: dataset.std,
       augment: config.augment, limit: config.trainSize,
     });
     if (config.method === 'svite') this.unstructured = new UnstructuredSparsity(this.model, config, rng.fork(3));
-    if (config.method === 's2vite') this.structured = new StructuredSparsity(this.model, config, rng.fork(4));
+    if (config.method === 's2vite') this.structured = new StructuredSparsity(this.model, config, rng.fork(4), this.opt);
     if (config.tokenKeep < 1) this.tokens = new TokenSelector(this.model, config, rng.fork(5));
     const n = Math.min(opts.sampleCount ?? 6, dataset.test.count);
     this.sampleCount = n;
@@ -83,6 +84,10 @@ export class Trainer {
     const tau = this.tokens ? this.tokens.temperature(t) : NaN;
     let events: UpdateEvent[] | null = null;
     const structuredUpdate = this.structured?.isUpdateStep(stepNo) ?? false;
+    // The update step's probe runs full width; every other step trains the compact parameters.
+    if (structuredUpdate) this.structured!.expand();
+    const live = this.structured?.trainables() ?? this.model.params;
+    const timmName = new Map([...live].map(([n, v]) => [v.name, n]));
     const [lossT, scoreT] = tf.tidy(() => {
       const x = this.inputs(batch.x, batch.size);
       const y = tf.tensor1d(batch.y, 'int32');
@@ -90,26 +95,26 @@ export class Trainer {
       if (this.tokens) plan.tokens = this.tokens.trainPlan(batch.size, t);
       const T = plan.tokens ? plan.tokens.k + 1 : numPatches(c) + 1;
       if (this.structured) plan.blocks = structuredUpdate ? this.structured.probePlan(batch.size, T) : this.structured.plan();
-      const vars = [...this.model.params.values()];
+      const vars = [...live.values()];
       if (this.structured && structuredUpdate) vars.push(...this.structured.probeVariables());
       const { value, grads: byVar } = tf.variableGrads(
-        () => smoothedCrossEntropy(forward(this.model.map, x, c, plan), y, c.numClasses, c.labelSmoothing), vars);
+        () => smoothedCrossEntropy(forward(live as unknown as ParamMap, x, c, plan), y, c.numClasses, c.labelSmoothing), vars);
       const dense = new Map<string, tf.Tensor>();
       const probe = new Map<string, tf.Tensor>();
       for (const [k, g] of Object.entries(byVar)) {
-        if (this.model.owns(k)) dense.set(this.model.nameOf(k), g);
+        const name = timmName.get(k);
+        if (name) dense.set(name, g);
         else probe.set(k, g);
       }
       let grads = this.unstructured ? this.unstructured.maskGradients(dense) : dense;
       if (this.structured) grads = this.structured.maskGradients(grads);
-      grads = clipByGlobalNorm(grads, c.clipNorm);
-      this.opt.apply(this.model.params, grads, lr, c.weightDecay);
+      this.opt.apply(live, grads, lr, c.weightDecay, c.clipNorm);
       if (this.unstructured?.isUpdateStep(stepNo)) events = this.unstructured.update(stepNo, dense, this.opt);
       const scores = this.structured && structuredUpdate ? this.structured.scores(dense, probe) : tf.zeros([1, 1]);
       return [value, scores] as [tf.Scalar, tf.Tensor2D];
     });
     this.structured?.releaseProbe();
-    if (this.structured && structuredUpdate) events = await this.structured.update(stepNo, scoreT, this.opt);
+    if (this.structured && structuredUpdate) events = await this.structured.update(stepNo, scoreT);
     const loss = (await lossT.data())[0];
     tf.dispose([lossT, scoreT]);
     this.done = stepNo;
@@ -122,7 +127,7 @@ export class Trainer {
       const plan: ForwardPlan = {};
       if (this.tokens) plan.tokens = this.tokens.evalPlan();
       if (this.structured) plan.blocks = this.structured.plan();
-      return forward(this.model.map, x, this.config, plan);
+      return forward(this.structured?.params() ?? this.model.map, x, this.config, plan);
     });
   }
 
@@ -199,12 +204,18 @@ export class Trainer {
 
   /** Parameter values (our layout), masks as 0/1 bytes, for export. */
   async exportState(): Promise<{ params: Map<string, Float32Array>; masks: Map<string, Uint8Array>; headsAlive?: Uint8Array; neuronsAlive?: Uint8Array }> {
-    const params = await this.model.read();
+    const params = await this.readParams();
     const masks = new Map<string, Uint8Array>();
     if (this.unstructured)
       for (const l of this.unstructured.layers) masks.set(l.name, Uint8Array.from((await l.mask.data()) as Float32Array));
     const units = this.structured ? await this.structured.aliveUnits() : undefined;
     return { params, masks, headsAlive: units?.heads, neuronsAlive: units?.neurons };
+  }
+
+  /** Copy of every parameter's values in the full layout (our layout). */
+  async readParams(): Promise<Map<string, Float32Array>> {
+    this.structured?.flush();
+    return this.model.read();
   }
 
   /** Load exported state (parameters in our layout, masks, live units) into this trainer. */
@@ -217,7 +228,10 @@ export class Trainer {
         if (!masks.has(l.name)) masks.set(l.name, Uint8Array.from(state.params.get(l.name)!, (v) => (v !== 0 ? 1 : 0)));
       this.unstructured.setMasks(masks);
     }
-    if (this.structured && state.headsAlive && state.neuronsAlive) this.structured.setAlive(state.headsAlive, state.neuronsAlive);
+    // Without live units in the file, the current ones stay; either way the compact parameters
+    // are taken anew from the values just written.
+    const s = this.structured;
+    if (s) s.setAlive(state.headsAlive ?? s.headsAlive.slice(), state.neuronsAlive ?? s.neuronsAlive.slice());
   }
 
   dispose(): void {
@@ -232,15 +246,3 @@ export class Trainer {
 // performance exists in browsers, workers and Node; the engine's lib has no DOM types for it.
 declare const performance: { now(): number };
 const now = (): number => performance.now();
-
-/** Scale all gradients so their global L2 norm is at most maxNorm (on the device, no readback). */
-function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): Map<string, tf.Tensor> {
-  if (!(maxNorm > 0)) return grads;
-  // A chain of adds, not one addN: WebGPU's AddN binds every input to one shader, and more than 8
-  // storage buffers fail validation there.
-  const sq = [...grads.values()].map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b));
-  const scale = tf.div(maxNorm, tf.maximum(tf.sqrt(sq), maxNorm));
-  const out = new Map<string, tf.Tensor>();
-  for (const [k, g] of grads) out.set(k, tf.mul(g, scale));
-  return out;
-}

@@ -4,6 +4,7 @@
 import * as tf from '../engine/tf';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../protocol/messages';
 import { applyWebGpuPatches } from './webgpu-patches';
+import { applyWasmPatches } from '../engine/wasm-patches';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -79,6 +80,7 @@ async function trySetBackend(name: BackendName, adapter: AdapterReport): Promise
     const got = tf.getBackend();
     if (got !== name) return `tfjs reports backend "${got}" after setBackend("${name}")`;
     if (name === 'webgpu') applyWebGpuPatches();
+    if (name === 'wasm') applyWasmPatches();
     return null;
   } catch (err) {
     return firstLine(errorText(err));

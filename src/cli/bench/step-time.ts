@@ -1,5 +1,7 @@
-// Timing of training and inference steps for a config, on the current backend: the median of
-// `reps` measured steps after warm-up (first steps compile kernels / shaders and are excluded).
+// Timing of training and inference steps on the current backend: the median of `reps` measured
+// steps after warm-up (first steps compile kernels / shaders and are excluded). Configs compared
+// with each other are timed interleaved (a step of each in turn), so a slow spell of a shared
+// machine hits all of them alike instead of biasing their ratio.
 import * as tf from '../../engine/tf';
 import type { ExperimentConfig } from '../../engine/config';
 import type { Dataset } from '../../engine/data/types';
@@ -17,25 +19,32 @@ const median = (xs: number[]): number => {
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
 
+/** Step and inference timings of several configs on one data set, measured interleaved. */
+export async function timeInterleaved(configs: ExperimentConfig[], data: Dataset, reps = 10, warmup = 3): Promise<StepTiming[]> {
+  const trainers = await Promise.all(configs.map((c) => Trainer.create({ ...c, steps: Math.max(c.steps, warmup + reps * 2 + 10) }, data)));
+  const train = configs.map((): number[] => []), update = configs.map((): number[] => []), infer = configs.map((): number[] => []);
+  for (let i = 0; i < warmup + reps; i++)
+    for (const [j, t] of trainers.entries()) {
+      const s = await t.step();
+      if (i >= warmup) (s.update ? update : train)[j].push(s.elapsedMs);
+    }
+  const inputs = configs.map((c) => tf.randomNormal([c.batchSize, c.imageSize, c.imageSize, c.inChans]) as tf.Tensor4D);
+  for (let i = 0; i < warmup + reps; i++)
+    for (const [j, t] of trainers.entries()) {
+      const t0 = performance.now();
+      const y = t.predict(inputs[j]);
+      await y.data();
+      y.dispose();
+      if (i >= warmup) infer[j].push(performance.now() - t0);
+    }
+  tf.dispose(inputs);
+  for (const t of trainers) t.dispose();
+  return configs.map((c, j) => {
+    const trainMs = median(train[j]);
+    return { trainMs, updateMs: update[j].length ? median(update[j]) : null, inferMs: median(infer[j]), imagesPerSec: (c.batchSize * 1000) / trainMs };
+  });
+}
+
 export async function timeSteps(c: ExperimentConfig, data: Dataset, reps = 10, warmup = 3): Promise<StepTiming> {
-  const t = await Trainer.create({ ...c, steps: Math.max(c.steps, warmup + reps * 2 + 10) }, data);
-  const train: number[] = [], update: number[] = [];
-  for (let i = 0; i < warmup + reps; i++) {
-    const s = await t.step();
-    if (i < warmup) continue;
-    (s.update ? update : train).push(s.elapsedMs);
-  }
-  const x = tf.randomNormal([c.batchSize, c.imageSize, c.imageSize, c.inChans]) as tf.Tensor4D;
-  const infer: number[] = [];
-  for (let i = 0; i < warmup + reps; i++) {
-    const t0 = performance.now();
-    const y = t.predict(x);
-    await y.data();
-    y.dispose();
-    if (i >= warmup) infer.push(performance.now() - t0);
-  }
-  x.dispose();
-  t.dispose();
-  const trainMs = median(train);
-  return { trainMs, updateMs: update.length ? median(update) : null, inferMs: median(infer), imagesPerSec: (c.batchSize * 1000) / trainMs };
+  return (await timeInterleaved([c], data, reps, warmup))[0];
 }

@@ -1,24 +1,22 @@
 // The timm/DeiT Vision Transformer, one explicit forward that reads top to bottom.
-// Structured sparsity (S2ViTE) and token selection (SViTE+) enter through a ForwardPlan: the
-// live heads/neurons are gathered so only they are computed, and kept tokens are gathered so the
-// sequence really shrinks.
+// Structured sparsity (S2ViTE) and token selection (SViTE+) enter through a ForwardPlan and the
+// parameter map: S2ViTE passes compact parameters (live heads/neurons only), so only they are
+// computed, and kept tokens are gathered so the sequence really shrinks.
 import * as tf from '../tf';
 import { headDim, numPatches, type ModelConfig } from '../config';
-import { dense2d, gatherUnique, gelu, layerNorm } from './layers';
+import { dense2d, gelu, layerNorm } from './layers';
 import { selectTokens } from './token-selector';
 
 export type ParamMap = Map<string, tf.Tensor>;
 
-/** Per block: which units run. Null fields = all of them (dense path, no gather). */
+/**
+ * Per block: how many heads run. With S2ViTE the block's structured parameters are the compact
+ * ones (live heads' q/k/v columns and proj rows, live neurons only), so their shapes already say
+ * which units run and the forward needs no gathers.
+ */
 export interface BlockPlan {
-  /** Columns of qkv ([D, 3D]) of the live heads, int32 [3·h'·hd]. */
-  qkvCols: tf.Tensor1D | null;
-  /** Rows of proj ([D, D]) fed by the live heads, int32 [h'·hd]. */
-  projRows: tf.Tensor1D | null;
-  /** Live heads in this block (= numHeads when qkvCols is null). */
+  /** Heads in this block's qkv/proj (= numHeads for full-width parameters). */
   heads: number;
-  /** Live MLP hidden neurons, int32 [n'] (null = all). */
-  neurons: tf.Tensor1D | null;
   /** Full-width probe: per-sample gate on every head's output, [B, H] (update steps only). */
   headGate?: tf.Tensor2D;
   /** Full-width probe: zeros added to the gated head outputs [B, T, H, hd]; d loss / d probe = gradient at the head output. */
@@ -57,7 +55,7 @@ export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D 
   const B = x.shape[0];
   const N = numPatches(c), D = c.embedDim;
   const patches = dense2d(patchify(x, c.patchSize), p(P, 'patch_embed.proj.weight'), p(P, 'patch_embed.proj.bias')); // [B·N, D]
-  const cls = tf.tile(p(P, 'cls_token'), [B, 1, 1]); // [B, 1, D]
+  const cls = tf.broadcastTo(p(P, 'cls_token'), [B, 1, D]); // [B, 1, D] (tile's gradient is B slices and adds)
   const seq = tf.concat([cls, tf.reshape(patches, [B, N, D])], 1); // [B, N+1, D]
   return tf.reshape(tf.add(seq, p(P, 'pos_embed')), [B * (N + 1), D]);
 }
@@ -65,17 +63,15 @@ export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D 
 /** Multi-head self-attention on pre-normed tokens h [B·T, D] → [B·T, D]. */
 function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelConfig, i: number, plan?: BlockPlan): tf.Tensor2D {
   const hd = headDim(c);
-  const H = plan?.qkvCols ? plan.heads : c.numHeads;
-  let wqkv = p(P, `blocks.${i}.attn.qkv.weight`), bqkv = p(P, `blocks.${i}.attn.qkv.bias`);
-  let wproj = p(P, `blocks.${i}.attn.proj.weight`);
-  if (plan?.qkvCols) {
-    wqkv = gatherUnique(wqkv, plan.qkvCols, 1); // [D, 3·H'·hd]
-    bqkv = gatherUnique(bqkv, plan.qkvCols); // [3·H'·hd]
-  }
-  if (plan?.projRows) wproj = gatherUnique(wproj, plan.projRows, 0); // [H'·hd, D]
-  // Split q|k|v on the columns, then 4-D transposes (5-D ones are ~60× slower on WASM).
-  const [q, k, v] = tf.split(dense2d(h, wqkv, bqkv), 3, 1) // 3 × [B·T, H·hd]
-    .map((t) => tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3]) as tf.Tensor4D); // [B, H, T, hd]
+  const H = plan?.heads ?? c.numHeads;
+  const wqkv = p(P, `blocks.${i}.attn.qkv.weight`), bqkv = p(P, `blocks.${i}.attn.qkv.bias`); // [D, 3·H·hd], [3·H·hd]
+  const wproj = p(P, `blocks.${i}.attn.proj.weight`); // [H·hd, D]
+  // qkv columns are (part·H + head)·hd + d: one 4-D transpose puts heads before tokens for all
+  // three parts, and q|k|v then split off as contiguous blocks per image. (5-D transposes are
+  // ~60× slower on WASM, and a column split copies row by row.)
+  const qkv = tf.transpose(tf.reshape(dense2d(h, wqkv, bqkv), [B, T, 3 * H, hd]), [0, 2, 1, 3]); // [B, 3H, T, hd]
+  const [q, k, v] = tf.split(tf.reshape(qkv, [B, 3, H * T * hd]), 3, 1)
+    .map((t) => tf.reshape(t, [B, H, T, hd]) as tf.Tensor4D); // [B, H, T, hd]
   const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, T, T]
   let out: tf.Tensor = tf.matMul(tf.softmax(scores), v); // [B, H, T, hd]
   out = tf.transpose(out, [0, 2, 1, 3]); // [B, T, H, hd]
@@ -85,15 +81,10 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelCo
   return dense2d(merged, wproj, p(P, `blocks.${i}.attn.proj.bias`)); // [B·T, D]
 }
 
-/** MLP on pre-normed tokens h [B·T, D] → [B·T, D], only over live neurons when planned. */
-function mlp(P: ParamMap, h: tf.Tensor2D, i: number, plan?: BlockPlan): tf.Tensor2D {
-  let w1 = p(P, `blocks.${i}.mlp.fc1.weight`), b1 = p(P, `blocks.${i}.mlp.fc1.bias`);
-  let w2 = p(P, `blocks.${i}.mlp.fc2.weight`);
-  if (plan?.neurons) {
-    w1 = gatherUnique(w1, plan.neurons, 1); // [D, n']
-    b1 = gatherUnique(b1, plan.neurons); // [n']
-    w2 = gatherUnique(w2, plan.neurons, 0); // [n', D]
-  }
+/** MLP on pre-normed tokens h [B·T, D] → [B·T, D] over the hidden neurons fc1/fc2 have (all, or the live ones). */
+function mlp(P: ParamMap, h: tf.Tensor2D, i: number): tf.Tensor2D {
+  const w1 = p(P, `blocks.${i}.mlp.fc1.weight`), b1 = p(P, `blocks.${i}.mlp.fc1.bias`); // [D, n], [n]
+  const w2 = p(P, `blocks.${i}.mlp.fc2.weight`); // [n, D]
   const hidden = gelu(dense2d(h, w1, b1)); // [B·T, n']
   return dense2d(hidden as tf.Tensor2D, w2, p(P, `blocks.${i}.mlp.fc2.bias`));
 }
@@ -112,10 +103,10 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
     const h1 = layerNorm(x, p(P, `blocks.${i}.norm1.weight`), p(P, `blocks.${i}.norm1.bias`));
     x = tf.add(x, attention(P, h1, B, T, c, i, bp));
     const h2 = layerNorm(x, p(P, `blocks.${i}.norm2.weight`), p(P, `blocks.${i}.norm2.bias`));
-    x = tf.add(x, mlp(P, h2, i, bp));
+    x = tf.add(x, mlp(P, h2, i));
   }
   // The final LayerNorm is per token, so normalising only the cls token gives timm's result.
-  const cls = tf.reshape(tf.slice(tf.reshape(x, [B, T, c.embedDim]), [0, 0, 0], [B, 1, c.embedDim]), [B, c.embedDim]);
+  const cls = tf.slice(tf.reshape(x, [B, T * c.embedDim]), [0, 0], [B, c.embedDim]); // token 0 of each image
   const feats = layerNorm(cls as tf.Tensor2D, p(P, 'norm.weight'), p(P, 'norm.bias'));
   return dense2d(feats, p(P, 'head.weight'), p(P, 'head.bias'));
 }

@@ -43,9 +43,9 @@ describe('S²ViTE', () => {
       // A head that came back gets a fresh init; one step later its q/k/v weights have moved.
       const grown = [...s.headsAlive].map((v, j) => (v && !aliveBefore[j] ? j : -1)).filter((j) => j >= 0);
       if (!grown.length) continue;
-      const before = await t.model.read();
+      const before = await t.readParams();
       await t.step();
-      const after = await t.model.read();
+      const after = await t.readParams();
       for (const j of grown) {
         const b = Math.floor(j / c.numHeads), h = j % c.numHeads, hd = headDim(c), D = c.embedDim;
         if (!s.headsAlive[j]) continue; // swapped out again by an update on this very step
@@ -74,7 +74,7 @@ describe('S²ViTE', () => {
     const s = new StructuredSparsity(model, c, new Rng(3));
     const [x] = batch(c, 4, 5);
     const full = tf.tidy(() => forward(model.map, x, c));
-    const compact = tf.tidy(() => forward(model.map, x, c, { blocks: s.plan() }));
+    const compact = tf.tidy(() => forward(s.params(), x, c, { blocks: s.plan() }));
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(full, compact))).dataSync()[0]);
     expect(diff).toBeLessThan(1e-5);
     // Scribble over every dead head's proj rows and every dead neuron's fc2 row: nothing changes.
@@ -94,6 +94,28 @@ describe('S²ViTE', () => {
     tf.dispose([x, full, compact, scribbled]);
     s.dispose();
     model.dispose();
+  });
+
+  it('trains the compact parameters exactly as the masked full-width model, and keeps the full ones in step', async () => {
+    const c = cfg({ updateInterval: 1000 });
+    const a = await Trainer.create(c, data), b = await Trainer.create(c, data);
+    b.structured!.expand(); // b runs full width: removed units as zeros with masked gradients
+    for (let i = 0; i < 3; i++) {
+      await a.step();
+      await b.step();
+    }
+    const [x] = batch(c, 6, 11);
+    const la = a.predict(x), lb = b.predict(x);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(la, lb))).dataSync()[0])).toBeLessThan(1e-5);
+    // The compact weights written back equal the full-width model's live rows/columns.
+    const pa = await a.readParams(), pb = await b.readParams();
+    const qa = pa.get('blocks.0.attn.qkv.weight')!, qb = pb.get('blocks.0.attn.qkv.weight')!;
+    let worst = 0;
+    qa.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - qb[i]))));
+    expect(worst).toBeLessThan(1e-5);
+    tf.dispose([x, la, lb]);
+    a.dispose();
+    b.dispose();
   });
 
   it('Taylor and L1 scores equal hand computations', () => {

@@ -1,6 +1,6 @@
 // S²ViTE: whole attention heads and MLP neurons, fixed budget per block (method.md §3).
-// Between updates the live sets are constant and only they are computed (gathered rows/columns).
-// At an update step the trainer runs a full-width probe: a per-sample gate [B,H] and a zero probe
+// Between updates the live sets are constant, so the structured parameters live in compact form
+// (live rows/columns only, see compact-params.ts) and only they are computed. At an update step the trainer runs a full-width probe: a per-sample gate [B,H] and a zero probe
 // [B,T,H,hd] on every head's output give, through their gradients, the Taylor prune score
 // S_h = mean_b |Σ a_h·∂L/∂a_h| and the grow score G_h = mean_b Σ|∂L/∂a_h| in one backward pass.
 // Removed units are removed completely: q/k/v columns and qkv bias zeroed (so the output is 0 and
@@ -10,8 +10,9 @@
 import * as tf from '../tf';
 import { headDim, keptHeads, keptNeurons, mlpHidden, type ExperimentConfig } from '../config';
 import type { ViTModel } from '../model/model';
-import type { BlockPlan } from '../model/vit';
+import type { BlockPlan, ParamMap } from '../model/vit';
 import type { AdamW } from '../optim/adamw';
+import { CompactParams, type LiveSlice } from './compact-params';
 import type { Rng } from '../rng';
 import type { UpdateEvent } from '../snapshot';
 import { isUpdateStep, swapCount, updateFraction } from './schedule';
@@ -33,11 +34,15 @@ export class StructuredSparsity {
   readonly neuronsAlive: Uint8Array;
   readonly headScores: Float32Array;
   private plans: BlockPlan[] = [];
+  private slices: LiveSlice[] = [];
+  private readonly compact: CompactParams;
   private probes: Probe[] = [];
   private gradMasks: { qkv: tf.Tensor; proj: tf.Tensor; fc1: tf.Tensor; fc2: tf.Tensor }[] = [];
 
-  constructor(private readonly model: ViTModel, private readonly config: ExperimentConfig, private readonly rng: Rng) {
+  /** `opt`: the optimizer whose moments follow the parameters between full and compact layout. */
+  constructor(private readonly model: ViTModel, private readonly config: ExperimentConfig, private readonly rng: Rng, private readonly opt?: AdamW) {
     const c = config;
+    this.compact = new CompactParams(model.params, opt);
     this.depth = c.depth;
     this.H = c.numHeads;
     this.hd = headDim(c);
@@ -55,10 +60,14 @@ export class StructuredSparsity {
     this.rebuild();
   }
 
-  /** Replace the live sets (import) and rebuild the gathers. */
+  /**
+   * Replace the live sets after the full parameters were overwritten (import), and take the
+   * compact parameters anew from them.
+   */
   setAlive(heads: Uint8Array, neurons: Uint8Array): void {
     if (heads.length !== this.headsAlive.length || neurons.length !== this.neuronsAlive.length)
       throw new Error(`live-unit arrays have ${heads.length}/${neurons.length} entries, expected ${this.headsAlive.length}/${this.neuronsAlive.length}`);
+    this.compact.release(true);
     this.headsAlive.set(heads);
     this.neuronsAlive.set(neurons);
     for (let b = 0; b < this.depth; b++) this.zeroDeadUnits(b, null);
@@ -95,18 +104,24 @@ export class StructuredSparsity {
     return out;
   }
 
-  /** Gather indices and gradient masks for the current live sets. */
+  /** Live slices, compact parameters and the full-width gradient masks for the current live sets. */
   private rebuild(): void {
+    this.compact.release();
     this.disposePlans();
     for (let b = 0; b < this.depth; b++) {
       const heads = this.live(this.heads(b));
       const neurons = this.live(this.neurons(b));
-      this.plans.push({
-        qkvCols: tf.tensor1d(this.qkvColumns(heads), 'int32'),
-        projRows: tf.tensor1d(this.projRowsOf(heads), 'int32'),
-        heads: heads.length,
-        neurons: tf.tensor1d(neurons, 'int32'),
-      });
+      this.plans.push({ heads: heads.length });
+      const qkvCols = tf.tensor1d(this.qkvColumns(heads), 'int32');
+      const liveNeurons = tf.tensor1d(neurons, 'int32');
+      this.slices.push(
+        { name: `blocks.${b}.attn.qkv.weight`, axis: 1, idx: qkvCols },
+        { name: `blocks.${b}.attn.qkv.bias`, axis: 0, idx: qkvCols },
+        { name: `blocks.${b}.attn.proj.weight`, axis: 0, idx: tf.tensor1d(this.projRowsOf(heads), 'int32') },
+        { name: `blocks.${b}.mlp.fc1.weight`, axis: 1, idx: liveNeurons },
+        { name: `blocks.${b}.mlp.fc1.bias`, axis: 0, idx: liveNeurons },
+        { name: `blocks.${b}.mlp.fc2.weight`, axis: 0, idx: liveNeurons },
+      );
       const colMask = new Float32Array(3 * this.D);
       for (const i of this.qkvColumns(heads)) colMask[i] = 1;
       const rowMask = new Float32Array(this.D);
@@ -119,11 +134,35 @@ export class StructuredSparsity {
         fc2: tf.tensor2d(nMask, [this.hidden, 1]),
       });
     }
+    this.compact.gather(this.slices);
   }
 
-  /** Compact plan: only live heads and neurons are computed. */
+  /**
+   * Plan matching `params()`: live heads only for the compact parameters; all heads in the full
+   * layout (between `expand` and the next update), where removed units are zeros and masked.
+   */
   plan(): BlockPlan[] {
-    return this.plans;
+    return this.compact.active ? this.plans : this.plans.map(() => ({ heads: this.H }));
+  }
+
+  /** The parameters to train and run: compact ones for the structured weights between updates. */
+  trainables(): Map<string, tf.Variable> {
+    return this.compact.overlay();
+  }
+
+  /** The same, as the forward's parameter map. */
+  params(): ParamMap {
+    return this.trainables() as unknown as ParamMap;
+  }
+
+  /** Bring the full parameters up to date (before reading or exporting them); stays compact. */
+  flush(): void {
+    this.compact.flush();
+  }
+
+  /** Switch to the full layout (parameters and moments) for an update step's full-width probe. */
+  expand(): void {
+    this.compact.release();
   }
 
   /** Full-width plan with gate and probe variables for the update step's scores. */
@@ -135,7 +174,7 @@ export class StructuredSparsity {
       const probe: Probe = { gate: tf.variable(ones, true), out: tf.variable(zeros, true) };
       tf.dispose([ones, zeros]);
       this.probes.push(probe);
-      out.push({ qkvCols: null, projRows: null, heads: this.H, neurons: null, headGate: probe.gate as unknown as tf.Tensor2D, headProbe: probe.out as unknown as tf.Tensor4D });
+      out.push({ heads: this.H, headGate: probe.gate as unknown as tf.Tensor2D, headProbe: probe.out as unknown as tf.Tensor4D });
     }
     return out;
   }
@@ -152,8 +191,12 @@ export class StructuredSparsity {
     this.probes = [];
   }
 
-  /** Removed units get no gradient (they must not train while off). Call inside a tidy. */
+  /**
+   * Removed units get no gradient (they must not train while off). Only the full layout has
+   * removed units to mask; compact gradients pass through. Call inside a tidy.
+   */
   maskGradients(grads: Map<string, tf.Tensor>): Map<string, tf.Tensor> {
+    if (this.compact.active) return grads;
     const out = new Map(grads);
     for (let b = 0; b < this.depth; b++) {
       const m = this.gradMasks[b];
@@ -194,9 +237,13 @@ export class StructuredSparsity {
     return tf.stack(rows) as tf.Tensor2D;
   }
 
-  /** Swap heads and neurons from the scores (one readback), then fix weights, moments and plans. */
-  async update(step: number, scoreTensor: tf.Tensor2D, opt: AdamW): Promise<UpdateEvent[]> {
+  /**
+   * Swap heads and neurons from the scores (one readback), then fix weights, moments and plans,
+   * and go back to the compact layout. Runs in the full layout (after `expand`).
+   */
+  async update(step: number, scoreTensor: tf.Tensor2D): Promise<UpdateEvent[]> {
     const s = (await scoreTensor.data()) as Float32Array;
+    this.expand();
     const dr = updateFraction(this.config, step);
     const W = 2 * this.H + 2 * this.hidden;
     const events: UpdateEvent[] = [];
@@ -210,7 +257,7 @@ export class StructuredSparsity {
       const neurons = this.neurons(b);
       const nk = swapCount(dr, neurons.reduce((a, v) => a + v, 0));
       const ns = selectSwap(neurons, row.subarray(2 * this.H, 2 * this.H + this.hidden), row.subarray(2 * this.H + this.hidden), nk);
-      this.zeroDeadUnits(b, { heads: hs.grown, neurons: ns.grown }, opt);
+      this.zeroDeadUnits(b, { heads: hs.grown, neurons: ns.grown }, this.opt);
       events.push(
         { step, layer: `blocks.${b}.attn.heads`, pruned: hs.pruned.length, grown: hs.grown.length, globalDensity: NaN, fraction: dr },
         { step, layer: `blocks.${b}.mlp.neurons`, pruned: ns.pruned.length, grown: ns.grown.length, globalDensity: NaN, fraction: dr },
@@ -306,14 +353,16 @@ export class StructuredSparsity {
   }
 
   private disposePlans(): void {
-    for (const p of this.plans) tf.dispose([p.qkvCols!, p.projRows!, p.neurons!]);
+    tf.dispose([...new Set(this.slices.map((s) => s.idx))]);
     for (const m of this.gradMasks) tf.dispose([m.qkv, m.proj, m.fc1, m.fc2]);
+    this.slices = [];
     this.plans = [];
     this.gradMasks = [];
   }
 
   dispose(): void {
     this.releaseProbe();
+    this.compact.dispose();
     this.disposePlans();
   }
 }
