@@ -12,9 +12,21 @@ export interface StepTiming {
   updateMs: number | null; // median topology-update step (null when the method has none)
   inferMs: number; // median forward pass of one batch in eval mode
   imagesPerSec: number;
+  /** Every measured round, in order: the ordinary step's time, NaN where the round's step was an update. */
+  trainSamples: number[];
+  inferSamples: number[];
 }
 
-const median = (xs: number[]): number => {
+/**
+ * Median over rounds of a/b, each round's pair measured back to back: robust to a shared
+ * machine's slow spells. Rounds where either side is NaN (an update step) are left out.
+ */
+export function pairedRatio(a: number[], b: number[]): number {
+  const n = Math.min(a.length, b.length);
+  return median(Array.from({ length: n }, (_, i) => a[i] / b[i]).filter((r) => !Number.isNaN(r)));
+}
+
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
@@ -26,7 +38,9 @@ export async function timeInterleaved(configs: ExperimentConfig[], data: Dataset
   for (let i = 0; i < warmup + reps; i++)
     for (const [j, t] of trainers.entries()) {
       const s = await t.step();
-      if (i >= warmup) (s.update ? update : train)[j].push(s.elapsedMs);
+      if (i < warmup) continue;
+      train[j].push(s.update ? NaN : s.elapsedMs);
+      if (s.update) update[j].push(s.elapsedMs);
     }
   const inputs = configs.map((c) => tf.randomNormal([c.batchSize, c.imageSize, c.imageSize, c.inChans]) as tf.Tensor4D);
   for (let i = 0; i < warmup + reps; i++)
@@ -40,8 +54,11 @@ export async function timeInterleaved(configs: ExperimentConfig[], data: Dataset
   tf.dispose(inputs);
   for (const t of trainers) t.dispose();
   return configs.map((c, j) => {
-    const trainMs = median(train[j]);
-    return { trainMs, updateMs: update[j].length ? median(update[j]) : null, inferMs: median(infer[j]), imagesPerSec: (c.batchSize * 1000) / trainMs };
+    const trainMs = median(train[j].filter((x) => !Number.isNaN(x)));
+    return {
+      trainMs, updateMs: update[j].length ? median(update[j]) : null, inferMs: median(infer[j]), imagesPerSec: (c.batchSize * 1000) / trainMs,
+      trainSamples: train[j], inferSamples: infer[j],
+    };
   });
 }
 
