@@ -51,8 +51,8 @@ export class CompactParams {
       const t = tf.tidy(() => tf.gather(this.full.get(s.name)!, s.idx, s.axis));
       this.vars.set(s.name, tf.variable(t, true));
       t.dispose();
-      this.opt?.remapMoments(s.name, (m) => tf.gather(m, s.idx, s.axis));
     }
+    this.opt?.remapMany(new Map(slices.map((s) => [s.name, (m: tf.Tensor) => tf.gather(m, s.idx, s.axis)])));
   }
 
   /** Write the compact values into the full parameters (dead units keep theirs). */
@@ -75,11 +75,8 @@ export class CompactParams {
   release(discard = false): void {
     if (!this.active) return;
     if (!discard) this.flush();
-    for (const s of this.slices) {
-      const shape = this.full.get(s.name)!.shape;
-      this.opt?.remapMoments(s.name, (m) => scatterAlong(m, s.idx, s.axis, shape));
-      this.vars.get(s.name)!.dispose();
-    }
+    this.opt?.remapMany(new Map(this.slices.map((s) => [s.name, (m: tf.Tensor) => scatterAlong(m, s.idx, s.axis, this.full.get(s.name)!.shape)])));
+    for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
     this.slices = [];
   }

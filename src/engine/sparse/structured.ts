@@ -247,6 +247,7 @@ export class StructuredSparsity {
     const dr = updateFraction(this.config, step);
     const W = 2 * this.H + 2 * this.hidden;
     const events: UpdateEvent[] = [];
+    const momentMasks = new Map<string, tf.Tensor>();
     for (let b = 0; b < this.depth; b++) {
       const row = s.subarray(b * W, (b + 1) * W);
       const heads = this.heads(b);
@@ -257,12 +258,14 @@ export class StructuredSparsity {
       const neurons = this.neurons(b);
       const nk = swapCount(dr, neurons.reduce((a, v) => a + v, 0));
       const ns = selectSwap(neurons, row.subarray(2 * this.H, 2 * this.H + this.hidden), row.subarray(2 * this.H + this.hidden), nk);
-      this.zeroDeadUnits(b, { heads: hs.grown, neurons: ns.grown }, this.opt);
+      this.zeroDeadUnits(b, { heads: hs.grown, neurons: ns.grown }, momentMasks);
       events.push(
         { step, layer: `blocks.${b}.attn.heads`, pruned: hs.pruned.length, grown: hs.grown.length, globalDensity: NaN, fraction: dr },
         { step, layer: `blocks.${b}.mlp.neurons`, pruned: ns.pruned.length, grown: ns.grown.length, globalDensity: NaN, fraction: dr },
       );
     }
+    this.opt?.maskMany(momentMasks);
+    tf.dispose([...momentMasks.values()]);
     this.rebuild();
     const g = this.density();
     for (const e of events) e.globalDensity = g;
@@ -271,9 +274,10 @@ export class StructuredSparsity {
 
   /**
    * Zero the q/k/v columns and bias of dead heads and the fc1 column and bias of dead neurons;
-   * fresh-init grown units and reset their (and the dead units') optimizer moments.
+   * fresh-init grown units. With `momentMasks`, also collect the 0/1 masks that reset their (and
+   * the dead units') optimizer moments, for one batched AdamW call after all blocks.
    */
-  private zeroDeadUnits(b: number, grown: { heads: number[]; neurons: number[] } | null, opt?: AdamW): void {
+  private zeroDeadUnits(b: number, grown: { heads: number[]; neurons: number[] } | null, momentMasks?: Map<string, tf.Tensor>): void {
     const P = this.model.params;
     const heads = this.heads(b), neurons = this.neurons(b);
     const qkvKeep = new Float32Array(3 * this.D);
@@ -297,20 +301,20 @@ export class StructuredSparsity {
         const v = P.get(name)!;
         const survivors = tf.mul(v, tf.sub(keep, fresh));
         v.assign(init ? tf.add(survivors, init) : survivors);
-        opt?.maskMoments(name, tf.sub(keep, fresh));
+        momentMasks?.set(name, tf.keep(tf.sub(keep, fresh)));
       };
       set(`blocks.${b}.attn.qkv.weight`, keepQ, freshQ, tf.tensor2d(qkvFresh, [this.D, 3 * this.D]));
       set(`blocks.${b}.attn.qkv.bias`, keepQ, freshQ, null);
       set(`blocks.${b}.mlp.fc1.weight`, keepN, freshN, tf.tensor2d(fc1Fresh, [this.D, this.hidden]));
       set(`blocks.${b}.mlp.fc1.bias`, keepN, freshN, null);
-      if (opt) {
+      if (momentMasks) {
         const projRows = new Float32Array(this.D);
         for (const i of this.projRowsOf(this.live(heads))) projRows[i] = 1;
         if (grown) for (const i of this.projRowsOf(grown.heads)) projRows[i] = 0;
-        opt.maskMoments(`blocks.${b}.attn.proj.weight`, tf.tensor2d(projRows, [this.D, 1]));
+        momentMasks.set(`blocks.${b}.attn.proj.weight`, tf.keep(tf.tensor2d(projRows, [this.D, 1])));
         const fc2Rows = Float32Array.from(neurons);
         if (grown) for (const j of grown.neurons) fc2Rows[j] = 0;
-        opt.maskMoments(`blocks.${b}.mlp.fc2.weight`, tf.tensor2d(fc2Rows, [this.hidden, 1]));
+        momentMasks.set(`blocks.${b}.mlp.fc2.weight`, tf.keep(tf.tensor2d(fc2Rows, [this.hidden, 1])));
       }
     });
   }

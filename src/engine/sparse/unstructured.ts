@@ -91,6 +91,7 @@ export class UnstructuredSparsity {
   update(step: number, denseGrads: Map<string, tf.Tensor>, opt: AdamW): UpdateEvent[] {
     const dr = updateFraction(this.config, step);
     const events: UpdateEvent[] = [];
+    const momentMasks = new Map<string, tf.Tensor>(); // applied in one batched AdamW call
     for (const l of this.layers) {
       const k = swapCount(dr, l.active);
       const w = this.model.params.get(l.name)!;
@@ -100,13 +101,15 @@ export class UnstructuredSparsity {
           : tf.tensor(Float32Array.from({ length: l.size }, () => this.rng.next()), w.shape);
         const r = pruneAndGrow(l.mask, w, score, k);
         // Entries alive both before and after keep their moments; the rest restart from zero.
-        opt.maskMoments(l.name, tf.mul(l.mask, r.mask));
+        momentMasks.set(l.name, tf.keep(tf.mul(l.mask, r.mask)));
         l.mask.assign(r.mask);
         l.fired.assign(tf.maximum(l.fired, r.mask));
         w.assign(tf.mul(w, r.mask)); // pruned weights to 0; grown ones are already 0
       });
       events.push({ step, layer: l.name, pruned: k, grown: k, globalDensity: this.globalDensity(), fraction: dr });
     }
+    opt.maskMany(momentMasks);
+    tf.dispose([...momentMasks.values()]);
     return events;
   }
 
