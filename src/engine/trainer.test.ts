@@ -26,16 +26,19 @@ describe('Trainer', () => {
 
   it('leaks no tensor over many steps, evaluations and snapshots, in every method', async () => {
     for (const over of [{}, { method: 'svite' as const, updateInterval: 5 }, { method: 's2vite' as const, updateInterval: 5 }, { tokenKeep: 0.5 }]) {
-      const before = tf.memory().numTensors;
+      const before = tf.memory().numTensors, buffersBefore = tf.memory().numDataBuffers;
       const t = await Trainer.create(cfg({ ...over, steps: 40 }), data);
-      const afterCreate = tf.memory().numTensors;
+      const afterCreate = tf.memory().numTensors, buffersAfterCreate = tf.memory().numDataBuffers;
       for (let i = 0; i < 12; i++) await t.step();
       expect(tf.memory().numTensors).toBe(afterCreate);
+      expect(tf.memory().numDataBuffers).toBe(buffersAfterCreate);
       await t.evaluate(64);
       await t.snapshot();
       expect(tf.memory().numTensors).toBe(afterCreate);
+      expect(tf.memory().numDataBuffers).toBe(buffersAfterCreate);
       t.dispose();
       expect(tf.memory().numTensors).toBe(before);
+      expect(tf.memory().numDataBuffers).toBe(buffersBefore);
     }
   });
 

@@ -131,7 +131,7 @@ export const SECTIONS: Record<string, Section> = {
         // Topology updates every 4th step, so their cost is measured too (the ordinary steps are timed apart).
         const sparse = { ...dense, method: 's2vite' as const, attnDensity: 0.5, mlpDensity: 0.5, tokenKeep: 0.7, updateInterval: 4, updateEnd: 1 };
         const data = syntheticDataset({ imageSize: dense.imageSize, channels: dense.inChans as 1 | 3, seed: 0, trainCount: batchSize * 4, testCount: batchSize });
-        const reps = ctx.quick ? 4 : name === 'deit-tiny' ? 8 : 40;
+        const reps = ctx.quick ? 4 : { fmnist: 80, cifar10: 30 }[name] ?? 8;
         // Interleaved: each round times a dense step then a sparse one, and the ratio is the median
         // over rounds of their quotient, so a slow spell of the machine hits both sides of a ratio.
         const [a, b] = await timeInterleaved([dense, sparse], data, reps, 3);

@@ -55,7 +55,8 @@ export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D 
   const B = x.shape[0];
   const N = numPatches(c), D = c.embedDim;
   const patches = dense2d(patchify(x, c.patchSize), p(P, 'patch_embed.proj.weight'), p(P, 'patch_embed.proj.bias')); // [B·N, D]
-  const cls = tf.broadcastTo(p(P, 'cls_token'), [B, 1, D]); // [B, 1, D] (tile's gradient is B slices and adds)
+  // A broadcasting add, not tile/broadcastTo: their gradient is B slices and B adds, this one's is one sum.
+  const cls = tf.add(tf.zeros([B, 1, D]), p(P, 'cls_token')); // [B, 1, D]
   const seq = tf.concat([cls, tf.reshape(patches, [B, N, D])], 1); // [B, N+1, D]
   return tf.reshape(tf.add(seq, p(P, 'pos_embed')), [B * (N + 1), D]);
 }

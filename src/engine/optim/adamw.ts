@@ -171,10 +171,11 @@ export class AdamW {
   /** A bucket's moment variables, zeros at first use. */
   private state(b: Bucket): [tf.Variable, tf.Variable] {
     if (!b.m || !b.v) {
-      const z = tf.zeros([total(b)]);
-      b.m = tf.variable(z, false);
-      b.v = tf.variable(z, false);
-      z.dispose(); // variables copy-on-write share its data; the handle itself must go
+      // One zeros each (not one shared): a shared buffer would split at the first step.
+      const [zm, zv] = [tf.zeros([total(b)]), tf.zeros([total(b)])];
+      b.m = tf.variable(zm, false);
+      b.v = tf.variable(zv, false);
+      tf.dispose([zm, zv]); // the variables hold the data; these handles must go
     }
     return [b.m, b.v];
   }

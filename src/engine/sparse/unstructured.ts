@@ -34,12 +34,14 @@ export class UnstructuredSparsity {
     const counts = activeCounts(specs, this.densities);
     for (const s of specs) {
       const size = s.shape[0] * s.shape[1];
-      const init = tf.tensor(randomMask(size, counts[s.name], rng), s.shape);
+      const bits = randomMask(size, counts[s.name], rng);
+      // Two tensors, not one shared by both variables: a shared buffer would split at the first update.
+      const [m, f] = [tf.tensor(bits, s.shape), tf.tensor(bits, s.shape)];
       const layer: LayerState = {
         name: s.name, size, rows: s.shape[0], cols: s.shape[1], active: counts[s.name],
-        mask: tf.variable(init, false), fired: tf.variable(init, false),
+        mask: tf.variable(m, false), fired: tf.variable(f, false),
       };
-      init.dispose();
+      tf.dispose([m, f]);
       this.layers.push(layer);
     }
     this.applyMasks();
