@@ -1,26 +1,19 @@
 // "tiny learns" runs a few hundred real training steps: on tfjs's pure-JS CPU backend that takes
 // minutes on a 2-core machine, so this one test runs on the WASM backend (same math, ~10× faster).
 // Every other engine test runs on the CPU backend.
-import path from 'node:path';
-import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from './tf';
+import { useBackend } from '../cli/node-backend';
 import { presetConfig } from './config';
 import { syntheticDataset } from './data/synthetic';
 import { Trainer } from './trainer';
-import { applyWasmPatches } from './wasm-patches';
 
+// The CLI's own backend set-up: WASM binaries from node_modules, prod mode, our kernel patches.
 beforeAll(async () => {
-  setWasmPaths(path.resolve(__dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-  // IS_TEST makes tfjs check every kernel for leaks, and WASM's logSoftmax has a known internal one.
-  tf.env().set('IS_TEST', false);
-  expect(await tf.setBackend('wasm')).toBe(true);
-  applyWasmPatches();
+  expect(await useBackend('wasm')).toBe('wasm');
 });
 
 afterAll(async () => {
-  tf.env().set('IS_TEST', true);
   await tf.setBackend('cpu');
 });
 

@@ -1,20 +1,14 @@
 // The WASM kernel replacements, on the real WASM backend.
-import path from 'node:path';
-import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from './tf';
-import { applyWasmPatches } from './wasm-patches';
+import { useBackend } from '../cli/node-backend';
 
+// The CLI's own backend set-up: WASM binaries from node_modules, prod mode, our kernel patches.
 beforeAll(async () => {
-  setWasmPaths(path.resolve(__dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-  tf.env().set('IS_TEST', false); // WASM's logSoftmax has a known internal leak that IS_TEST flags
-  expect(await tf.setBackend('wasm')).toBe(true);
-  applyWasmPatches();
+  expect(await useBackend('wasm')).toBe('wasm');
 });
 
 afterAll(async () => {
-  tf.env().set('IS_TEST', true);
   await tf.setBackend('cpu');
 });
 

@@ -112,17 +112,10 @@ export class AdamW {
   }
 
   /**
-   * Replace a parameter's moments by f(m), f(v), whose shape may differ: the structured
-   * parameters move between their full and their compact (live units only) layout.
-   */
-  remapMoments(name: string, f: (t: tf.Tensor) => tf.Tensor): void {
-    this.remapMany(new Map([[name, f]]));
-  }
-
-  /**
-   * remapMoments for several parameters at once: each bucket touched is split and joined once,
-   * not once per parameter (a topology update remaps dozens; per parameter, DeiT-Tiny's update
-   * step copied its 4 Mi-element buckets ~200 times).
+   * Replace parameters' moments by f(m), f(v), whose shape may differ: the structured parameters
+   * move between their full and their compact (live units only) layout. Each bucket touched is
+   * split and joined once, not once per parameter (a topology update remaps dozens; per
+   * parameter, DeiT-Tiny's update step copied its 4 Mi-element buckets ~200 times).
    */
   remapMany(fns: Map<string, (t: tf.Tensor) => tf.Tensor>): void {
     const byBucket = new Map<Bucket, [number, (t: tf.Tensor) => tf.Tensor][]>();
@@ -147,12 +140,10 @@ export class AdamW {
     }
   }
 
-  /** Multiply a parameter's moments by a 0/1 mask: reset the history of entries that (re)appear or vanish. */
-  maskMoments(name: string, keep: tf.Tensor): void {
-    this.remapMany(new Map([[name, (m: tf.Tensor) => tf.mul(m, keep)]]));
-  }
-
-  /** maskMoments for several parameters at once (masks: parameter name → 0/1 keep mask). */
+  /**
+   * Multiply parameters' moments by 0/1 masks (name → keep mask): reset the history of entries
+   * that (re)appear or vanish.
+   */
   maskMany(masks: Map<string, tf.Tensor>): void {
     this.remapMany(new Map([...masks].map(([name, keep]) => [name, (m: tf.Tensor) => tf.mul(m, keep)])));
   }

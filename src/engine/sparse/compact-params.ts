@@ -76,9 +76,7 @@ export class CompactParams {
     if (!this.active) return;
     if (!discard) this.flush();
     this.opt?.remapMany(new Map(this.slices.map((s) => [s.name, (m: tf.Tensor) => scatterAlong(m, s.idx, s.axis, this.full.get(s.name)!.shape)])));
-    for (const v of this.vars.values()) v.dispose();
-    this.vars.clear();
-    this.slices = [];
+    this.dispose();
   }
 
   /** Drop the compact variables without writing anything back (the owner is being disposed). */

@@ -1,7 +1,8 @@
 // S²ViTE: whole attention heads and MLP neurons, fixed budget per block (method.md §3).
 // Between updates the live sets are constant, so the structured parameters live in compact form
-// (live rows/columns only, see compact-params.ts) and only they are computed. At an update step the trainer runs a full-width probe: a per-sample gate [B,H] and a zero probe
-// [B,T,H,hd] on every head's output give, through their gradients, the Taylor prune score
+// (live rows/columns only, see compact-params.ts) and only they are computed. At an update step
+// the trainer runs a full-width probe: a per-sample gate [B,H] and a zero probe [B,T,H,hd] on
+// every head's output give, through their gradients, the Taylor prune score
 // S_h = mean_b |Σ a_h·∂L/∂a_h| and the grow score G_h = mean_b Σ|∂L/∂a_h| in one backward pass.
 // Removed units are removed completely: q/k/v columns and qkv bias zeroed (so the output is 0 and
 // nothing leaks through proj); fc1 column and bias zeroed. A dead head's proj rows and a dead
@@ -33,7 +34,6 @@ export class StructuredSparsity {
   readonly headsAlive: Uint8Array;
   readonly neuronsAlive: Uint8Array;
   readonly headScores: Float32Array;
-  private plans: BlockPlan[] = [];
   private slices: LiveSlice[] = [];
   private readonly compact: CompactParams;
   private probes: Probe[] = [];
@@ -111,7 +111,6 @@ export class StructuredSparsity {
     for (let b = 0; b < this.depth; b++) {
       const heads = this.live(this.heads(b));
       const neurons = this.live(this.neurons(b));
-      this.plans.push({ heads: heads.length });
       const qkvCols = tf.tensor1d(this.qkvColumns(heads), 'int32');
       const liveNeurons = tf.tensor1d(neurons, 'int32');
       this.slices.push(
@@ -142,7 +141,7 @@ export class StructuredSparsity {
    * layout (between `expand` and the next update), where removed units are zeros and masked.
    */
   plan(): BlockPlan[] {
-    return this.compact.active ? this.plans : this.plans.map(() => ({ heads: this.H }));
+    return this.compact.active ? this.headsPerBlock().map((heads) => ({ heads })) : Array.from({ length: this.depth }, () => ({ heads: this.H }));
   }
 
   /** The parameters to train and run: compact ones for the structured weights between updates. */
@@ -238,7 +237,7 @@ export class StructuredSparsity {
   }
 
   /**
-   * Swap heads and neurons from the scores (one readback), then fix weights, moments and plans,
+   * Swap heads and neurons from the scores (one readback), then fix weights, moments and live slices,
    * and go back to the compact layout. Runs in the full layout (after `expand`).
    */
   async update(step: number, scoreTensor: tf.Tensor2D): Promise<UpdateEvent[]> {
@@ -360,7 +359,6 @@ export class StructuredSparsity {
     tf.dispose([...new Set(this.slices.map((s) => s.idx))]);
     for (const m of this.gradMasks) tf.dispose([m.qkv, m.proj, m.fc1, m.fc2]);
     this.slices = [];
-    this.plans = [];
     this.gradMasks = [];
   }
 
