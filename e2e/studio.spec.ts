@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors } from './page-errors';
 
 // The spec compiles without DOM types: what runs in the page is typed structurally here.
 type StudioUi = { losses(): number[]; status(): string; step(): number };
@@ -41,15 +42,6 @@ const controls = (page: Page) => page.evaluate(() => Object.fromEntries(
     .map((el) => el.tagName === 'INPUT' && (el.type === 'radio' || el.type === 'checkbox')
       ? [`${el.dataset.field}${el.type === 'radio' ? `:${el.value}` : ''}`, Boolean(el.checked)]
       : [el.dataset.field, el.value])));
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  return errors;
-}
 
 test('trains on WebGPU: counters, curves and every heat map move; pause, step, resume; no long tasks', async ({ page }) => {
   const errors = collectErrors(page);

@@ -9,6 +9,7 @@
 // BENCH_BROWSER_BACKENDS (default webgpu,webgl,wasm,cpu).
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
+import { collectErrors } from '../e2e/page-errors';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -114,21 +115,12 @@ const median = (xs: number[]): number => {
  */
 const KEEP_NAMES_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
-function collectConsoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  return errors;
-}
-
 async function throughput(browser: Browser, base: string, plan: Plan, config: ExperimentConfig, data: DataSource): Promise<ThroughputRow> {
   const t0 = Date.now();
   const context = await browser.newContext();
   await context.addInitScript(KEEP_NAMES_SHIM);
   const page = await context.newPage();
-  const consoleErrors = collectConsoleErrors(page);
+  const consoleErrors = collectErrors(page);
   const row: ThroughputRow = {
     backend: plan.backend, actualBackend: null, adapter: null, fallbackReason: null, dataset: config.dataset,
     batch: config.batchSize, warmupSteps: plan.warmup, measuredSteps: 0, warmupMs: null, medianStepMs: null, imagesPerSec: null,
@@ -286,7 +278,7 @@ async function studioUi(browser: Browser, base: string, haveIndex: boolean): Pro
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.addInitScript(KEEP_NAMES_SHIM);
   const page = await context.newPage();
-  out.consoleErrors = collectConsoleErrors(page);
+  out.consoleErrors = collectErrors(page);
   try {
     await page.addInitScript(UI_PROBE);
     await page.goto(`${base}/?${UI_QUERY}`);
