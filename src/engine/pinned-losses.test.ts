@@ -1,0 +1,48 @@
+// Behaviour pin for refactors: the first 20 losses of `tiny` in every method, on the CPU backend,
+// must stay bit-for-bit what they were. Step 15 is a topology update (ΔT 15), so the update path is
+// covered too. Regenerate the fixture only for an intended change of behaviour:
+//   PIN_LOSSES=write npx vitest run src/engine/pinned-losses.test.ts
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as tf from './tf';
+import { presetConfig, type ExperimentConfig } from './config';
+import { syntheticDataset } from './data/synthetic';
+import { Trainer } from './trainer';
+
+const FIXTURE = new URL('./fixtures/pinned-losses.json', import.meta.url);
+const STEPS = 20;
+const RUNS: Record<string, Partial<ExperimentConfig>> = {
+  dense: {},
+  svite: { method: 'svite' },
+  s2vite: { method: 's2vite' },
+  'svite+': { method: 'svite', tokenKeep: 0.5 },
+};
+
+const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 1000, testCount: 100 });
+
+async function losses(over: Partial<ExperimentConfig>): Promise<number[]> {
+  const t = await Trainer.create({ ...presetConfig('tiny'), ...over }, data);
+  const out: number[] = [];
+  for (let i = 0; i < STEPS; i++) out.push((await t.step()).loss);
+  t.dispose();
+  return out;
+}
+
+afterEach(() => tf.disposeVariables());
+
+describe('pinned losses (tiny, CPU)', () => {
+  const pinned = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, number[]>;
+  const fresh: Record<string, number[]> = {};
+  for (const [name, over] of Object.entries(RUNS)) {
+    it(`${name}: the first ${STEPS} losses are unchanged`, async () => {
+      const before = tf.memory().numTensors;
+      fresh[name] = await losses(over);
+      expect(tf.memory().numTensors).toBe(before);
+      if (process.env.PIN_LOSSES === 'write') {
+        writeFileSync(FIXTURE, JSON.stringify({ ...pinned, ...fresh }, null, 1) + '\n');
+        return;
+      }
+      expect(fresh[name]).toEqual(pinned[name]);
+    });
+  }
+});
