@@ -1,6 +1,7 @@
 // One training run in Node with a progress bar and the JSON summary the CLI prints.
 import type { ExperimentConfig } from '../engine/config';
 import { encodeConfig } from '../engine/config-url';
+import { isPeriodicEvalStep } from '../engine/facts';
 import type { Dataset } from '../engine/data/types';
 import type { FlopsReport } from '../engine/flops';
 import type { EvalResult, UpdateEvent } from '../engine/snapshot';
@@ -54,7 +55,7 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
     trainMs += s.elapsedMs;
     losses.push(s.loss);
     if (s.update) updates.push(...s.update);
-    if (c.evalEvery > 0 && s.step % c.evalEvery === 0 && s.step < c.steps) {
+    if (isPeriodicEvalStep(c, s.step)) {
       const e = await trainer.evaluate(c.evalSize);
       evals.push({ step: s.step, accuracy: e.accuracy, loss: e.loss, images: e.count });
       opts.log?.(`\nstep ${s.step}: test accuracy ${(e.accuracy * 100).toFixed(2)}% on ${e.count} images`);

@@ -142,18 +142,6 @@ export const DATASET_GEOMETRY: Record<Exclude<DatasetName, 'synthetic'>, { image
   cifar10: { imageSize: 32, inChans: 3, numClasses: 10 },
 };
 
-export const numPatches = (c: ModelConfig): number => (c.imageSize / c.patchSize) ** 2;
-export const headDim = (c: ModelConfig): number => c.embedDim / c.numHeads;
-export const mlpHidden = (c: ModelConfig): number => Math.round(c.embedDim * c.mlpRatio);
-/** Heads kept per block under S2ViTE (at least one). */
-export const keptHeads = (c: ExperimentConfig): number =>
-  c.method === 's2vite' ? Math.max(1, Math.round(c.attnDensity * c.numHeads)) : c.numHeads;
-export const keptNeurons = (c: ExperimentConfig): number =>
-  c.method === 's2vite' ? Math.max(1, Math.round(c.mlpDensity * mlpHidden(c))) : mlpHidden(c);
-/** Patch tokens kept by the SViTE+ selector (cls comes on top). */
-export const keptTokens = (c: ExperimentConfig): number =>
-  c.tokenKeep >= 1 ? numPatches(c) : Math.max(1, Math.round(c.tokenKeep * numPatches(c)));
-
 export interface ConfigIssue {
   field: keyof ExperimentConfig;
   message: string;

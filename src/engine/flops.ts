@@ -5,9 +5,9 @@
 // Counted terms are the matmuls only, exactly those of §5; biases, norms, GELU, softmax, the
 // position embedding add and the attention scale are left out. With them out, the dense totals
 // reproduce the paper's DeiT figures (Tiny 1.254 G, Small 4.599 G, Base 17.564 G) to the MAC.
-import { headDim, keptHeads, keptNeurons, keptTokens, mlpHidden, numPatches, type ExperimentConfig } from './config';
-import { countParams, paramSpecs, sparseSpecs } from './model/params';
-import { activeCounts, layerDensities } from './sparse/erk';
+import { type ExperimentConfig } from './config';
+import { headDim, initialLayerDensity, initialUnits, keptTokens, mlpHidden, numPatches, selectorOn } from './facts';
+import { countParams, paramSpecs } from './model/params';
 
 /** The sparse state to count; every field optional, missing = dense. */
 export interface FlopsState {
@@ -149,17 +149,13 @@ export function computeFlops(c: ExperimentConfig, state: FlopsState = {}): Flops
 /** The sparse state a config implies at step 0 (exact mask counts for SViTE). */
 export function stateForConfig(c: ExperimentConfig): FlopsState {
   const state: FlopsState = {};
-  if (c.method === 'svite') {
-    const specs = sparseSpecs(paramSpecs(c));
-    const counts = activeCounts(specs, layerDensities(specs, c.density, c.distribution));
-    state.layerDensity = {};
-    for (const s of specs) state.layerDensity[s.name] = counts[s.name] / s.shape.reduce((x, y) => x * y, 1);
-  }
+  if (c.method === 'svite') state.layerDensity = initialLayerDensity(c);
   if (c.method === 's2vite') {
-    state.headsPerBlock = Array.from({ length: c.depth }, () => keptHeads(c));
-    state.neuronsPerBlock = Array.from({ length: c.depth }, () => keptNeurons(c));
+    const units = initialUnits(c);
+    state.headsPerBlock = units.heads;
+    state.neuronsPerBlock = units.neurons;
   }
-  if (c.tokenKeep < 1) state.keptTokens = keptTokens(c);
+  if (selectorOn(c)) state.keptTokens = keptTokens(c);
   return state;
 }
 

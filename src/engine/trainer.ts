@@ -1,7 +1,8 @@
 // The training loop of one experiment, host-agnostic: the worker, the CLI and the tests drive it
 // the same way. One loss readback per step; everything else stays on the device until asked for.
 import * as tf from './tf';
-import { assertValidConfig, keptTokens, numPatches, type ExperimentConfig } from './config';
+import { assertValidConfig, type ExperimentConfig } from './config';
+import { keptTokens, numPatches, selectorOn } from './facts';
 import { Batcher, evalBatches } from './data/batch';
 import type { Dataset } from './data/types';
 import { computeFlops, type FlopsReport } from './flops';
@@ -36,7 +37,7 @@ export class Trainer {
 
   private constructor(readonly config: ExperimentConfig, readonly dataset: Dataset, opts: TrainerOptions) {
     const rng = new Rng(config.seed);
-    this.model = new ViTModel(config, config.seed, config.tokenKeep < 1);
+    this.model = new ViTModel(config, config.seed, selectorOn(config));
     for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay);
     this.opt.allocate();
     this.batcher = new Batcher(dataset.train, {
@@ -45,7 +46,7 @@ export class Trainer {
     });
     if (config.method === 'svite') this.unstructured = new UnstructuredSparsity(this.model, config, rng.fork(3));
     if (config.method === 's2vite') this.structured = new StructuredSparsity(this.model, config, rng.fork(4), this.opt);
-    if (config.tokenKeep < 1) this.tokens = new TokenSelector(this.model, config, rng.fork(5));
+    if (selectorOn(config)) this.tokens = new TokenSelector(this.model, config, rng.fork(5));
     const n = Math.min(opts.sampleCount ?? 6, dataset.test.count);
     this.sampleCount = n;
   }

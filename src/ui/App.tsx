@@ -1,5 +1,6 @@
 // The studio: header, banners, then three columns: experiment controls, run + charts, heat maps.
 import { Fragment, useEffect } from 'react';
+import { selectorOn } from '../engine/facts';
 import { useActiveConfig, useStudio, useTheme } from './store';
 import { connect } from './session/session';
 import { startUrlSync } from './url/url-sync';
@@ -75,7 +76,7 @@ function Maps() {
     { key: 'density', applies: c.method !== 'dense', el: <DensityPanel /> },
     { key: 'heads', applies: c.method === 's2vite', el: <HeadsPanel /> },
     { key: 'neurons', applies: c.method === 's2vite', el: <NeuronsPanel /> },
-    { key: 'tokens', applies: c.tokenKeep < 1, el: <TokensPanel /> },
+    { key: 'tokens', applies: selectorOn(c), el: <TokensPanel /> },
   ];
   const ordered = [...panels.filter((p) => p.applies), ...panels.filter((p) => !p.applies)];
   return (

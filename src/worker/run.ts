@@ -3,6 +3,7 @@
 // weights, masks and optimiser state; resume continues exactly. Nothing here throws: every
 // failure is posted as an `error` event followed by the `stopped` state.
 import * as tf from '../engine/tf';
+import { isPeriodicEvalStep } from '../engine/facts';
 import type { Trainer } from '../engine/trainer';
 import type { RunOptions, RunState, WorkerEvent } from '../protocol/messages';
 import { errorText } from './backend';
@@ -146,7 +147,7 @@ export class Run {
       }
       const info = await trainer.step();
       this.scalars.push(info);
-      if (c.evalEvery > 0 && info.step % c.evalEvery === 0 && !trainer.finished) {
+      if (isPeriodicEvalStep(c, info.step)) {
         await this.runEval(c.evalSize, 'periodic');
       }
       if (single || performance.now() - this.lastFrameAt >= this.frameIntervalMs) {

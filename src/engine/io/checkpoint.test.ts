@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { headDim, mlpHidden, presetConfig, type ExperimentConfig } from '../config';
+import { presetConfig, type ExperimentConfig } from '../config';
+import { headDim, mlpHidden } from '../facts';
 import { paramSpecs, type ParamSpec } from '../model/params';
 import { Rng } from '../rng';
 import { CheckpointError, exportModel, importModel } from './checkpoint';

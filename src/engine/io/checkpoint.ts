@@ -2,10 +2,8 @@
 // `<weight>.mask` (U8, 1 = active), the experiment config and S²ViTE's live units in metadata.
 // A compact file physically drops removed heads and neurons; import re-expands it with zeros.
 // Import also takes a plain timm state dict (no metadata) when the caller supplies the config.
-import {
-  METHODS, PRESETS, mlpHidden, presetConfig, validateConfig,
-  type ExperimentConfig, type Method, type ModelConfig,
-} from '../config';
+import { METHODS, PRESETS, presetConfig, validateConfig, type ExperimentConfig, type Method, type ModelConfig } from '../config';
+import { mlpHidden } from '../facts';
 import { paramSpecs, type ParamSpec } from '../model/params';
 import {
   aliveFromUnits, blockUnits, compactShape, compactTensor, compactionOf, expandTensor, parseUnits,

@@ -1,7 +1,8 @@
 // Compact layout of S²ViTE models, in PyTorch layout: removed heads and MLP neurons are physically
 // dropped. A head h is rows h·hd…, D+h·hd…, 2D+h·hd… of qkv (weight and bias) and input columns
 // h·hd… of proj; a neuron j is row j of fc1 (weight and bias) and column j of fc2.
-import { headDim, type ModelConfig } from '../config';
+import { type ModelConfig } from '../config';
+import { headDim } from '../facts';
 import { blockOf } from '../model/params';
 import { sizeOf, type Values } from './timm-layout';
 

@@ -1,7 +1,8 @@
 // Parameter names and shapes, keyed by exact timm names. Our layout differs from PyTorch's only
 // in transposition: Linear weights are stored [in, out] (so x·W needs no transpose), and the patch
 // embedding conv weight [D, C, p, p] is stored as the linear map [C·p·p, D] on flattened patches.
-import { mlpHidden, type ModelConfig } from '../config';
+import { type ModelConfig } from '../config';
+import { mlpHidden } from '../facts/shape';
 
 export type ParamRole = 'weight' | 'bias' | 'norm' | 'token' | 'selector';
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '../tf';
-import { keptTokens, numPatches, presetConfig, type ExperimentConfig } from '../config';
+import { presetConfig, type ExperimentConfig } from '../config';
+import { keptTokens, numPatches } from '../facts';
 import { syntheticDataset } from '../data/synthetic';
 import { Trainer } from '../trainer';
 import { selectTokens } from './token-selector';

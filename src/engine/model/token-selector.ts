@@ -2,7 +2,8 @@
 // embedding, Gumbel top-k with a straight-through estimator, cls always kept. The kept rows are
 // gathered, so every block runs on k+1 tokens. Evaluation is deterministic: top-k of the scores.
 import * as tf from '../tf';
-import { keptTokens, numPatches, type ExperimentConfig } from '../config';
+import { type ExperimentConfig } from '../config';
+import { keptTokens, numPatches } from '../facts';
 import type { Rng } from '../rng';
 import type { ViTModel } from './model';
 import { dense2d, gatherUniqueScattered } from './layers';

@@ -3,7 +3,8 @@
 // parameter map: S2ViTE passes compact parameters (live heads/neurons only), so only they are
 // computed, and kept tokens are gathered so the sequence really shrinks.
 import * as tf from '../tf';
-import { headDim, numPatches, type ModelConfig } from '../config';
+import { type ModelConfig } from '../config';
+import { headDim, numPatches } from '../facts';
 import { dense2d, gelu, layerNorm } from './layers';
 import { selectTokens } from './token-selector';
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '../tf';
-import { headDim, keptHeads, keptNeurons, mlpHidden, presetConfig, type ExperimentConfig } from '../config';
+import { presetConfig, type ExperimentConfig } from '../config';
+import { headDim, keptHeads, keptNeurons, mlpHidden } from '../facts';
 import { syntheticDataset } from '../data/synthetic';
 import { smoothedCrossEntropy } from '../model/layers';
 import { ViTModel } from '../model/model';

@@ -9,7 +9,8 @@
 // neuron's fc2 row are kept (they are not computed, nor counted): they carry the gradient signal
 // that ranks units for regrowth. A regrown unit gets a fresh init so it escapes the zero saddle.
 import * as tf from '../tf';
-import { headDim, keptHeads, keptNeurons, mlpHidden, type ExperimentConfig } from '../config';
+import { type ExperimentConfig } from '../config';
+import { headDim, keptHeads, keptNeurons, mlpHidden } from '../facts';
 import type { ViTModel } from '../model/model';
 import type { BlockPlan, ParamMap } from '../model/vit';
 import type { AdamW } from '../optim/adamw';

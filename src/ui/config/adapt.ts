@@ -1,9 +1,8 @@
 // Pure helpers that keep an experiment runnable when its data set changes: the model's input
 // geometry follows the data (image size, channels, classes), and the patch size is chosen to keep
 // the sequence length (and so the cost per step) close to what it was.
-import {
-  DATASET_GEOMETRY, numPatches, type DatasetName, type ExperimentConfig,
-} from '../../engine/config';
+import { DATASET_GEOMETRY, type DatasetName, type ExperimentConfig } from '../../engine/config';
+import { numPatches } from '../../engine/facts';
 
 export interface Adapted {
   config: ExperimentConfig;

@@ -31,12 +31,3 @@ export function paperScaleReason(c: ExperimentConfig): string | null {
     return `This model needs ${(2 * macs / 1e9).toFixed(2)} GFLOPs per image (forward): too large to train in a browser tab. Shrink embedDim, depth or the image size.`;
   return null;
 }
-
-/** Topology updates a run will make: t mod ΔT = 0 and t < t_end·T. */
-export function plannedUpdates(c: ExperimentConfig): number {
-  if (c.method === 'dense' || !(c.updateInterval > 0)) return 0;
-  const end = c.updateEnd * c.steps;
-  let n = 0;
-  for (let t = c.updateInterval; t < end; t += c.updateInterval) n++;
-  return n;
-}

@@ -7,7 +7,7 @@ import type { EvalEvent, FrameEvent, SampleImages, StartedEvent } from '../../pr
 import { decay, markBitChanges, markByteChanges } from './fade';
 import { notify } from './scheduler';
 import { Series } from './series';
-import { updateFraction } from '../../engine/sparse/schedule';
+import { scheduledUpdateFraction } from '../../engine/facts';
 
 /** The last few frames, newest last. */
 export class FrameRing {
@@ -148,9 +148,7 @@ class RunData {
     const fired = s.masks.length ? s.globalFiredDensity : NaN;
     const done = this.ingestUpdates(f);
     const c = this.config;
-    const plan = c && c.method !== 'dense' && f.step < c.updateEnd * c.steps
-      ? updateFraction({ updateFraction: c.updateFraction, updateInterval: c.updateInterval, updateEnd: c.updateEnd, steps: c.steps }, f.step)
-      : NaN;
+    const plan = c ? scheduledUpdateFraction(c, f.step) : NaN;
     this.perFrame.push(f.step, s.globalDensity, fired, 2 * f.flops.theoretical, 2 * f.flops.executed, 2 * f.flops.dense, plan, done);
     this.ingestMasks(f, prev);
     this.ingestUnits(f, prev);

@@ -1,6 +1,7 @@
 // Training curves: loss, test accuracy, sparsity (density, fired, dr(t) at updates), learning rate.
 import { palette } from '../../canvas/palette';
 import { EVAL, PER_FRAME, SCALAR, runData } from '../../frames/run-data';
+import { selectorOn } from '../../../engine/facts';
 import { useActiveConfig, useTheme } from '../../store';
 import { UChart, type ChartSpec } from './UChart';
 import { axes, base, dots, fmt, fmtExp, line, pctValue } from './options';
@@ -13,7 +14,7 @@ export function Charts() {
   const p = palette(theme);
   const steps = c.steps;
   const sparse = c.method !== 'dense';
-  const tokens = c.tokenKeep < 1;
+  const tokens = selectorOn(c);
 
   const loss: ChartSpec = {
     options: () => ({

@@ -2,7 +2,7 @@
 // its fired (ever-explored) fraction. Before a run it previews the initial allocation (ERK or
 // uniform; heads/neurons kept under S²ViTE).
 import { useMemo, useRef } from 'react';
-import { stateForConfig } from '../../../engine/flops';
+import { BLOCK_LAYERS, blockParam, initialLayerDensity } from '../../../engine/facts';
 import { palette } from '../../canvas/palette';
 import { PixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
@@ -10,7 +10,7 @@ import { runData } from '../../frames/run-data';
 import { useActiveConfig, useTheme } from '../../store';
 import { pct } from '../../format';
 import { Panel, Ramp } from '../Panel';
-import { CELL, COMPONENTS, drawDensity, layerName } from './draw';
+import { CELL, drawDensity } from './draw';
 
 export function DensityPanel() {
   const c = useActiveConfig();
@@ -21,16 +21,7 @@ export function DensityPanel() {
   const cells = useRef<(HTMLSpanElement | null)[]>([]);
   const extra = useRef<HTMLParagraphElement>(null);
   const na = c.method === 'dense' ? 'Dense training: every layer has density 1. The density map appears with SViTE or S²ViTE.' : null;
-  const preview = useMemo(() => {
-    const st = stateForConfig(c);
-    const d: Record<string, number> = { ...(st.layerDensity ?? {}) };
-    if (c.method === 's2vite') for (let b = 0; b < c.depth; b++) {
-      const a = (st.headsPerBlock?.[b] ?? c.numHeads) / c.numHeads;
-      const m = (st.neuronsPerBlock?.[b] ?? 1) / Math.round(c.embedDim * c.mlpRatio);
-      d[layerName(b, 'qkv')] = a; d[layerName(b, 'proj')] = a; d[layerName(b, 'fc1')] = m; d[layerName(b, 'fc2')] = m;
-    }
-    return d;
-  }, [c]);
+  const preview = useMemo(() => initialLayerDensity(c), [c]);
   const rowH = Math.max(18, Math.min(30, Math.floor(260 / Math.max(1, c.depth))));
 
   useFrameDraw('density', () => {
@@ -40,13 +31,13 @@ export function DensityPanel() {
     const snap = runData.frames.back(0)?.snapshot;
     const density = snap && Object.keys(snap.density).length ? snap.density : preview;
     const fired = snap && Object.keys(snap.firedDensity).length ? snap.firedDensity : null;
-    const out = pixels.current.begin(COMPONENTS.length * CELL, c.depth);
+    const out = pixels.current.begin(BLOCK_LAYERS.length * CELL, c.depth);
     drawDensity(out, c.depth, density, fired, p.seq, p.px.empty);
     pixels.current.end();
-    for (let b = 0; b < c.depth; b++) COMPONENTS.forEach((comp, k) => {
-      const span = cells.current[b * COMPONENTS.length + k];
+    for (let b = 0; b < c.depth; b++) BLOCK_LAYERS.forEach((comp, k) => {
+      const span = cells.current[b * BLOCK_LAYERS.length + k];
       if (!span) return;
-      const name = layerName(b, comp);
+      const name = blockParam(b, comp);
       const d = density[name], f = fired?.[name];
       span.textContent = d === undefined ? '' : `${d.toFixed(2)}${f !== undefined ? ` · ${f.toFixed(2)}` : ''}`;
       span.style.color = d !== undefined && d > 0.55 ? (theme === 'dark' ? '#0b1020' : '#ffffff') : '';
@@ -63,15 +54,15 @@ export function DensityPanel() {
     <Panel title="Density map" testid="panel-density" id="panel-density" na={na}
       sub={c.method === 'svite' ? 'density · fired fraction per layer (the right strip shows what was ever explored)' : 'kept fraction of heads (qkv, proj) and neurons (fc1, fc2) per block'}>
       <div className="dm">
-        <div className="dm-head" style={{ gridTemplateColumns: `32px repeat(${COMPONENTS.length}, 1fr)` }}>
-          <span />{COMPONENTS.map((k) => <span key={k}>{k}</span>)}
+        <div className="dm-head" style={{ gridTemplateColumns: `32px repeat(${BLOCK_LAYERS.length}, 1fr)` }}>
+          <span />{BLOCK_LAYERS.map((k) => <span key={k}>{k}</span>)}
         </div>
         <div className="dm-body">
           <div className="dm-rows">{Array.from({ length: c.depth }, (_, b) => <span key={b} style={{ height: rowH }}>{b}</span>)}</div>
           <div className="dm-cells" style={{ height: rowH * c.depth }}>
             <canvas ref={canvas} className="pixelated fill" data-testid="canvas-density" />
-            <div className="dm-overlay" style={{ gridTemplateColumns: `repeat(${COMPONENTS.length}, 1fr)`, gridTemplateRows: `repeat(${c.depth}, 1fr)` }}>
-              {Array.from({ length: c.depth * COMPONENTS.length }, (_, i) => <span key={i} ref={(el) => { cells.current[i] = el; }} />)}
+            <div className="dm-overlay" style={{ gridTemplateColumns: `repeat(${BLOCK_LAYERS.length}, 1fr)`, gridTemplateRows: `repeat(${c.depth}, 1fr)` }}>
+              {Array.from({ length: c.depth * BLOCK_LAYERS.length }, (_, i) => <span key={i} ref={(el) => { cells.current[i] = el; }} />)}
             </div>
           </div>
         </div>

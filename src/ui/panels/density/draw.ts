@@ -1,27 +1,23 @@
 // The density map: blocks × components (qkv, proj, fc1, fc2). Each cell is CELL pixels wide:
 // the left part coloured by the layer's current density, the right strip by its fired
 // (ever-explored) fraction.
+import { BLOCK_LAYERS, blockParam } from '../../../engine/facts';
 
-export const COMPONENTS = ['qkv', 'proj', 'fc1', 'fc2'] as const;
-export type Component = (typeof COMPONENTS)[number];
 export const CELL = 4;
 export const FIRED_PX = 1;
 
-export const layerName = (block: number, comp: Component): string =>
-  comp === 'qkv' || comp === 'proj' ? `blocks.${block}.attn.${comp}.weight` : `blocks.${block}.mlp.${comp}.weight`;
-
 const idx = (x: number): number => (x > 0 ? (x >= 1 ? 255 : (x * 255) | 0) : 0);
 
-/** out: (COMPONENTS.length·CELL) × depth pixels. fired null = no fired strip (shows density). */
+/** out: (BLOCK_LAYERS.length·CELL) × depth pixels. fired null = no fired strip (shows density). */
 export function drawDensity(
   out: Uint32Array, depth: number,
   density: Record<string, number>, fired: Record<string, number> | null,
   seq: Uint32Array, empty: number,
 ): void {
-  const w = COMPONENTS.length * CELL;
+  const w = BLOCK_LAYERS.length * CELL;
   for (let b = 0; b < depth; b++) {
-    COMPONENTS.forEach((comp, k) => {
-      const name = layerName(b, comp);
+    BLOCK_LAYERS.forEach((comp, k) => {
+      const name = blockParam(b, comp);
       const d = density[name];
       const f = fired?.[name];
       for (let x = 0; x < CELL; x++) {

@@ -1,5 +1,5 @@
 // The ViT's shape. Image geometry follows the data set (editable only for the synthetic set).
-import { headDim, mlpHidden, numPatches } from '../../../engine/config';
+import { headDim, mlpHidden, numPatches } from '../../../engine/facts';
 import { useStudio } from '../../store';
 import { FieldRow, NumberField, Section, SelectField } from '../../controls/fields';
 

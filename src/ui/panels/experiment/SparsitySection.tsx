@@ -1,8 +1,9 @@
 // The method and its knobs: SViTE (unstructured), S²ViTE (heads + neurons), SViTE+ (tokens).
-import { DISTRIBUTIONS, GROWTHS, METHODS, keptHeads, keptNeurons, keptTokens, mlpHidden, numPatches, type Method } from '../../../engine/config';
+import { DISTRIBUTIONS, GROWTHS, METHODS, type Method } from '../../../engine/config';
+import { keptHeads, keptNeurons, keptTokens, mlpHidden, numPatches, selectorOn, topologyUpdateSteps } from '../../../engine/facts';
 import { useStudio } from '../../store';
 import { FieldRow, NumberField, Section, SelectField, SliderField } from '../../controls/fields';
-import { METHOD_FIELDS, METHOD_LABEL, plannedUpdates } from '../../config/relevance';
+import { METHOD_FIELDS, METHOD_LABEL } from '../../config/relevance';
 import { pct } from '../../format';
 
 const METHOD_SHORT: Record<Method, string> = { dense: 'Dense', svite: 'SViTE', s2vite: 'S²ViTE' };
@@ -16,7 +17,7 @@ export function SparsitySection() {
   const c = useStudio((s) => s.config);
   const setField = useStudio((s) => s.setField);
   const shown = new Set(METHOD_FIELDS[c.method] ?? []);
-  const updates = plannedUpdates(c);
+  const updates = topologyUpdateSteps(c).length;
   const patchesOk = Number.isInteger(c.imageSize / c.patchSize);
   return (
     <Section title="Sparsity" aside={METHOD_LABEL[c.method]}>
@@ -62,7 +63,7 @@ export function SparsitySection() {
       )}
       <SliderField field="tokenKeep" label="Token keep ratio (SViTE+)" min={0.1} max={1} step={0.05}
         format={(v) => (v >= 1 ? 'off' : v.toFixed(2))}
-        hint={c.tokenKeep >= 1 ? 'All patches kept: the token selector is off.' : patchesOk ? `A learned selector keeps ${keptTokens(c)} of ${numPatches(c)} patches` : undefined} />
+        hint={!selectorOn(c) ? 'All patches kept: the token selector is off.' : patchesOk ? `A learned selector keeps ${keptTokens(c)} of ${numPatches(c)} patches` : undefined} />
     </Section>
   );
 }

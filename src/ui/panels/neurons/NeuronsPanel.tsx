@@ -1,6 +1,6 @@
 // S²ViTE MLP neurons: one strip per block, one pixel per hidden neuron.
 import { useRef } from 'react';
-import { mlpHidden } from '../../../engine/config';
+import { mlpHidden } from '../../../engine/facts';
 import { palette } from '../../canvas/palette';
 import { PixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';

@@ -1,6 +1,6 @@
 // SViTE+ token selection on a few fixed test images: kept patches bright, dropped ones dimmed.
 import { useRef } from 'react';
-import { keptTokens, numPatches } from '../../../engine/config';
+import { keptTokens, numPatches, selectorOn } from '../../../engine/facts';
 import { hex } from '../../canvas/lut';
 import { palette } from '../../canvas/palette';
 import { PixelCanvas } from '../../canvas/pixels';
@@ -17,7 +17,7 @@ export function TokensPanel() {
   const canvas = useRef<HTMLCanvasElement>(null);
   const px = useRef<PixelCanvas | null>(null);
   const info = useRef<HTMLParagraphElement>(null);
-  const na = c.tokenKeep < 1 ? null : 'Token selection is off (keep ratio 1). Set the token keep ratio below 1 for SViTE+.';
+  const na = selectorOn(c) ? null : 'Token selection is off: every patch is kept. Set the token keep ratio low enough to drop a patch for SViTE+.';
 
   useFrameDraw('tokens', () => {
     if (na || !canvas.current) return;
