@@ -5,7 +5,8 @@ import type { ExperimentConfig } from '../config';
 import { paramSpecs, sparseSpecs } from '../model/params';
 import { activeCounts, layerDensities } from '../sparse/erk';
 import { isUpdateStep, updateFraction } from '../sparse/schedule';
-import { BLOCK_LAYERS, blockParam, keptHeads, keptNeurons, mlpHidden, sizeOf } from './shape';
+import { unitLayerDensity } from '../sparse/units';
+import { keptHeads, keptNeurons, sizeOf } from './shape';
 
 export * from './shape';
 
@@ -51,9 +52,8 @@ export function initialLayerDensity(c: ExperimentConfig): Record<string, number>
     for (const s of specs) out[s.name] = counts[s.name] / sizeOf(s.shape);
   }
   if (c.method === 's2vite') {
-    const heads = keptHeads(c) / c.numHeads, neurons = keptNeurons(c) / mlpHidden(c);
-    for (let b = 0; b < c.depth; b++)
-      for (const layer of BLOCK_LAYERS) out[blockParam(b, layer)] = layer === 'qkv' || layer === 'proj' ? heads : neurons;
+    const units = initialUnits(c);
+    return unitLayerDensity(c, units.heads, units.neurons);
   }
   return out;
 }

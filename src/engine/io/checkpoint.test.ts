@@ -5,7 +5,8 @@ import { paramSpecs, type ParamSpec } from '../model/params';
 import { Rng } from '../rng';
 import { CheckpointError, exportModel, importModel } from './checkpoint';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
-import { sizeOf, toTimmLayout } from './timm-layout';
+import { sizeOf } from '../facts/shape';
+import { toTimmLayout } from './timm-layout';
 
 const randomParams = (specs: ParamSpec[], rng: Rng): Map<string, Float32Array> =>
   new Map(specs.map((s) => [s.name, Float32Array.from({ length: sizeOf(s.shape) }, () => rng.normal())]));

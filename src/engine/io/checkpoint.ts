@@ -10,7 +10,8 @@ import {
   unitsFromAlive, type BlockUnits,
 } from './compact';
 import { decodeSafetensors, encodeSafetensors, toFloat32, type NamedTensor, type SafeTensor } from './safetensors';
-import { fromTimmLayout, sizeOf, toTimmLayout } from './timm-layout';
+import { sizeOf } from '../facts/shape';
+import { fromTimmLayout, toTimmLayout } from './timm-layout';
 
 export const CHECKPOINT_FORMAT = 'sparse-vit-studio/1';
 export type Layout = 'dense' | 'compact';

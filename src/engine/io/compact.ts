@@ -1,10 +1,10 @@
 // Compact layout of S²ViTE models, in PyTorch layout: removed heads and MLP neurons are physically
-// dropped. A head h is rows h·hd…, D+h·hd…, 2D+h·hd… of qkv (weight and bias) and input columns
-// h·hd… of proj; a neuron j is row j of fc1 (weight and bias) and column j of fc2.
-import { type ModelConfig } from '../config';
-import { headDim } from '../facts';
+// dropped, along the axes and in the order the unit table (sparse/units.ts) gives.
+import type { ModelConfig } from '../config';
 import { blockOf } from '../model/params';
-import { sizeOf, type Values } from './timm-layout';
+import { UNIT_PARAMS, timmAxis, unitIndices, unitParamName } from '../sparse/units';
+import { sizeOf } from '../facts/shape';
+import type { Values } from './timm-layout';
 
 /** Live units of one block, increasing indices. */
 export interface BlockUnits {
@@ -18,44 +18,15 @@ export interface Compaction {
   keep: Int32Array;
 }
 
-/** qkv rows of the given heads, ordered q | k | v × head × head_dim, as a smaller timm model has them. */
-export function qkvRows(heads: number[], embedDim: number, hd: number): Int32Array {
-  const out = new Int32Array(3 * heads.length * hd);
-  let i = 0;
-  for (let s = 0; s < 3; s++) for (const h of heads) for (let r = 0; r < hd; r++) out[i++] = s * embedDim + h * hd + r;
-  return out;
-}
-
-export function headColumns(heads: number[], hd: number): Int32Array {
-  const out = new Int32Array(heads.length * hd);
-  heads.forEach((h, i) => {
-    for (let r = 0; r < hd; r++) out[i * hd + r] = h * hd + r;
-  });
-  return out;
-}
-
 /** The compaction of a parameter (or of its `.mask`) by timm name; null if it keeps its shape. */
 export function compactionOf(name: string, c: ModelConfig, units: BlockUnits[]): Compaction | null {
-  const i = blockOf(name);
-  if (i < 0) return null;
-  const u = units[i];
+  const b = blockOf(name);
+  if (b < 0) return null;
   const base = name.endsWith('.mask') ? name.slice(0, -'.mask'.length) : name;
-  const part = base.slice(`blocks.${i}.`.length);
-  const hd = headDim(c);
-  switch (part) {
-    case 'attn.qkv.weight':
-    case 'attn.qkv.bias':
-      return { axis: 'rows', keep: qkvRows(u.heads, c.embedDim, hd) };
-    case 'attn.proj.weight':
-      return { axis: 'cols', keep: headColumns(u.heads, hd) };
-    case 'mlp.fc1.weight':
-    case 'mlp.fc1.bias':
-      return { axis: 'rows', keep: Int32Array.from(u.neurons) };
-    case 'mlp.fc2.weight':
-      return { axis: 'cols', keep: Int32Array.from(u.neurons) };
-    default:
-      return null;
-  }
+  const p = UNIT_PARAMS.find((u) => unitParamName(b, u) === base);
+  if (!p) return null;
+  const keep = unitIndices(p, p.unit === 'head' ? units[b].heads : units[b].neurons, c);
+  return { axis: timmAxis(p) === 0 ? 'rows' : 'cols', keep: Int32Array.from(keep) };
 }
 
 export function compactShape(timmShape: number[], k: Compaction): number[] {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../config';
 import { paramSpecs, type ParamSpec } from '../model/params';
 import { Rng } from '../rng';
-import { fromTimmLayout, sizeOf, toTimmLayout } from './timm-layout';
+import { sizeOf } from '../facts/shape';
+import { fromTimmLayout, toTimmLayout } from './timm-layout';
 
 const random = (n: number, rng: Rng): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
 

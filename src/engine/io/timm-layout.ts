@@ -3,11 +3,11 @@
 // (C, ph, pw) order, which read as [D, C·p·p] is exactly timm's conv weight [D, C, p, p].
 // Everything else (cls_token, pos_embed, biases, norms) has the same memory order in both.
 import type { ParamSpec } from '../model/params';
+import { sizeOf } from '../facts/shape';
 
 /** The element arrays the io layer moves around: weights and one-byte masks. */
 export type Values = Float32Array | Uint8Array;
 
-export const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Row-major [rows, cols] → [cols, rows]. */
 export function transpose2d<T extends Values>(src: T, rows: number, cols: number): T {

@@ -2,10 +2,11 @@
 // on every backend: trunc-normal(0.02) for Linear weights and position embedding, zeros for
 // biases, ones/zeros for LayerNorm, PyTorch's conv default for the patch embedding.
 import type { Rng } from '../rng';
+import { sizeOf } from '../facts/shape';
 import type { ParamSpec } from './params';
 
 export function initParam(spec: ParamSpec, rng: Rng): Float32Array {
-  const size = spec.shape.reduce((a, b) => a * b, 1);
+  const size = sizeOf(spec.shape);
   const out = new Float32Array(size);
   if (spec.role === 'bias') return out;
   if (spec.role === 'norm') {

@@ -2,7 +2,7 @@
 // in transposition: Linear weights are stored [in, out] (so x·W needs no transpose), and the patch
 // embedding conv weight [D, C, p, p] is stored as the linear map [C·p·p, D] on flattened patches.
 import { type ModelConfig } from '../config';
-import { mlpHidden } from '../facts/shape';
+import { mlpHidden, sizeOf } from '../facts/shape';
 
 export type ParamRole = 'weight' | 'bias' | 'norm' | 'token' | 'selector';
 
@@ -57,17 +57,9 @@ export function paramSpecs(c: ModelConfig, withSelector = false): ParamSpec[] {
 }
 
 export const countParams = (specs: ParamSpec[]): number =>
-  specs.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+  specs.reduce((s, p) => s + sizeOf(p.shape), 0);
 
 export const sparseSpecs = (specs: ParamSpec[]): ParamSpec[] => specs.filter((s) => s.sparse);
-
-/** Short component label of a timm name: 'qkv', 'proj', 'fc1', 'fc2', 'patch_embed', 'head', ... */
-export function componentOf(name: string): string {
-  if (name.startsWith('patch_embed')) return 'patch_embed';
-  if (name.startsWith('head')) return 'head';
-  const m = /\.(qkv|proj|fc1|fc2|norm1|norm2)\./.exec(name);
-  return m ? m[1] : name.split('.')[0];
-}
 
 /** Block index of a timm name, or -1 outside the blocks. */
 export function blockOf(name: string): number {

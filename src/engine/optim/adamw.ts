@@ -6,6 +6,7 @@
 // ~60 parameters, so this removes about a thousand kernel launches per step: on WASM and WebGPU
 // that fixed cost, not arithmetic, dominates small and sparse models.
 import * as tf from '../tf';
+import { sizeOf } from '../facts/shape';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -24,7 +25,6 @@ interface Bucket {
   v: tf.Variable | null;
 }
 
-const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 const total = (b: Bucket): number => b.shapes.reduce((a, s) => a + sizeOf(s), 0);
 
 export class AdamW {

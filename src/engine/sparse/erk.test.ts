@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../config';
+import { sizeOf } from '../facts/shape';
 import { paramSpecs, sparseSpecs, type ParamSpec } from '../model/params';
 import { activeCounts, erkScore, globalDensity, layerDensities } from './erk';
 
-const numel = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 const budget = (specs: ParamSpec[], dens: Record<string, number>): number =>
-  specs.reduce((s, p) => s + dens[p.name] * numel(p.shape), 0) / specs.reduce((s, p) => s + numel(p.shape), 0);
+  specs.reduce((s, p) => s + dens[p.name] * sizeOf(p.shape), 0) / specs.reduce((s, p) => s + sizeOf(p.shape), 0);
 
 describe('layerDensities', () => {
   const small = sparseSpecs(paramSpecs(presetConfig('deit-small')));

@@ -2,13 +2,13 @@
 // density than wide ones while the total count of nonzeros meets the global budget d·ΣN.
 import type { Distribution } from '../config';
 import type { ParamSpec } from '../model/params';
+import { sizeOf } from '../facts/shape';
 
-const numel = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** ERK raw score Σn_i/Πn_i on the PyTorch shape: the conv patch embedding counts as 4 dims
  *  [D, C, p, p], as in the reference; our flattened [C·p·p, D] layout would give it a different score. */
 export const erkScore = (timmShape: number[]): number =>
-  timmShape.reduce((a, b) => a + b, 0) / numel(timmShape);
+  timmShape.reduce((a, b) => a + b, 0) / sizeOf(timmShape);
 
 /**
  * Density of each sparse weight (keyed by timm name) for global density d.
@@ -24,7 +24,7 @@ export function layerDensities(specs: ParamSpec[], density: number, distribution
     for (const s of specs) out[s.name] = density;
     return out;
   }
-  const sizes = specs.map((s) => numel(s.timmShape));
+  const sizes = specs.map((s) => sizeOf(s.timmShape));
   const scores = specs.map((s) => erkScore(s.timmShape));
   const total = sizes.reduce((a, b) => a + b, 0);
   const dense = new Set<number>();
@@ -50,7 +50,7 @@ export function layerDensities(specs: ParamSpec[], density: number, distribution
 /** Exact active entries per layer: round(density·N), what the initial mask draws. Missing = dense. */
 export function activeCounts(specs: ParamSpec[], densities: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const s of specs) out[s.name] = Math.round((densities[s.name] ?? 1) * numel(s.shape));
+  for (const s of specs) out[s.name] = Math.round((densities[s.name] ?? 1) * sizeOf(s.shape));
   return out;
 }
 
@@ -60,7 +60,7 @@ export function globalDensity(specs: ParamSpec[], densities: Record<string, numb
   let active = 0, total = 0;
   for (const s of specs) {
     active += counts[s.name];
-    total += numel(s.shape);
+    total += sizeOf(s.shape);
   }
   return total === 0 ? 1 : active / total;
 }
