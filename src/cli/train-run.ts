@@ -78,7 +78,7 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
   if (snap.headsAlive) {
     const H = c.numHeads;
     summary.heads = Array.from({ length: c.depth }, (_, b) => Array.from(snap.headsAlive!.subarray(b * H, (b + 1) * H)));
-    summary.neurons = trainer.structured!.neuronsPerBlock();
+    summary.neurons = trainer.sparsity.flopsState().neuronsPerBlock;
   }
   return { summary, trainer };
 }

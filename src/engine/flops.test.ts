@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig, type ExperimentConfig } from './config';
-import { computeFlops, flopsForConfig, stateForConfig, toFlops, type FlopsReport, type FlopsState } from './flops';
+import { computeFlops, flopsForConfig, stateForConfig, toFlops, type FlopsState } from './flops';
 import { countParams, paramSpecs, sparseSpecs } from './model/params';
 import { layerDensities } from './sparse/erk';
 
@@ -8,15 +8,6 @@ const G = 1e9;
 const small = presetConfig('deit-small');
 const base = presetConfig('deit-base');
 const s2 = (c: ExperimentConfig): ExperimentConfig => ({ ...c, method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 });
-
-function expectConsistent(r: FlopsReport): void {
-  for (const key of ['dense', 'theoretical', 'executed'] as const) {
-    expect(r.components.reduce((s, x) => s + x[key], 0)).toBeCloseTo(r[key], 0);
-    expect(Object.values(r.byComponent).reduce((s, x) => s + x[key], 0)).toBeCloseTo(r[key], 0);
-  }
-  expect(r.savedTheoretical).toBeCloseTo(1 - r.theoretical / r.dense, 12);
-  expect(r.savedExecuted).toBeCloseTo(1 - r.executed / r.dense, 12);
-}
 
 describe('computeFlops: dense', () => {
   it.each([
@@ -37,13 +28,40 @@ describe('computeFlops: dense', () => {
     expect(r.params.nonzero).toBe(r.params.dense);
     expect(r.params.executed).toBe(r.params.dense);
     expect(r.components.length).toBe(3 + 5 * c.depth);
-    expectConsistent(r);
   });
 
   it('matches a hand count on the tiny preset (matmuls only)', () => {
     // 16 patches, D=48, patch in 16, N=17, hidden 96, 10 classes.
     const block = 17 * 48 * 144 + 2 * 17 * 17 * 48 + 17 * 48 * 48 + 2 * 17 * 48 * 96;
     expect(computeFlops(presetConfig('tiny')).dense).toBe(16 * 48 * 16 + 2 * block + 48 * 10);
+  });
+
+  it('S²ViTE (2 of 4 heads, 48 of 96 neurons) with 8 of 16 tokens on tiny, counted by hand', () => {
+    const c: ExperimentConfig = { ...presetConfig('tiny'), method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5, tokenKeep: 0.5 };
+    const r = flopsForConfig(c);
+    // N = 8 kept + cls = 9 tokens in the blocks (17 in the dense model); live widths a = 2·12, n = 48.
+    const qkv = { dense: 17 * 48 * 144, theoretical: 9 * 48 * 72, executed: 9 * 48 * 72 }; // 117504, 31104
+    expect(r.byComponent.qkv).toEqual({ dense: 2 * 117504, theoretical: 2 * 31104, executed: 2 * 31104 });
+    expect(qkv.theoretical).toBe(31104);
+    expect(r.byComponent.attn).toEqual({ dense: 2 * 27744, theoretical: 2 * 3888, executed: 2 * 3888 }); // 2·17·17·48, 2·9·9·24
+    expect(r.byComponent.proj).toEqual({ dense: 2 * 39168, theoretical: 2 * 10368, executed: 2 * 10368 }); // 17·48·48, 9·24·48
+    expect(r.byComponent.fc1).toEqual({ dense: 2 * 78336, theoretical: 2 * 20736, executed: 2 * 20736 }); // 17·48·96, 9·48·48
+    expect(r.byComponent.selector).toEqual({ dense: 0, theoretical: 816, executed: 816 }); // scores all 17 tokens: 17·48
+    // 12288 patch embedding + 816 selector + 2 blocks × 86832 + 480 head; dense 694944.
+    expect(r.theoretical).toBe(187248);
+    expect(r.executed).toBe(187248);
+    expect(r.dense).toBe(694944);
+    expect(r.savedTheoretical).toBeCloseTo(0.730557, 5);
+    expect(r.tokens).toBe(9);
+  });
+
+  it('SViTE uniform d=0.5 on tiny, counted by hand: every weight matmul halves in theory, none in execution', () => {
+    const r = flopsForConfig({ ...presetConfig('tiny'), method: 'svite', distribution: 'uniform', density: 0.5 });
+    // 6144 patch embedding + 2 × (58752 qkv + 27744 attn + 19584 proj + 2 × 39168 MLP) + 240 head.
+    expect(r.theoretical).toBe(375216);
+    expect(r.executed).toBe(694944);
+    expect(r.savedTheoretical).toBeCloseTo(0.460077, 5);
+    expect(r.savedExecuted).toBe(0);
   });
 
   it('reports MACs; FLOPs are twice that', () => {
@@ -63,7 +81,6 @@ describe('computeFlops: SViTE (unstructured)', () => {
     expect(r.byComponent.attn.theoretical).toBe(r.byComponent.attn.dense); // activations stay dense
     expect(Math.abs(r.params.nonzero / r.params.dense - density)).toBeLessThan(0.01); // dense rest is ~0.3%
     expect(r.params.executed).toBe(r.params.dense);
-    expectConsistent(r);
   });
 
   it('counts exact nonzero weights for the mask', () => {
@@ -87,7 +104,6 @@ describe('computeFlops: SViTE+ (token selection)', () => {
     expect(r.savedExecuted).toBeGreaterThan(0.04);
     expect(r.byComponent.selector.executed).toBe(197 * 384);
     expect(r.byComponent.patch_embed.executed).toBe(r.byComponent.patch_embed.dense);
-    expectConsistent(r);
   });
 
   it('has no selector cost without token selection', () => {
@@ -117,8 +133,6 @@ describe('computeFlops: S²ViTE (heads and neurons)', () => {
     expect(paper.executed).toBe(ours.executed);
     expect(paper.byComponent.proj.theoretical).toBe(paper.byComponent.proj.dense);
     expect(ours.params.nonzero).toBeLessThan(paper.params.nonzero);
-    expectConsistent(ours);
-    expectConsistent(paper);
   });
 
   it('removes whole heads and neurons from the parameter count', () => {
@@ -143,7 +157,6 @@ describe('computeFlops: invariants', () => {
       expect(r.executed).toBeLessThanOrEqual(r.dense);
       expect(r.theoretical).toBeLessThanOrEqual(r.executed);
       for (const x of r.components) expect(x.theoretical).toBeLessThanOrEqual(x.executed);
-      expectConsistent(r);
     }
   });
 
@@ -161,6 +174,5 @@ describe('computeFlops: invariants', () => {
     expect(r.theoretical).toBeLessThan(r.executed);
     const b0 = r.components.find((x) => x.component === 'attn' && x.block === 0)!;
     expect(b0.executed).toBe(2 * 99 * 99 * 64);
-    expectConsistent(r);
   });
 });

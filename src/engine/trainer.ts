@@ -9,13 +9,14 @@ import { computeFlops, type FlopsReport } from './flops';
 import { smoothedCrossEntropy } from './model/layers';
 import { ViTModel } from './model/model';
 import { countParams } from './model/params';
-import { forward, type ForwardPlan, type ParamMap } from './model/vit';
+import { forward, type ForwardPlan } from './model/vit';
 import { AdamW } from './optim/adamw';
 import { learningRate } from './optim/lr-schedule';
 import { Rng } from './rng';
 import type { EvalResult, SparsitySnapshot, StepInfo, UpdateEvent } from './snapshot';
-import { UnstructuredSparsity } from './sparse/unstructured';
+import { DenseTraining, type SavedSparseState, type SparseState, type SparsityMethod } from './sparse/method';
 import { StructuredSparsity } from './sparse/structured';
+import { UnstructuredSparsity } from './sparse/unstructured';
 import { TokenSelector } from './model/token-selector';
 
 export interface TrainerOptions {
@@ -27,8 +28,9 @@ export class Trainer {
   readonly model: ViTModel;
   private readonly opt = new AdamW();
   private readonly batcher: Batcher;
-  private readonly unstructured: UnstructuredSparsity | null = null;
-  readonly structured: StructuredSparsity | null = null;
+  /** Dense, SViTE or S²ViTE: the trainer drives it without knowing which. */
+  readonly sparsity: SparsityMethod;
+  /** The SViTE+ token selector, orthogonal to the sparsity method. */
   readonly tokens: TokenSelector | null = null;
   private done = 0;
   /** The first test images, shown in the token panel; normalised once, on first use. */
@@ -44,8 +46,9 @@ export class Trainer {
       batchSize: config.batchSize, rng: rng.fork(2), mean: dataset.mean, std: dataset.std,
       augment: config.augment, limit: config.trainSize,
     });
-    if (config.method === 'svite') this.unstructured = new UnstructuredSparsity(this.model, config, rng.fork(3));
-    if (config.method === 's2vite') this.structured = new StructuredSparsity(this.model, config, rng.fork(4), this.opt);
+    this.sparsity = config.method === 'svite' ? new UnstructuredSparsity(this.model, config, rng.fork(3))
+      : config.method === 's2vite' ? new StructuredSparsity(this.model, config, rng.fork(4), this.opt)
+      : new DenseTraining(this.model.params);
     if (selectorOn(config)) this.tokens = new TokenSelector(this.model, config, rng.fork(5));
     const n = Math.min(opts.sampleCount ?? 6, dataset.test.count);
     this.sampleCount = n;
@@ -79,56 +82,45 @@ export class Trainer {
     const started = now();
     const c = this.config;
     const t = this.done; // 0-based index of this step
+    const stepNo = t + 1;
     const lr = learningRate(c, t);
     const batch = this.batcher.next();
-    const stepNo = t + 1;
-    const tau = this.tokens ? this.tokens.temperature(t) : NaN;
-    let events: UpdateEvent[] | null = null;
-    const structuredUpdate = this.structured?.isUpdateStep(stepNo) ?? false;
-    // The update step's probe runs full width; every other step trains the compact parameters.
-    if (structuredUpdate) this.structured!.expand();
-    const live = this.structured?.trainables() ?? this.model.params;
-    const timmName = new Map([...live].map(([n, v]) => [v.name, n]));
-    const [lossT, scoreT] = tf.tidy(() => {
+    const update = this.sparsity.isUpdateStep(stepNo);
+    const view = this.sparsity.beginStep(update, batch.size, keptTokens(c) + 1);
+    const [lossT, ...signal] = tf.tidy(() => {
       const x = this.inputs(batch.x, batch.size);
       const y = tf.tensor1d(batch.y, 'int32');
-      const plan: ForwardPlan = {};
-      if (this.tokens) plan.tokens = this.tokens.trainPlan(batch.size, t);
-      const T = plan.tokens ? plan.tokens.k + 1 : numPatches(c) + 1;
-      if (this.structured) plan.blocks = structuredUpdate ? this.structured.probePlan(batch.size, T) : this.structured.plan();
-      const vars = [...live.values()];
-      if (this.structured && structuredUpdate) vars.push(...this.structured.probeVariables());
-      const { value, grads: byVar } = tf.variableGrads(
-        () => smoothedCrossEntropy(forward(live as unknown as ParamMap, x, c, plan), y, c.numClasses, c.labelSmoothing), vars);
-      const dense = new Map<string, tf.Tensor>();
-      const probe = new Map<string, tf.Tensor>();
-      for (const [k, g] of Object.entries(byVar)) {
-        const name = timmName.get(k);
-        if (name) dense.set(name, g);
-        else probe.set(k, g);
+      const plan: ForwardPlan = { blocks: view.blocks, tokens: this.tokens?.trainPlan(batch.size, t) };
+      const { value, grads: byVariable } = tf.variableGrads(
+        () => smoothedCrossEntropy(forward(view.params, x, c, plan), y, c.numClasses, c.labelSmoothing),
+        [...view.params.values(), ...view.probes]);
+      const grads = new Map<string, tf.Tensor>(), probeGrads = new Map<string, tf.Tensor>();
+      for (const [k, g] of Object.entries(byVariable)) {
+        const name = view.nameOf.get(k);
+        if (name) grads.set(name, g);
+        else probeGrads.set(k, g);
       }
-      let grads = this.unstructured ? this.unstructured.maskGradients(dense) : dense;
-      if (this.structured) grads = this.structured.maskGradients(grads);
-      this.opt.apply(live, grads, lr, c.weightDecay, c.clipNorm);
-      if (this.unstructured?.isUpdateStep(stepNo)) events = this.unstructured.update(stepNo, dense, this.opt);
-      const scores = this.structured && structuredUpdate ? this.structured.scores(dense, probe) : tf.zeros([1, 1]);
-      return [value, scores] as [tf.Scalar, tf.Tensor2D];
+      this.opt.apply(view.params, this.sparsity.maskGradients(grads), lr, c.weightDecay, c.clipNorm);
+      return [value, ...(update ? this.sparsity.updateSignal(grads, probeGrads) : [])];
     });
-    this.structured?.releaseProbe();
-    if (this.structured && structuredUpdate) events = await this.structured.update(stepNo, scoreT);
+    let events: UpdateEvent[] | null = null;
+    try {
+      if (update) events = await this.sparsity.update(stepNo, signal, this.opt);
+    } finally {
+      this.sparsity.endStep();
+      tf.dispose(signal);
+    }
     const loss = (await lossT.data())[0];
-    tf.dispose([lossT, scoreT]);
+    lossT.dispose();
     this.done = stepNo;
-    return { step: stepNo, loss, lr, tau, update: events, elapsedMs: now() - started };
+    return { step: stepNo, loss, lr, tau: this.tokens?.temperature(t) ?? NaN, update: events, elapsedMs: now() - started };
   }
 
   /** Logits of a batch of normalised images at evaluation (deterministic token choice). */
   predict(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
-      const plan: ForwardPlan = {};
-      if (this.tokens) plan.tokens = this.tokens.evalPlan();
-      if (this.structured) plan.blocks = this.structured.plan();
-      return forward(this.structured?.params() ?? this.model.map, x, this.config, plan);
+      const { params, blocks } = this.sparsity.inference();
+      return forward(params, x, this.config, { blocks, tokens: this.tokens?.evalPlan() });
     });
   }
 
@@ -159,19 +151,7 @@ export class Trainer {
 
   /** Masks, densities, heads, neurons and kept tokens: read back for a frame or a summary. */
   async snapshot(): Promise<SparsitySnapshot> {
-    const snap: SparsitySnapshot = {
-      step: this.done, masks: [], density: {}, firedDensity: {}, globalDensity: 1, globalFiredDensity: 1,
-      headsAlive: null, headScores: null, neuronsAlive: null, keptTokens: null, keptPerSample: 0,
-    };
-    if (this.unstructured) {
-      const r = await this.unstructured.readMasks();
-      snap.masks = r.masks;
-      snap.density = this.unstructured.layerDensity();
-      snap.firedDensity = r.fired;
-      snap.globalDensity = this.unstructured.globalDensity();
-      snap.globalFiredDensity = r.globalFired;
-    }
-    if (this.structured) Object.assign(snap, await this.structured.snapshot());
+    const snap: SparsitySnapshot = { step: this.done, ...await this.sparsity.snapshot(), keptTokens: null, keptPerSample: 0 };
     if (this.tokens) {
       const input = (this.sampleInput ??= evalBatches(this.dataset.test, this.sampleCount, this.dataset.mean, this.dataset.std, this.sampleCount).next().value!.x);
       const x = this.inputs(input, this.sampleCount);
@@ -191,54 +171,33 @@ export class Trainer {
 
   /** FLOPs of the current state: theoretical (nonzeros) and executed (what the kernels compute). */
   flops(): FlopsReport {
-    return computeFlops(this.config, {
-      layerDensity: this.unstructured?.layerDensity(),
-      headsPerBlock: this.structured?.headsPerBlock(),
-      neuronsPerBlock: this.structured?.neuronsPerBlock(),
-      keptTokens: this.tokens ? keptTokens(this.config) : undefined,
-    });
+    return computeFlops(this.config, { ...this.sparsity.flopsState(), keptTokens: keptTokens(this.config) });
   }
 
   paramsCount(): number {
     return countParams(this.model.specs);
   }
 
-  /** Parameter values (our layout), masks as 0/1 bytes, for export. */
-  async exportState(): Promise<{ params: Map<string, Float32Array>; masks: Map<string, Uint8Array>; headsAlive?: Uint8Array; neuronsAlive?: Uint8Array }> {
+  /** Parameter values (our layout) and the sparse state (masks as 0/1 bytes, live units), for export. */
+  async exportState(): Promise<SparseState & { params: Map<string, Float32Array> }> {
     const params = await this.readParams();
-    const masks = new Map<string, Uint8Array>();
-    if (this.unstructured)
-      for (const l of this.unstructured.layers) masks.set(l.name, Uint8Array.from((await l.mask.data()) as Float32Array));
-    const units = this.structured ? await this.structured.aliveUnits() : undefined;
-    return { params, masks, headsAlive: units?.heads, neuronsAlive: units?.neurons };
+    return { params, ...await this.sparsity.exportState() };
   }
 
   /** Copy of every parameter's values in the full layout (our layout). */
   async readParams(): Promise<Map<string, Float32Array>> {
-    this.structured?.flush();
+    this.sparsity.flush();
     return this.model.read();
   }
 
   /** Load exported state (parameters in our layout, masks, live units) into this trainer. */
-  restore(state: { params: Map<string, Float32Array>; masks?: Map<string, Uint8Array>; headsAlive?: Uint8Array | null; neuronsAlive?: Uint8Array | null }): void {
+  restore(state: SavedSparseState & { params: Map<string, Float32Array> }): void {
     this.model.write(state.params);
-    if (this.unstructured) {
-      const masks = new Map(state.masks ?? []);
-      // A file without masks: the nonzero pattern of each sparse weight is its mask.
-      for (const l of this.unstructured.layers)
-        if (!masks.has(l.name)) masks.set(l.name, Uint8Array.from(state.params.get(l.name)!, (v) => (v !== 0 ? 1 : 0)));
-      this.unstructured.setMasks(masks);
-    }
-    // Without live units in the file, the current ones stay; either way the compact parameters
-    // are taken anew from the values just written.
-    const s = this.structured;
-    if (s) s.setAlive(state.headsAlive ?? s.headsAlive.slice(), state.neuronsAlive ?? s.neuronsAlive.slice());
+    this.sparsity.restore(state, state.params);
   }
 
   dispose(): void {
-    this.unstructured?.dispose();
-    this.structured?.dispose();
-    this.tokens?.dispose();
+    this.sparsity.dispose();
     this.opt.dispose();
     this.model.dispose();
   }

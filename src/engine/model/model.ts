@@ -5,7 +5,6 @@ import type { ModelConfig } from '../config';
 import { Rng } from '../rng';
 import { initParam } from './init';
 import { paramSpecs, type ParamSpec } from './params';
-import type { ParamMap } from './vit';
 
 let modelCounter = 0;
 
@@ -24,11 +23,6 @@ export class ViTModel {
     }
   }
 
-  /** Parameters as plain tensors for the forward pass. */
-  get map(): ParamMap {
-    return this.params as unknown as ParamMap;
-  }
-
   /** Whether a tfjs variable name is one of this model's parameters. */
   owns(variableName: string): boolean {
     return variableName.startsWith(this.prefix);
@@ -37,12 +31,6 @@ export class ViTModel {
   /** timm name of a tfjs variable name. */
   nameOf(variableName: string): string {
     return variableName.startsWith(this.prefix) ? variableName.slice(this.prefix.length) : variableName;
-  }
-
-  spec(name: string): ParamSpec {
-    const s = this.specs.find((x) => x.name === name);
-    if (!s) throw new Error(`unknown parameter ${name}`);
-    return s;
   }
 
   /** Copy of every parameter's values, our layout. */

@@ -4,7 +4,7 @@ import { presetConfig, type ExperimentConfig } from '../config';
 import { keptTokens, numPatches } from '../facts';
 import { syntheticDataset } from '../data/synthetic';
 import { Trainer } from '../trainer';
-import { selectTokens } from './token-selector';
+import { selectTokens } from './select-tokens';
 import { embed } from './vit';
 
 const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 500, testCount: 64 });
@@ -21,8 +21,8 @@ describe('SViTE+ token selector', () => {
     const x = tf.randomNormal([5, 16, 16, 1]) as tf.Tensor4D;
     // The gathered sequence: k + 1 rows per image, cls first, each a row of the embedded tokens.
     const [emb, kept] = tf.tidy(() => {
-      const e = embed(t.model.map, x, c);
-      return [e, selectTokens(t.model.map, e, 5, N, t.tokens!.evalPlan())];
+      const e = embed(t.model.params, x, c);
+      return [e, selectTokens(t.model.params, e, 5, N, t.tokens!.evalPlan())];
     });
     expect(kept.shape).toEqual([5 * (k + 1), c.embedDim]);
     const E = emb.arraySync() as number[][], K = kept.arraySync() as number[][];

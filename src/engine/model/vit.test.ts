@@ -42,7 +42,7 @@ describe('ViT forward and gradients', () => {
       tf.tidy(() => v.assign(tf.add(v, tf.tensor(Float32Array.from({ length: v.size }, () => rng.normal() * 0.3), v.shape))));
     const x = tf.tensor4d(Float32Array.from({ length: 2 * 8 * 8 * 2 }, () => rng.normal()), [2, 8, 8, 2]);
     const y = tf.tensor1d([0, 2], 'int32');
-    const loss = (): tf.Scalar => smoothedCrossEntropy(forward(model.map, x, toy), y, 3, 0.1);
+    const loss = (): tf.Scalar => smoothedCrossEntropy(forward(model.params, x, toy), y, 3, 0.1);
     const before = tf.memory().numTensors;
     const { value, grads } = tf.variableGrads(loss);
     value.dispose();

@@ -6,9 +6,10 @@ import * as tf from '../tf';
 import { type ModelConfig } from '../config';
 import { headDim, numPatches } from '../facts';
 import { dense2d, gelu, layerNorm } from './layers';
-import { selectTokens } from './token-selector';
+import { selectTokens } from './select-tokens';
 
-export type ParamMap = Map<string, tf.Tensor>;
+/** Parameters by timm name; read-only, so maps of variables (or compact stand-ins) pass as they are. */
+export type ParamMap = ReadonlyMap<string, tf.Tensor>;
 
 /**
  * Per block: how many heads run. With S2ViTE the block's structured parameters are the compact

@@ -31,11 +31,6 @@ export class CompactParams {
     return this.vars.size > 0;
   }
 
-  /** Compact variable of a parameter, if it has one. */
-  get(name: string): tf.Variable | undefined {
-    return this.vars.get(name);
-  }
-
   /** The full parameters with the compact ones in their place. */
   overlay(): Map<string, tf.Variable> {
     const out = new Map(this.full);

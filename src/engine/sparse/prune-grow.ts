@@ -3,13 +3,6 @@
 // inactive ones (just-pruned included) by largest |grad| (RigL) or by a seeded random score (SET).
 import * as tf from '../tf';
 
-export interface PruneGrowResult {
-  /** New 0/1 mask, same shape as the weight. */
-  mask: tf.Tensor;
-  pruned: tf.Tensor; // 0/1, entries removed
-  grown: tf.Tensor; // 0/1, entries added
-}
-
 /** 0/1 tensor of `shape` with ones at the flat `indices`. */
 function scatterOnes(indices: tf.Tensor1D, size: number, shape: number[]): tf.Tensor {
   const ones = tf.cast(tf.onesLike(indices), 'float32');
@@ -21,13 +14,14 @@ function scatterOnes(indices: tf.Tensor1D, size: number, shape: number[]): tf.Te
  * @param weight weights after the optimizer step (zeros where masked)
  * @param growScore |gradient| for RigL, uniform random values for SET (same shape)
  * @param k entries to swap (≤ active count)
+ * @returns the new 0/1 mask, same shape as the weight
  */
-export function pruneAndGrow(mask: tf.Tensor, weight: tf.Tensor, growScore: tf.Tensor, k: number): PruneGrowResult {
+export function pruneAndGrow(mask: tf.Tensor, weight: tf.Tensor, growScore: tf.Tensor, k: number): tf.Tensor {
   return tf.tidy(() => {
     const size = mask.size;
     const shape = mask.shape;
     const m = tf.reshape(mask, [size]);
-    if (k <= 0) return { mask: tf.reshape(m, shape), pruned: tf.zeros(shape), grown: tf.zeros(shape) };
+    if (k <= 0) return tf.reshape(m, shape);
     // Prune: the k smallest |W| among active entries; inactive ones are pushed to -big and never picked.
     const pruneKey = tf.where(tf.greater(m, 0), tf.neg(tf.abs(tf.reshape(weight, [size]))), tf.fill([size], -3e38));
     const pruneIdx = tf.topk(pruneKey, k).indices as tf.Tensor1D;
@@ -37,10 +31,6 @@ export function pruneAndGrow(mask: tf.Tensor, weight: tf.Tensor, growScore: tf.T
     const growKey = tf.where(tf.greater(afterPrune, 0), tf.fill([size], -1), tf.abs(tf.reshape(growScore, [size])));
     const growIdx = tf.topk(growKey, k).indices as tf.Tensor1D;
     const grown = scatterOnes(growIdx, size, [size]);
-    return {
-      mask: tf.reshape(tf.add(afterPrune, grown), shape),
-      pruned: tf.reshape(pruned, shape),
-      grown: tf.reshape(grown, shape),
-    };
+    return tf.reshape(tf.add(afterPrune, grown), shape);
   });
 }

@@ -32,7 +32,7 @@ describe('S²ViTE', () => {
   it('keeps head and neuron budgets constant through updates, and regrown heads learn', async () => {
     const c = cfg({ updateFraction: 0.5 });
     const t = await Trainer.create(c, data);
-    const s = t.structured!;
+    const s = t.sparsity as StructuredSparsity;
     const hk = keptHeads(c), nk = keptNeurons(c);
     let regrown = 0;
     for (let i = 0; i < 30; i++) {
@@ -74,8 +74,9 @@ describe('S²ViTE', () => {
     randomize(model, 2);
     const s = new StructuredSparsity(model, c, new Rng(3));
     const [x] = batch(c, 4, 5);
-    const full = tf.tidy(() => forward(model.map, x, c));
-    const compact = tf.tidy(() => forward(s.params(), x, c, { blocks: s.plan() }));
+    const full = tf.tidy(() => forward(model.params, x, c));
+    const { params, blocks } = s.inference();
+    const compact = tf.tidy(() => forward(params, x, c, { blocks }));
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(full, compact))).dataSync()[0]);
     expect(diff).toBeLessThan(1e-5);
     // Scribble over every dead head's proj rows and every dead neuron's fc2 row: nothing changes.
@@ -90,7 +91,7 @@ describe('S²ViTE', () => {
       for (let j = 0; j < hidden; j++) if (!s.neuronsAlive[b * hidden + j]) f.fill(-77, j * c.embedDim, (j + 1) * c.embedDim);
       tf.tidy(() => fc2.assign(tf.tensor(f, fc2.shape)));
     }
-    const scribbled = tf.tidy(() => forward(model.map, x, c));
+    const scribbled = tf.tidy(() => forward(model.params, x, c));
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(full, scribbled))).dataSync()[0])).toBe(0);
     tf.dispose([x, full, compact, scribbled]);
     s.dispose();
@@ -100,7 +101,7 @@ describe('S²ViTE', () => {
   it('trains the compact parameters exactly as the masked full-width model, and keeps the full ones in step', async () => {
     const c = cfg({ updateInterval: 1000 });
     const a = await Trainer.create(c, data), b = await Trainer.create(c, data);
-    b.structured!.expand(); // b runs full width: removed units as zeros with masked gradients
+    (b.sparsity as StructuredSparsity).expand(); // b runs full width: removed units as zeros with masked gradients
     for (let i = 0; i < 3; i++) {
       await a.step();
       await b.step();
@@ -126,16 +127,17 @@ describe('S²ViTE', () => {
     const s = new StructuredSparsity(model, c, new Rng(7));
     const B = 3, T = c.imageSize ** 2 / c.patchSize ** 2 + 1;
     const [x, y] = batch(c, B, 8);
-    const plan = s.probePlan(B, T);
-    const loss = (): tf.Scalar => smoothedCrossEntropy(forward(model.map, x, c, { blocks: plan }), y, c.numClasses, 0);
-    const { value, grads } = tf.variableGrads(loss, [...model.params.values(), ...s.probeVariables()]);
+    const view = s.beginStep(true, B, T);
+    const plan = view.blocks;
+    const loss = (): tf.Scalar => smoothedCrossEntropy(forward(model.params, x, c, { blocks: plan }), y, c.numClasses, 0);
+    const { value, grads } = tf.variableGrads(loss, [...model.params.values(), ...view.probes]);
     const dense = new Map<string, tf.Tensor>(), probe = new Map<string, tf.Tensor>();
     for (const [k, g] of Object.entries(grads)) (model.owns(k) ? dense.set(model.nameOf(k), g) : probe.set(k, g));
-    const scores = s.scores(dense, probe);
+    const [scores] = s.updateSignal(dense, probe);
     const row = scores.dataSync();
     const H = c.numHeads, hidden = mlpHidden(c);
     // Taylor: S_h = mean_b |dL/dg_bh|, checked by central differences on each per-sample gate.
-    const gate = s.probeVariables()[0];
+    const gate = view.probes[0];
     const g0 = gate.dataSync().slice();
     for (let h = 0; h < H; h++) {
       let sum = 0;
@@ -152,7 +154,7 @@ describe('S²ViTE', () => {
     }
     tf.tidy(() => gate.assign(tf.tensor(g0, gate.shape)));
     // Grow: G_h = mean_b Σ |dL/da_h| from the probe gradient, summed by hand.
-    const gOut = probe.get(s.probeVariables()[1].name)!.dataSync();
+    const gOut = probe.get(view.probes[1].name)!.dataSync();
     const hd = headDim(c);
     for (let h = 0; h < H; h++) {
       let sum = 0;

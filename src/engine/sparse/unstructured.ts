@@ -5,14 +5,18 @@
 // step sized for a different weight), and a pruned weight's moments are cleared at the update.
 import * as tf from '../tf';
 import type { ExperimentConfig } from '../config';
+import { isTopologyUpdateStep, sizeOf } from '../facts';
+import type { FlopsState } from '../flops';
 import type { ViTModel } from '../model/model';
+import type { ParamMap } from '../model/vit';
 import type { AdamW } from '../optim/adamw';
 import type { Rng } from '../rng';
 import type { MaskBits, UpdateEvent } from '../snapshot';
 import { activeCounts, layerDensities } from './erk';
 import { packBits, randomMask } from './masks';
+import { variableNames, type MethodSnapshot, type SavedSparseState, type SparseState, type SparsityMethod, type StepView } from './method';
 import { pruneAndGrow } from './prune-grow';
-import { isUpdateStep, swapCount, updateFraction } from './schedule';
+import { swapCount, updateFraction } from './schedule';
 
 interface LayerState {
   name: string;
@@ -24,16 +28,15 @@ interface LayerState {
   fired: tf.Variable;
 }
 
-export class UnstructuredSparsity {
+export class UnstructuredSparsity implements SparsityMethod {
   readonly layers: LayerState[] = [];
-  readonly densities: Record<string, number>;
+  private readonly view: StepView;
 
   constructor(private readonly model: ViTModel, private readonly config: ExperimentConfig, private readonly rng: Rng) {
     const specs = model.specs.filter((s) => s.sparse);
-    this.densities = layerDensities(specs, config.density, config.distribution);
-    const counts = activeCounts(specs, this.densities);
+    const counts = activeCounts(specs, layerDensities(specs, config.density, config.distribution));
     for (const s of specs) {
-      const size = s.shape[0] * s.shape[1];
+      const size = sizeOf(s.shape);
       const bits = randomMask(size, counts[s.name], rng);
       // Two tensors, not one shared by both variables: a shared buffer would split at the first update.
       const [m, f] = [tf.tensor(bits, s.shape), tf.tensor(bits, s.shape)];
@@ -45,7 +48,20 @@ export class UnstructuredSparsity {
       this.layers.push(layer);
     }
     this.applyMasks();
+    this.view = { params: model.params, nameOf: variableNames(model.params), probes: [] };
   }
+
+  beginStep(): StepView {
+    return this.view;
+  }
+
+  endStep(): void {}
+
+  inference(): { params: ParamMap } {
+    return { params: this.model.params };
+  }
+
+  flush(): void {}
 
   /** Replace the masks (import): 1 = active, our layout. The fired record restarts from them. */
   setMasks(masks: Map<string, Uint8Array>): void {
@@ -86,27 +102,32 @@ export class UnstructuredSparsity {
   }
 
   isUpdateStep(step: number): boolean {
-    return isUpdateStep(this.config, step);
+    return isTopologyUpdateStep(this.config, step);
   }
 
-  /** Prune and grow every layer after the optimizer step `step`, using the batch's dense gradients. */
-  update(step: number, denseGrads: Map<string, tf.Tensor>, opt: AdamW): UpdateEvent[] {
+  /** Gradient growth reads every sparse layer's dense gradient (in layer order); random growth nothing. */
+  updateSignal(grads: Map<string, tf.Tensor>): tf.Tensor[] {
+    return this.config.growth === 'gradient' ? this.layers.map((l) => grads.get(l.name)!) : [];
+  }
+
+  /** Prune and grow every layer after the optimizer step `step`. */
+  async update(step: number, denseGrads: tf.Tensor[], opt: AdamW): Promise<UpdateEvent[]> {
     const dr = updateFraction(this.config, step);
     const events: UpdateEvent[] = [];
     const momentMasks = new Map<string, tf.Tensor>(); // applied in one batched AdamW call
-    for (const l of this.layers) {
+    for (const [i, l] of this.layers.entries()) {
       const k = swapCount(dr, l.active);
       const w = this.model.params.get(l.name)!;
       tf.tidy(() => {
         const score = this.config.growth === 'gradient'
-          ? denseGrads.get(l.name)!
+          ? denseGrads[i]
           : tf.tensor(Float32Array.from({ length: l.size }, () => this.rng.next()), w.shape);
-        const r = pruneAndGrow(l.mask, w, score, k);
+        const mask = pruneAndGrow(l.mask, w, score, k);
         // Entries alive both before and after keep their moments; the rest restart from zero.
-        momentMasks.set(l.name, tf.keep(tf.mul(l.mask, r.mask)));
-        l.mask.assign(r.mask);
-        l.fired.assign(tf.maximum(l.fired, r.mask));
-        w.assign(tf.mul(w, r.mask)); // pruned weights to 0; grown ones are already 0
+        momentMasks.set(l.name, tf.keep(tf.mul(l.mask, mask)));
+        l.mask.assign(mask);
+        l.fired.assign(tf.maximum(l.fired, mask));
+        w.assign(tf.mul(w, mask)); // pruned weights to 0; grown ones are already 0
       });
       events.push({ step, layer: l.name, pruned: k, grown: k, globalDensity: this.globalDensity(), fraction: dr });
     }
@@ -127,8 +148,35 @@ export class UnstructuredSparsity {
     return Object.fromEntries(this.layers.map((l) => [l.name, l.active / l.size]));
   }
 
+  flopsState(): FlopsState {
+    return { layerDensity: this.layerDensity() };
+  }
+
+  async snapshot(): Promise<MethodSnapshot> {
+    const r = await this.readMasks();
+    return {
+      masks: r.masks, density: this.layerDensity(), firedDensity: r.fired,
+      globalDensity: this.globalDensity(), globalFiredDensity: r.globalFired,
+      headsAlive: null, headScores: null, neuronsAlive: null,
+    };
+  }
+
+  async exportState(): Promise<SparseState> {
+    const masks = new Map<string, Uint8Array>();
+    for (const l of this.layers) masks.set(l.name, Uint8Array.from((await l.mask.data()) as Float32Array));
+    return { masks };
+  }
+
+  /** Masks from the file; a file without them: each sparse weight's nonzero pattern is its mask. */
+  restore(state: SavedSparseState, params: Map<string, Float32Array>): void {
+    const masks = new Map(state.masks ?? []);
+    for (const l of this.layers)
+      if (!masks.has(l.name)) masks.set(l.name, Uint8Array.from(params.get(l.name)!, (v) => (v !== 0 ? 1 : 0)));
+    this.setMasks(masks);
+  }
+
   /** Bitsets of the masks and the fired fractions (one readback per layer, at frame cadence). */
-  async readMasks(): Promise<{ masks: MaskBits[]; fired: Record<string, number>; globalFired: number }> {
+  private async readMasks(): Promise<{ masks: MaskBits[]; fired: Record<string, number>; globalFired: number }> {
     const masks: MaskBits[] = [];
     const fired: Record<string, number> = {};
     let firedTotal = 0;
