@@ -174,10 +174,10 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   frac('mlpRatio', 0, 16);
   if (isInt(c.imageSize) && isInt(c.patchSize) && c.patchSize > 0)
     need(c.imageSize % c.patchSize === 0, 'patchSize',
-      `imageSize ${c.imageSize} is not divisible by patchSize ${c.patchSize}: pick a patch size that divides it (e.g. ${divisors(c.imageSize).join(', ')})`);
+      `imageSize ${c.imageSize} is not divisible by patchSize ${c.patchSize}: pick a patch size that divides it (e.g. ${divisors(c.imageSize, 64).join(', ')})`);
   if (isInt(c.embedDim) && isInt(c.numHeads) && c.numHeads > 0)
     need(c.embedDim % c.numHeads === 0, 'numHeads',
-      `embedDim ${c.embedDim} is not divisible by numHeads ${c.numHeads}: pick a head count that divides it (e.g. ${divisors(c.embedDim).filter((d) => d <= 16).join(', ')})`);
+      `embedDim ${c.embedDim} is not divisible by numHeads ${c.numHeads}: pick a head count that divides it (e.g. ${divisors(c.embedDim, 16).join(', ')})`);
   need(DATASETS.includes(c.dataset), 'dataset', `dataset must be one of ${DATASETS.join(', ')} (got ${c.dataset})`);
   if (c.dataset !== 'synthetic' && DATASETS.includes(c.dataset)) {
     const g = DATASET_GEOMETRY[c.dataset];
@@ -214,9 +214,10 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   return out;
 }
 
-function divisors(n: number): number[] {
+/** Divisors of n up to `max`, increasing. */
+export function divisors(n: number, max = n): number[] {
   const out: number[] = [];
-  for (let d = 1; d <= Math.min(n, 64); d++) if (n % d === 0) out.push(d);
+  for (let d = 1; d <= Math.min(n, max); d++) if (n % d === 0) out.push(d);
   return out;
 }
 

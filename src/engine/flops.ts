@@ -6,8 +6,9 @@
 // position embedding add and the attention scale are left out. With them out, the dense totals
 // reproduce the paper's DeiT figures (Tiny 1.254 G, Small 4.599 G, Base 17.564 G) to the MAC.
 import { type ExperimentConfig } from './config';
-import { headDim, initialLayerDensity, initialUnits, keptTokens, mlpHidden, numPatches, selectorOn } from './facts';
+import { blockParam, headDim, initialLayerDensity, initialUnits, keptTokens, mlpHidden, numPatches, selectorOn } from './facts';
 import { countParams, paramSpecs } from './model/params';
+import { UNIT_PARAMS, paramSize, unitCount, unitParamName } from './sparse/units';
 
 /** The sparse state to count; every field optional, missing = dense. */
 export interface FlopsState {
@@ -98,11 +99,11 @@ export function computeFlops(c: ExperimentConfig, state: FlopsState = {}): Flops
   if (selectorOn) dense(D + 1);
 
   for (let b = 0; b < c.depth; b++) {
-    const p = `blocks.${b}`;
-    const a = (state.headsPerBlock?.[b] ?? H) * hd; // live attention width
-    const n = state.neuronsPerBlock?.[b] ?? hidden; // live MLP width
-    const dq = dens(`${p}.attn.qkv.weight`), dp = dens(`${p}.attn.proj.weight`);
-    const d1 = dens(`${p}.mlp.fc1.weight`), d2 = dens(`${p}.mlp.fc2.weight`);
+    const live = { head: state.headsPerBlock?.[b] ?? H, neuron: state.neuronsPerBlock?.[b] ?? hidden };
+    const a = live.head * hd; // live attention width
+    const n = live.neuron; // live MLP width
+    const dq = dens(blockParam(b, 'qkv')), dp = dens(blockParam(b, 'proj'));
+    const d1 = dens(blockParam(b, 'fc1')), d2 = dens(blockParam(b, 'fc2'));
     const projIn = paperProj ? D : a;
     add('qkv', b, Nall * D * 3 * D, N * D * 3 * a * dq, N * D * 3 * a);
     // QKᵀ and AV: dense matmuls of activations, untouched by weight sparsity.
@@ -110,13 +111,15 @@ export function computeFlops(c: ExperimentConfig, state: FlopsState = {}): Flops
     add('proj', b, Nall * D * D, N * projIn * D * dp, N * a * D);
     add('fc1', b, Nall * D * hidden, N * D * n * d1, N * D * n);
     add('fc2', b, Nall * hidden * D, N * n * D * d2, N * n * D);
-    dense(4 * D); // norm1, norm2
-    weights(D * 3 * a, dq); dense(3 * a);
-    if (paperProj) { nonzero += Math.round(dp * D * D); executedParams += a * D; }
-    else weights(a * D, dp);
-    dense(D);
-    weights(D * n, d1); dense(n);
-    weights(n * D, d2); dense(D);
+    dense(4 * D + D + D); // norm1, norm2, the proj and fc2 biases (outputs of width D, owned by no unit)
+    // What live units own, as the unit table lays it out.
+    for (const u of UNIT_PARAMS) {
+      const name = unitParamName(b, u);
+      const entries = (paramSize(u, c) / unitCount(u.unit, c)) * live[u.unit];
+      if (u.kind === 'bias') dense(entries);
+      else if (u.layer === 'proj' && paperProj) { nonzero += Math.round(dp * D * D); executedParams += entries; }
+      else weights(entries, dens(name));
+    }
   }
 
   const hw = 'head.weight';

@@ -4,7 +4,7 @@
 // computed, and kept tokens are gathered so the sequence really shrinks.
 import * as tf from '../tf';
 import { type ModelConfig } from '../config';
-import { headDim, numPatches } from '../facts';
+import { blockParam, headDim, numPatches } from '../facts/shape';
 import { dense2d, gelu, layerNorm } from './layers';
 import { selectTokens } from './select-tokens';
 
@@ -67,8 +67,8 @@ export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D 
 function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelConfig, i: number, plan?: BlockPlan): tf.Tensor2D {
   const hd = headDim(c);
   const H = plan?.heads ?? c.numHeads;
-  const wqkv = p(P, `blocks.${i}.attn.qkv.weight`), bqkv = p(P, `blocks.${i}.attn.qkv.bias`); // [D, 3·H·hd], [3·H·hd]
-  const wproj = p(P, `blocks.${i}.attn.proj.weight`); // [H·hd, D]
+  const wqkv = p(P, blockParam(i, 'qkv')), bqkv = p(P, blockParam(i, 'qkv', 'bias')); // [D, 3·H·hd], [3·H·hd]
+  const wproj = p(P, blockParam(i, 'proj')); // [H·hd, D]
   // qkv columns are (part·H + head)·hd + d: one 4-D transpose puts heads before tokens for all
   // three parts, and q|k|v then split off as contiguous blocks per image. (5-D transposes are
   // ~60× slower on WASM, and a column split copies row by row.)
@@ -81,15 +81,15 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelCo
   if (plan?.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
   if (plan?.headProbe) out = tf.add(out, plan.headProbe);
   const merged = tf.reshape(out, [B * T, H * hd]) as tf.Tensor2D; // [B·T, H'·hd]
-  return dense2d(merged, wproj, p(P, `blocks.${i}.attn.proj.bias`)); // [B·T, D]
+  return dense2d(merged, wproj, p(P, blockParam(i, 'proj', 'bias'))); // [B·T, D]
 }
 
 /** MLP on pre-normed tokens h [B·T, D] → [B·T, D] over the hidden neurons fc1/fc2 have (all, or the live ones). */
 function mlp(P: ParamMap, h: tf.Tensor2D, i: number): tf.Tensor2D {
-  const w1 = p(P, `blocks.${i}.mlp.fc1.weight`), b1 = p(P, `blocks.${i}.mlp.fc1.bias`); // [D, n], [n]
-  const w2 = p(P, `blocks.${i}.mlp.fc2.weight`); // [n, D]
+  const w1 = p(P, blockParam(i, 'fc1')), b1 = p(P, blockParam(i, 'fc1', 'bias')); // [D, n], [n]
+  const w2 = p(P, blockParam(i, 'fc2')); // [n, D]
   const hidden = gelu(dense2d(h, w1, b1)); // [B·T, n']
-  return dense2d(hidden as tf.Tensor2D, w2, p(P, `blocks.${i}.mlp.fc2.bias`));
+  return dense2d(hidden as tf.Tensor2D, w2, p(P, blockParam(i, 'fc2', 'bias')));
 }
 
 /** Logits [B, numClasses]. Images are NHWC, already normalised. */

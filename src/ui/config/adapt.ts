@@ -1,7 +1,7 @@
 // Pure helpers that keep an experiment runnable when its data set changes: the model's input
 // geometry follows the data (image size, channels, classes), and the patch size is chosen to keep
 // the sequence length (and so the cost per step) close to what it was.
-import { DATASET_GEOMETRY, type DatasetName, type ExperimentConfig } from '../../engine/config';
+import { DATASET_GEOMETRY, divisors, type DatasetName, type ExperimentConfig } from '../../engine/config';
 import { numPatches } from '../../engine/facts';
 
 export interface Adapted {
@@ -10,15 +10,9 @@ export interface Adapted {
   changes: string[];
 }
 
-function divisorsOf(n: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
-  return out;
-}
-
 /** The divisor of imageSize whose patch grid is closest to `tokens` patches (ties: the larger patch). */
 export function patchForTokens(imageSize: number, tokens: number): number {
-  const candidates = divisorsOf(imageSize).filter((p) => p >= 2 && imageSize / p >= 2);
+  const candidates = divisors(imageSize).filter((p) => p >= 2 && imageSize / p >= 2);
   if (!candidates.length) return imageSize;
   let best = candidates[0];
   let bestErr = Infinity;
