@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from './tf';
 import { presetConfig, type ExperimentConfig } from './config';
 import { syntheticDataset } from './data/synthetic';
-import { Trainer } from './trainer';
+import { trainLosses } from './train-losses';
 
 const FIXTURE = new URL('./fixtures/pinned-losses.json', import.meta.url);
 const STEPS = 20;
@@ -20,13 +20,7 @@ const RUNS: Record<string, Partial<ExperimentConfig>> = {
 
 const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 1000, testCount: 100 });
 
-async function losses(over: Partial<ExperimentConfig>): Promise<number[]> {
-  const t = await Trainer.create({ ...presetConfig('tiny'), ...over }, data);
-  const out: number[] = [];
-  for (let i = 0; i < STEPS; i++) out.push((await t.step()).loss);
-  t.dispose();
-  return out;
-}
+const losses = (over: Partial<ExperimentConfig>): Promise<number[]> => trainLosses({ ...presetConfig('tiny'), ...over }, data, STEPS);
 
 afterEach(() => tf.disposeVariables());
 

@@ -2,18 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from './tf';
 import { presetConfig, type ExperimentConfig } from './config';
 import { syntheticDataset } from './data/synthetic';
+import { trainLosses } from './train-losses';
 import { Trainer } from './trainer';
 
 const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 2000, testCount: 400 });
 const cfg = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('tiny'), batchSize: 16, ...over });
 
-async function losses(c: ExperimentConfig, n: number): Promise<number[]> {
-  const t = await Trainer.create(c, data);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push((await t.step()).loss);
-  t.dispose();
-  return out;
-}
+const losses = (c: ExperimentConfig, n: number): Promise<number[]> => trainLosses(c, data, n);
 
 afterEach(() => tf.disposeVariables());
 
@@ -22,6 +17,13 @@ describe('Trainer', () => {
     const a = await losses(cfg({ seed: 7 }), 6);
     expect(await losses(cfg({ seed: 7 }), 6)).toEqual(a);
     expect(await losses(cfg({ seed: 8 }), 6)).not.toEqual(a);
+  });
+
+  it('SViTE at density 1 trains exactly as dense, through its topology updates', async () => {
+    // Every update prunes the k smallest weights and, with nothing else inactive, regrows them.
+    const dense = await losses(cfg({ seed: 3 }), 12);
+    expect(await losses(cfg({ seed: 3, method: 'svite', density: 1, updateInterval: 4 }), 12)).toEqual(dense);
+    expect(await losses(cfg({ seed: 3, method: 'svite', density: 0.9, updateInterval: 4 }), 12)).not.toEqual(dense);
   });
 
   it('leaks no tensor over many steps, evaluations and snapshots, in every method', async () => {
