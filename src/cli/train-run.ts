@@ -30,10 +30,20 @@ export interface RunSummary {
   firedDensity: Record<string, number>;
   globalFiredDensity: number;
   updates: UpdateEvent[];
-  heads?: number[][];
-  neurons?: number[];
+  /** S²ViTE: live head and neuron indices per block, before the first step and at the end. */
+  heads?: LiveUnits;
+  neurons?: LiveUnits;
   flops: FlopsReport;
 }
+
+interface LiveUnits {
+  start: number[][];
+  end: number[][];
+}
+
+/** Indices set in each block's row of a depth × n 0/1 array. */
+const liveIndices = (alive: Uint8Array, depth: number, n: number): number[][] =>
+  Array.from({ length: depth }, (_, b) => [...alive.subarray(b * n, (b + 1) * n).keys()].filter((j) => alive[b * n + j]));
 
 const matrix = (e: EvalResult): number[][] =>
   Array.from({ length: e.numClasses }, (_, r) => Array.from(e.confusion.subarray(r * e.numClasses, (r + 1) * e.numClasses)));
@@ -41,6 +51,7 @@ const matrix = (e: EvalResult): number[][] =>
 export async function trainRun(c: ExperimentConfig, data: Dataset, backend: string, opts: { log?: (s: string) => void; quiet?: boolean; trainEvalImages?: number; /** Stop stepping once this much wall time has passed since the start. */ deadlineMs?: number } = {}): Promise<{ summary: RunSummary; trainer: Trainer }> {
   const started = Date.now();
   const trainer = await Trainer.create(c, data);
+  const start = await trainer.sparsity.exportState();
   const losses: number[] = [];
   const updates: UpdateEvent[] = [];
   const evals: RunSummary['evals'] = [];
@@ -75,10 +86,10 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
     density: snap.density, globalDensity: snap.globalDensity, firedDensity: snap.firedDensity, globalFiredDensity: snap.globalFiredDensity,
     updates, flops: trainer.flops(),
   };
-  if (snap.headsAlive) {
-    const H = c.numHeads;
-    summary.heads = Array.from({ length: c.depth }, (_, b) => Array.from(snap.headsAlive!.subarray(b * H, (b + 1) * H)));
-    summary.neurons = trainer.sparsity.flopsState().neuronsPerBlock;
+  if (start.headsAlive && snap.headsAlive && start.neuronsAlive && snap.neuronsAlive) {
+    const hidden = snap.neuronsAlive.length / c.depth;
+    summary.heads = { start: liveIndices(start.headsAlive, c.depth, c.numHeads), end: liveIndices(snap.headsAlive, c.depth, c.numHeads) };
+    summary.neurons = { start: liveIndices(start.neuronsAlive, c.depth, hidden), end: liveIndices(snap.neuronsAlive, c.depth, hidden) };
   }
   return { summary, trainer };
 }

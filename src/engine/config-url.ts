@@ -55,6 +55,7 @@ export const URL_FIELDS: readonly Field[] = [
   { field: 'attnDensity', key: 'ad', type: float },
   { field: 'mlpDensity', key: 'md', type: float },
   { field: 'tokenKeep', key: 'tk', type: float },
+  { field: 'regrowPruned', key: 'rp', type: bool },
 ];
 
 /** Keys the studio itself reads from a link (not part of the experiment). */

@@ -54,6 +54,8 @@ export interface SparsityConfig {
   updateEnd: number; // t_end as a fraction of the run
   attnDensity: number; // S2ViTE: kept fraction of heads per block
   mlpDensity: number; // S2ViTE: kept fraction of MLP hidden neurons per block
+  /** S2ViTE: a unit pruned at an update may regrow at that same update (the reference's rule). */
+  regrowPruned: boolean;
   tokenKeep: number; // SViTE+: kept fraction of patch tokens; 1 = selector off
 }
 
@@ -72,6 +74,9 @@ const SPARSITY_DEFAULTS: SparsityConfig = {
   updateEnd: 0.8,
   attnDensity: 0.5,
   mlpDensity: 0.5,
+  // Off: with it on, the just-pruned unit's intact outgoing weights win it back at once, and the
+  // live heads never change (measured on fmnist: every swap a no-op; see README).
+  regrowPruned: false,
   tokenKeep: 1,
 };
 
@@ -209,6 +214,7 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   frac('attnDensity', 0, 1);
   frac('mlpDensity', 0, 1);
   frac('tokenKeep', 0, 1);
+  need(typeof c.regrowPruned === 'boolean', 'regrowPruned', `regrowPruned must be true or false (got ${c.regrowPruned})`);
   if (c.method === 's2vite' && isInt(c.numHeads))
     need(c.numHeads >= 2, 'numHeads', `S²ViTE prunes whole heads: it needs at least 2 heads per block (got ${c.numHeads})`);
   return out;

@@ -15,6 +15,7 @@ const RUNS: Record<string, Partial<ExperimentConfig>> = {
   dense: {},
   svite: { method: 'svite' },
   s2vite: { method: 's2vite' },
+  's2vite-regrow-pruned': { method: 's2vite', regrowPruned: true }, // the reference's regrowth rule
   'svite+': { method: 'svite', tokenKeep: 0.5 },
 };
 

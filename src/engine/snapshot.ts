@@ -23,6 +23,8 @@ export interface UpdateEvent {
   globalDensity: number;
   /** dr(t) used. */
   fraction: number;
+  /** S²ViTE: units pruned and regrown by this update, i.e. swaps that changed nothing. */
+  regrown?: number;
 }
 
 export interface EvalResult {
@@ -51,6 +53,7 @@ export interface SparsitySnapshot {
   /** Current density per weight layer (timm name); includes heads/neurons removal for S2ViTE. */
   density: Record<string, number>;
   /** Fired (ever-active) fraction per sparse layer. */
+  /** Fired (ever-active) fraction per sparse layer; S²ViTE: the fraction of its units ever live. */
   firedDensity: Record<string, number>;
   globalDensity: number;
   globalFiredDensity: number;

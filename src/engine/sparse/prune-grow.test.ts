@@ -79,5 +79,21 @@ describe('schedule and masks', () => {
     expect(r.pruned).toEqual([0, 1]);
     expect(r.grown).toEqual([1, 4]); // just-pruned head 1 has the largest grow score
     expect(Array.from(alive)).toEqual([0, 1, 1, 0, 1, 0]);
+    expect(r.regrown).toBe(1);
+  });
+
+  it('structured swap without regrowing the just-pruned: the budget holds and identities change', () => {
+    const alive = Uint8Array.from([1, 1, 1, 0, 0, 0]);
+    const r = selectSwap(alive, [0.5, 0.1, 0.9, 0, 0, 0], [0, 7, 0, 1, 3, 2], 2, false);
+    expect(r.pruned).toEqual([0, 1]);
+    expect(r.grown).toEqual([4, 5]); // 7 (head 1) is just-pruned: the next best dead are 4 and 5
+    expect(r.regrown).toBe(0);
+    expect(Array.from(alive)).toEqual([0, 0, 1, 0, 1, 1]);
+    // Too few other dead units: just-pruned ones fill the budget, best grow score first.
+    const full = Uint8Array.from([1, 1, 1, 0]);
+    const f = selectSwap(full, [0.1, 0.2, 0.9, 0], [5, 6, 0, 1], 2, false);
+    expect(f.grown).toEqual([1, 3]);
+    expect(f.regrown).toBe(1);
+    expect(full.reduce((a, v) => a + v, 0)).toBe(3);
   });
 });

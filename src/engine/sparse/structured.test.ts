@@ -68,6 +68,27 @@ describe('S²ViTE', () => {
     t.dispose();
   });
 
+  it('updates change which heads are live in every block, and record the units ever live', async () => {
+    const c = cfg({ steps: 24, updateInterval: 4, updateEnd: 1 });
+    const t = await Trainer.create(c, data);
+    const s = t.sparsity as StructuredSparsity;
+    const start = s.headsAlive.slice();
+    const events = [];
+    for (let i = 0; i < c.steps; i++) events.push(...((await t.step()).update ?? []));
+    // 2 of 4 heads live: each update prunes ≥ 1 and, just-pruned ones excluded, grows another.
+    for (const e of events.filter((x) => x.layer.endsWith('.heads'))) expect(e.regrown).toBe(0);
+    for (let b = 0; b < c.depth; b++) {
+      const row = (a: Uint8Array): number[] => Array.from(a.subarray(b * c.numHeads, (b + 1) * c.numHeads));
+      expect(row(s.headsAlive)).not.toEqual(row(start));
+    }
+    const snap = await t.snapshot();
+    // Every head of every block was live at some point: the swaps walked through all four.
+    expect(snap.firedDensity['blocks.0.attn.qkv.weight']).toBe(1);
+    expect(snap.density['blocks.0.attn.qkv.weight']).toBe(0.5);
+    expect(snap.globalFiredDensity).toBeGreaterThan(snap.globalDensity);
+    t.dispose();
+  });
+
   it('a removed head contributes exactly nothing, and the gathered forward equals the masked full-width forward', () => {
     const c = cfg();
     const model = new ViTModel(c, 1);

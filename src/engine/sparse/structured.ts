@@ -39,6 +39,9 @@ export class StructuredSparsity implements SparsityMethod {
   readonly headsAlive: Uint8Array;
   readonly neuronsAlive: Uint8Array;
   readonly headScores: Float32Array;
+  /** 1 = ever live during the run (the explored, "fired" units), same layout as the live sets. */
+  private readonly headsFired: Uint8Array;
+  private readonly neuronsFired: Uint8Array;
   private slices: LiveSlice[] = [];
   /** Full-layout gradient masks, one per block × unit-table entry. */
   private gradMasks: tf.Tensor[] = [];
@@ -62,6 +65,8 @@ export class StructuredSparsity implements SparsityMethod {
       for (const i of rng.sample(this.H, h)) this.headsAlive[b * this.H + i] = 1;
       for (const j of rng.sample(this.hidden, n)) this.neuronsAlive[b * this.hidden + j] = 1;
     }
+    this.headsFired = this.headsAlive.slice();
+    this.neuronsFired = this.neuronsAlive.slice();
     for (let b = 0; b < this.depth; b++) this.zeroDeadUnits(b, null);
     this.rebuild();
   }
@@ -217,18 +222,19 @@ export class StructuredSparsity implements SparsityMethod {
       const taylor = row.subarray(0, this.H);
       this.headScores.set(taylor, b * this.H);
       const hk = swapCount(dr, heads.reduce((a, v) => a + v, 0));
-      const hs = selectSwap(heads, taylor, row.subarray(this.H, 2 * this.H), hk);
+      const hs = selectSwap(heads, taylor, row.subarray(this.H, 2 * this.H), hk, this.config.regrowPruned);
       const neurons = this.units('neuron', b);
       const nk = swapCount(dr, neurons.reduce((a, v) => a + v, 0));
-      const ns = selectSwap(neurons, row.subarray(2 * this.H, 2 * this.H + this.hidden), row.subarray(2 * this.H + this.hidden), nk);
+      const ns = selectSwap(neurons, row.subarray(2 * this.H, 2 * this.H + this.hidden), row.subarray(2 * this.H + this.hidden), nk, this.config.regrowPruned);
       this.zeroDeadUnits(b, { head: hs.grown, neuron: ns.grown }, momentMasks);
       events.push(
-        { step, layer: `blocks.${b}.attn.heads`, pruned: hs.pruned.length, grown: hs.grown.length, globalDensity: NaN, fraction: dr },
-        { step, layer: `blocks.${b}.mlp.neurons`, pruned: ns.pruned.length, grown: ns.grown.length, globalDensity: NaN, fraction: dr },
+        { step, layer: `blocks.${b}.attn.heads`, pruned: hs.pruned.length, grown: hs.grown.length, regrown: hs.regrown, globalDensity: NaN, fraction: dr },
+        { step, layer: `blocks.${b}.mlp.neurons`, pruned: ns.pruned.length, grown: ns.grown.length, regrown: ns.regrown, globalDensity: NaN, fraction: dr },
       );
     }
     this.opt?.maskMany(momentMasks);
     tf.dispose([...momentMasks.values()]);
+    this.markFired();
     this.rebuild();
     const g = this.density();
     for (const e of events) e.globalDensity = g;
@@ -271,12 +277,22 @@ export class StructuredSparsity implements SparsityMethod {
     });
   }
 
+  private markFired(): void {
+    this.headsAlive.forEach((v, i) => v && (this.headsFired[i] = 1));
+    this.neuronsAlive.forEach((v, i) => v && (this.neuronsFired[i] = 1));
+  }
+
+  /** Units set in `bits` (depth × n, row-major), per block. */
+  private perBlock(bits: Uint8Array, n: number): number[] {
+    return Array.from({ length: this.depth }, (_, b) => bits.subarray(b * n, (b + 1) * n).reduce((a, v) => a + v, 0));
+  }
+
   headsPerBlock(): number[] {
-    return Array.from({ length: this.depth }, (_, b) => this.live('head', b).length);
+    return this.perBlock(this.headsAlive, this.H);
   }
 
   neuronsPerBlock(): number[] {
-    return Array.from({ length: this.depth }, (_, b) => this.live('neuron', b).length);
+    return this.perBlock(this.neuronsAlive, this.hidden);
   }
 
   /** Fraction of block weights (qkv, proj, fc1, fc2) that belong to live units. */
@@ -289,9 +305,12 @@ export class StructuredSparsity implements SparsityMethod {
   }
 
   async snapshot(): Promise<MethodSnapshot> {
+    const firedHeads = this.perBlock(this.headsFired, this.H), firedNeurons = this.perBlock(this.neuronsFired, this.hidden);
     return {
-      masks: [], firedDensity: {}, globalFiredDensity: 1,
+      masks: [],
       density: unitLayerDensity(this.config, this.headsPerBlock(), this.neuronsPerBlock()), globalDensity: this.density(),
+      firedDensity: unitLayerDensity(this.config, firedHeads, firedNeurons),
+      globalFiredDensity: unitGlobalDensity(this.config, firedHeads, firedNeurons),
       headsAlive: this.headsAlive.slice(), headScores: this.headScores.slice(), neuronsAlive: this.neuronsAlive.slice(),
     };
   }
@@ -311,6 +330,8 @@ export class StructuredSparsity implements SparsityMethod {
     this.compact.release(true);
     this.headsAlive.set(heads);
     this.neuronsAlive.set(neurons);
+    this.headsFired.set(heads);
+    this.neuronsFired.set(neurons);
     for (let b = 0; b < this.depth; b++) this.zeroDeadUnits(b, null);
     this.rebuild();
   }
