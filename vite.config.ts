@@ -1,7 +1,7 @@
 // Vite for the studio: React UI + one ES-module training worker (tfjs WebGPU/WebGL/WASM/CPU).
 // Both the dev and the preview server are cross-origin isolated (COOP + COEP) so the WASM backend
 // may use threads (SharedArrayBuffer). The WASM backend's .wasm files are bundled as hashed assets
-// (imported with `?url` in src/worker/backend.ts): nothing is ever fetched from a CDN.
+// (imported with `?url` in src/backend/worker.ts): nothing is ever fetched from a CDN.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';

@@ -7,7 +7,7 @@ import { computeFlops } from '../../engine/flops';
 import { syntheticDataset } from '../../engine/data/synthetic';
 import { Trainer } from '../../engine/trainer';
 import { loadForConfig } from '../load-data';
-import { useBackend } from '../node-backend';
+import { useBackend } from '../../backend/node';
 import { trainRun } from '../train-run';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
 
