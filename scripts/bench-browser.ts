@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { presetConfig, type ExperimentConfig } from '../src/engine/config';
+import { median } from '../src/cli/bench/stats';
 import type { BackendInfo, BackendName, DataSource, WorkerEvent } from '../src/protocol/messages';
 import type { HarnessWindow, RunSummary } from '../e2e/harness-api';
 
@@ -102,12 +103,6 @@ interface ThroughputRow {
   note: string | null;
   consoleErrors: string[];
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * tsx (esbuild with keepNames) wraps named functions in `__name(...)`, also inside the callbacks

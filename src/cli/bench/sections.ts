@@ -9,6 +9,7 @@ import { Trainer } from '../../engine/trainer';
 import { loadForConfig } from '../load-data';
 import { useBackend } from '../../backend/node';
 import { trainRun } from '../train-run';
+import { mean, std } from './stats';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
 
 export interface SectionContext {
@@ -27,12 +28,6 @@ const fmnist = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ..
 
 let fmnistData: Dataset | null = null;
 const fmnistSet = (): Dataset => (fmnistData ??= loadForConfig(fmnist()));
-
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]): number => {
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
-};
 
 /** Accuracy of several configs over seeds with the same step budget. */
 async function accuracyTable(ctx: SectionContext, variants: [string, Partial<ExperimentConfig>][]): Promise<unknown> {
