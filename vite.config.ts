@@ -48,7 +48,7 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         main: page('./index.html'),
-        // The e2e harness page (starts the real worker; see src/worker/harness.ts).
+        // The e2e harness page (starts the real worker; see e2e/harness.ts).
         smoke: page('./e2e/smoke.html'),
       },
     },

@@ -2,7 +2,8 @@
 // must really be webgpu inside the worker (a silent fallback to webgl is the classic false green)
 // and the loss must fall.
 import { expect, test } from '@playwright/test';
-import { mean, type HarnessWindow } from './harness-api';
+import { mean } from '../src/cli/bench/stats';
+import type { HarnessWindow } from './harness';
 
 const STEPS = 8;
 

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { presetConfig, type ExperimentConfig } from '../src/engine/config';
 import { median } from '../src/cli/bench/stats';
 import type { BackendInfo, BackendName, DataSource, WorkerEvent } from '../src/protocol/messages';
-import type { HarnessWindow, RunSummary } from '../e2e/harness-api';
+import type { HarnessWindow, RunSummary } from '../e2e/harness';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, '.cache', 'bench-browser', 'dist');
