@@ -1,7 +1,7 @@
 // Vite for the studio: React UI + one ES-module training worker (tfjs WebGPU/WebGL/WASM/CPU).
 // Both the dev and the preview server are cross-origin isolated (COOP + COEP) so the WASM backend
 // may use threads (SharedArrayBuffer). The WASM backend's .wasm files are bundled as hashed assets
-// (imported with `?url` in src/worker/backend.ts): nothing is ever fetched from a CDN.
+// (imported with `?url` in src/backend/worker.ts): nothing is ever fetched from a CDN.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -48,7 +48,7 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         main: page('./index.html'),
-        // The e2e harness page (starts the real worker; see src/worker/harness.ts).
+        // The e2e harness page (starts the real worker; see e2e/harness.ts).
         smoke: page('./e2e/smoke.html'),
       },
     },

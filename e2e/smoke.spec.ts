@@ -2,16 +2,15 @@
 // must really be webgpu inside the worker (a silent fallback to webgl is the classic false green)
 // and the loss must fall.
 import { expect, test } from '@playwright/test';
-import { mean, type HarnessWindow } from './harness-api';
+import { mean } from '../src/cli/bench/stats';
+import type { HarnessWindow } from './harness';
+import { collectErrors } from './page-errors';
 
 const STEPS = 8;
 
 test('tiny ViT trains on WebGPU in the worker and the loss falls', async ({ page }) => {
   const t0 = Date.now();
-  const consoleErrors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
+  const pageErrors = collectErrors(page);
   const workerSeen = page.waitForEvent('worker');
   await page.goto(`/e2e/smoke.html?run=smoke&backend=webgpu&steps=${STEPS}&batch=16`);
   const worker = await workerSeen;
@@ -55,5 +54,5 @@ test('tiny ViT trains on WebGPU in the worker and the loss falls', async ({ page
       `[smoke] loss ${run.loss.map((l) => l.toFixed(3)).join(' ')}; final eval acc ${run.evals[0].accuracy.toFixed(3)} on ${run.evals[0].count}\n` +
       `[smoke] setup ${run.started?.setupMs.toFixed(0)} ms, training ${stepMs.toFixed(0)} ms, ${run.frames.length} frames, test ${Date.now() - t0} ms`,
   );
-  expect(consoleErrors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

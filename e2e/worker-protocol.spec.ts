@@ -2,7 +2,7 @@
 // (same losses as an uninterrupted run), stale commands are ignored, frames are rate-bounded,
 // stop keeps the model for evaluation. Plus: the WASM backend loads from our own server.
 import { expect, test } from '@playwright/test';
-import { type HarnessWindow } from './harness-api';
+import type { HarnessWindow } from './harness';
 
 test('pause, step and resume continue exactly; stale commands are ignored', async ({ page }) => {
   await page.goto('/e2e/smoke.html?backend=cpu');

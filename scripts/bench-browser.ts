@@ -1,26 +1,31 @@
 // `npm run bench:browser`: training throughput in headless Chromium (the real worker, through the
 // e2e harness page) on every backend, then UI smoothness while the studio trains. One browser, a
-// fresh page per measurement, one after another. Writes bench/results/browser.json (a SectionResult)
-// and re-renders BENCHMARKS.md with `npm run bench -- --only render`.
+// fresh page per measurement, one after another. Writes bench/results/browser.json (the browser
+// section's result, typed in src/cli/bench/browser-result.ts) and re-renders BENCHMARKS.md.
 //
 // The app is built into .cache/bench-browser/dist and served by `vite preview` on a free port, so
 // neither dist/ nor the e2e port (4173) of a concurrent `playwright test` is touched.
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_BROWSER_UI_MS (default 15000),
 // BENCH_BROWSER_BACKENDS (default webgpu,webgl,wasm,cpu).
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { presetConfig, type ExperimentConfig } from '../src/engine/config';
+import { errorText } from '../src/backend/error-text';
+import type { BrowserData, ThroughputRow, UiResult } from '../src/cli/bench/browser-result';
+import { fixed, writeBenchmarks } from '../src/cli/bench/render';
+import { machineLine, saveResult } from '../src/cli/bench/results';
+import { median } from '../src/cli/bench/stats';
+import { repoRoot } from '../src/cli/node-datasets';
 import type { BackendInfo, BackendName, DataSource, WorkerEvent } from '../src/protocol/messages';
-import type { HarnessWindow, RunSummary } from '../e2e/harness-api';
+import type { HarnessWindow, RunSummary } from '../e2e/harness';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = repoRoot();
 const outDir = path.join(root, '.cache', 'bench-browser', 'dist');
 const log = (s: string): void => console.log(`[bench:browser] ${s}`);
 
@@ -81,34 +86,6 @@ async function serve(): Promise<{ base: string; server: ChildProcess }> {
 // ---------------------------------------------------------------------------------------------
 // 1. Training throughput (the fmnist preset) per backend, in the worker
 
-interface ThroughputRow {
-  backend: BackendName;
-  /** What the worker really runs on (tf.getBackend() inside the worker) and its adapter. */
-  actualBackend: string | null;
-  adapter: string | null;
-  fallbackReason: string | null;
-  dataset: string;
-  batch: number;
-  warmupSteps: number;
-  measuredSteps: number;
-  /** The first step (shader compilation on WebGPU/WebGL). */
-  warmupMs: number | null;
-  medianStepMs: number | null;
-  imagesPerSec: number | null;
-  stepMs: number[];
-  setupMs: number | null;
-  pageMs: number;
-  ok: boolean;
-  note: string | null;
-  consoleErrors: string[];
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 /**
  * tsx (esbuild with keepNames) wraps named functions in `__name(...)`, also inside the callbacks
  * given to page.evaluate, which then run in the page where there is no such helper: give it one.
@@ -136,7 +113,7 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
       try {
         info = await h.client.init(h.backend);
       } catch (err) {
-        return { info, failure: `init: ${err instanceof Error ? err.message : String(err)}`, run: null as RunSummary | null, capped: false };
+        return { info, failure: `init: ${errorText(err)}`, run: null as RunSummary | null, capped: false };
       }
       h.info = info;
       const end = h.client.waitFor((e: WorkerEvent) => (e.type === 'state' && (e.state === 'finished' || e.state === 'stopped')) || (e.type === 'error' && e.fatal));
@@ -178,7 +155,7 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
     row.ok = !r.failure && row.actualBackend === plan.backend && measured.length > 0;
     row.note = notes.join('; ') || null;
   } catch (err) {
-    row.note = err instanceof Error ? err.message : String(err);
+    row.note = errorText(err);
   } finally {
     row.pageMs = Date.now() - t0;
     await context.close();
@@ -245,29 +222,9 @@ interface Probe {
 }
 type ProbeWindow = { __benchProbe: Probe };
 
-interface UiResult {
-  measured: boolean;
-  skipped: string | null;
-  preset: string;
-  backend: string | null;
-  windowMs: number | null;
-  /** Seconds from the click on Start to the first finished step. */
-  firstStepAfterMs: number | null;
-  stepsInWindow: number | null;
-  fps: number | null;
-  longTasks: number | null;
-  longestTaskMs: number | null;
-  longTaskMsTotal: number | null;
-  messages: number | null;
-  bytesPerSec: number | null;
-  binaryBytesPerSec: number | null;
-  jsonBytesPerSec: number | null;
-  consoleErrors: string[];
-}
-
 async function studioUi(browser: Browser, base: string, haveIndex: boolean): Promise<UiResult> {
   const out: UiResult = {
-    measured: false, skipped: null, preset: 'tiny', backend: null, windowMs: null, firstStepAfterMs: null, stepsInWindow: null,
+    measured: false, skipped: null, query: UI_QUERY, preset: 'tiny', backend: null, windowMs: null, firstStepAfterMs: null, stepsInWindow: null,
     fps: null, longTasks: null, longestTaskMs: null, longTaskMsTotal: null, messages: null, bytesPerSec: null,
     binaryBytesPerSec: null, jsonBytesPerSec: null, consoleErrors: [],
   };
@@ -356,49 +313,11 @@ async function studioUi(browser: Browser, base: string, haveIndex: boolean): Pro
     const stop = page.getByTestId('stop');
     if ((await stop.count()) && (await stop.isEnabled())) await stop.click().catch(() => undefined);
   } catch (err) {
-    out.skipped = `UI measurement failed: ${err instanceof Error ? err.message : String(err)}`;
+    out.skipped = `UI measurement failed: ${errorText(err)}`;
   } finally {
     await context.close();
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Report
-
-const fmt = (x: number | null, d = 1): string => (x === null || !Number.isFinite(x) ? '–' : x.toFixed(d));
-
-function markdown(rows: ThroughputRow[], ui: UiResult, ctx: { cores: number; cpu: string; chromium: string; load: number[]; dataset: string }): string {
-  const lines: string[] = [];
-  lines.push(
-    `The real training worker in headless Chromium ${ctx.chromium}, \`fmnist\` preset shapes (28×28×1, patch 7, D 64, depth 4, 4 heads, batch 64, ` +
-      `${ctx.dataset === 'fashion-mnist' ? 'served Fashion-MNIST' : 'synthetic images'}). ` +
-      `**WebGPU here is SwiftShader (software Vulkan on the CPU), and so is WebGL: a ${ctx.cores}-core CPU with no GPU**, ` +
-      `shared with other benchmark processes (load average ${ctx.load.map((l) => l.toFixed(1)).join(' / ')} at the start). ` +
-      'Warm-up steps (shader compilation) are not timed; images/s = batch ÷ median measured step (the step awaits the loss, so it is synchronised).',
-    '',
-    '| backend (asked → used) | adapter | first step (ms) | median step (ms) | images/s | steps timed | note |',
-    '|---|---|---|---|---|---|---|',
-  );
-  for (const r of rows) {
-    const adapter = r.backend === 'webgpu' || r.actualBackend === 'webgpu' ? (r.adapter ?? '–') : '–';
-    lines.push(`| ${r.backend} → ${r.actualBackend ?? 'none'} | ${adapter.replace(/\|/g, '/')} | ${fmt(r.warmupMs, 0)} | ${fmt(r.medianStepMs)} | ${r.imagesPerSec === null ? '–' : `**${fmt(r.imagesPerSec, 0)}**`} | ${r.measuredSteps} (after ${r.warmupSteps} warm-up) | ${(r.note ?? '').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 160)} |`);
-  }
-  lines.push('');
-  if (ui.measured) {
-    lines.push(
-      `Studio UI (\`index.html\`, 1440×900) while it trains \`${UI_QUERY}\` on ${ui.backend ?? 'wasm'}, over ${fmt((ui.windowMs ?? 0) / 1000, 0)} s starting after its second step ` +
-        `(the first step, with setup and shader compilation, ended ${fmt((ui.firstStepAfterMs ?? 0) / 1000, 1)} s after the click on Start):`,
-      '',
-      '| UI frames/s | long tasks > 50 ms | longest (ms) | steps in window | worker → UI messages | worker → UI bytes/s (binary + JSON) |',
-      '|---|---|---|---|---|---|',
-      `| ${fmt(ui.fps)} | ${ui.longTasks} (${ui.longTaskMsTotal} ms in all) | ${ui.longTasks ? ui.longestTaskMs : '–'} | ${ui.stepsInWindow} | ${ui.messages} | ${ui.bytesPerSec?.toLocaleString('en-US')} (${ui.binaryBytesPerSec?.toLocaleString('en-US')} + ${ui.jsonBytesPerSec?.toLocaleString('en-US')}) |`,
-    );
-    if (ui.skipped) lines.push('', `Note: ${ui.skipped}.`);
-  } else {
-    lines.push(`Studio UI: not measured — ${ui.skipped}.`);
-  }
-  return lines.join('\n');
 }
 
 async function main(): Promise<void> {
@@ -432,7 +351,7 @@ async function main(): Promise<void> {
       log(`${plan.backend}: ${plan.warmup} warm-up + ${plan.measured} timed steps of fmnist (batch ${config.batchSize}, ${config.dataset})`);
       const row = await throughput(browser, base, plan, config, data);
       rows.push(row);
-      log(`${plan.backend} → ${row.actualBackend}: first ${fmt(row.warmupMs, 0)} ms, median ${fmt(row.medianStepMs)} ms, ${fmt(row.imagesPerSec, 0)} images/s ` +
+      log(`${plan.backend} → ${row.actualBackend}: first ${fixed(row.warmupMs, 0)} ms, median ${fixed(row.medianStepMs, 1)} ms, ${fixed(row.imagesPerSec, 0)} images/s ` +
         `[${row.stepMs.map((x) => x.toFixed(0)).join(' ')}] in ${(row.pageMs / 1000).toFixed(0)} s${row.note ? ` (${row.note})` : ''}`);
     }
 
@@ -440,39 +359,36 @@ async function main(): Promise<void> {
     const haveIndex = existsSync(path.join(outDir, 'index.html')) && existsSync(path.join(root, 'src', 'main.tsx'));
     const ui = await studioUi(browser, base, haveIndex);
     log(ui.measured
-      ? `UI: ${fmt(ui.fps)} fps, ${ui.longTasks} long tasks (longest ${ui.longestTaskMs} ms), ${ui.bytesPerSec} B/s from the worker, ${ui.stepsInWindow} steps${ui.skipped ? ` (${ui.skipped})` : ''}`
+      ? `UI: ${fixed(ui.fps, 1)} fps, ${ui.longTasks} long tasks (longest ${ui.longestTaskMs} ms), ${ui.bytesPerSec} B/s from the worker, ${ui.stepsInWindow} steps${ui.skipped ? ` (${ui.skipped})` : ''}`
       : `UI skipped: ${ui.skipped}`);
 
-    const cpu = os.cpus()[0]?.model ?? 'cpu';
-    const cores = os.cpus().length;
+    const measured: BrowserData = {
+      config: 'fmnist',
+      dataset: config.dataset,
+      chromium: chromiumVersion,
+      cores: os.cpus().length,
+      loadAverage: load.map((l) => Math.round(l * 100) / 100),
+      rows,
+      ui,
+    };
     const result = {
-      section: 'browser',
+      section: 'browser' as const,
       title: 'Throughput in headless Chromium and the studio UI',
       measuredAt: new Date().toISOString(),
-      machine: `${cores}× ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, no GPU, Chromium ${chromiumVersion}`,
+      machine: machineLine(`no GPU, Chromium ${chromiumVersion}`),
       wallMs: Date.now() - t0,
-      data: {
-        config: 'fmnist',
-        dataset: config.dataset,
-        chromium: chromiumVersion,
-        loadAverage: load.map((l) => Math.round(l * 100) / 100),
-        rows,
-        ui,
-        markdown: markdown(rows, ui, { cores, cpu, chromium: chromiumVersion, load, dataset: config.dataset }),
-      },
+      data: measured,
     };
     anyOk = rows.some((row) => row.ok);
-    const dir = path.join(root, 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'browser.json'), JSON.stringify(result, null, 1));
+    saveResult(result);
     log(`wrote bench/results/browser.json (${(result.wallMs / 1000).toFixed(0)} s)`);
   } finally {
     await browser.close();
     server.kill();
   }
 
-  const r = spawnSync('npm', ['run', '--silent', 'bench', '--', '--only', 'render'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`re-rendering BENCHMARKS.md failed (exit ${r.status})`);
+  writeBenchmarks();
+  log('wrote BENCHMARKS.md');
   if (!anyOk) {
     console.error('[bench:browser] no backend produced a measurement');
     process.exitCode = 1;

@@ -6,7 +6,7 @@ import { assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type P
 import { applyOverrides, decodeConfig, encodeConfig } from '../engine/config-url';
 import { flopsForConfig } from '../engine/flops';
 import { exportModel, importModel } from '../engine/io/checkpoint';
-import { useBackend, type NodeBackend } from './node-backend';
+import { useBackend, type NodeBackend } from '../backend/node';
 import { loadForConfig } from './load-data';
 import { trainRun } from './train-run';
 

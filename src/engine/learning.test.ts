@@ -3,7 +3,7 @@
 // Every other engine test runs on the CPU backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from './tf';
-import { useBackend } from '../cli/node-backend';
+import { useBackend } from '../backend/node';
 import { presetConfig } from './config';
 import { syntheticDataset } from './data/synthetic';
 import { Trainer } from './trainer';

@@ -6,7 +6,7 @@ import * as tf from '../engine/tf';
 import { isPeriodicEvalStep } from '../engine/facts';
 import type { Trainer } from '../engine/trainer';
 import type { RunOptions, RunState, WorkerEvent } from '../protocol/messages';
-import { errorText } from './backend';
+import { errorText } from '../backend/error-text';
 import { ScalarLog, Throughput, buildFrame, ownEval } from './frames';
 import { yieldToEventLoop } from './yield';
 

@@ -9,7 +9,8 @@ import * as tf from '../engine/tf';
 import { assertValidConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import { PROTOCOL_VERSION, type BackendInfo, type BackendName, type Command, type WorkerEvent } from '../protocol/messages';
-import { chooseBackend, errorText, resetBackend, watchWebGpuDevice } from './backend';
+import { chooseBackend, resetBackend, watchWebGpuDevice } from '../backend/worker';
+import { errorText } from '../backend/error-text';
 import { loadDataset } from './data';
 import { Run } from './run';
 

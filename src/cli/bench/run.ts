@@ -1,49 +1,28 @@
-// `npm run bench`: every benchmark section, each measured in one run, results kept as JSON in
+// `npm run bench`: every Node benchmark section, each measured in one run, results kept as JSON in
 // bench/results/ and rendered into BENCHMARKS.md. `--only a,b` reruns some sections; the others
-// keep their last results. Ratios are measured back to back in one process on one backend.
-import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { repoRoot } from '../node-datasets';
-import { SECTIONS } from './sections';
-import { renderBenchmarks } from './render';
+// keep their last results (`--only render` only re-renders). Ratios are measured back to back in
+// one process on one backend.
+import { writeBenchmarks } from './render';
+import { machineLine, saveResult } from './results';
+import { SECTIONS, type NodeSectionName } from './sections';
 
-export interface SectionResult {
-  section: string;
-  title: string;
-  measuredAt: string;
-  machine: string;
-  wallMs: number;
-  data: unknown;
-}
+const NAMES = Object.keys(SECTIONS) as NodeSectionName[];
+const isNodeSection = (n: string): n is NodeSectionName => (NAMES as string[]).includes(n);
 
-export const resultsDir = (): string => path.join(repoRoot(), 'bench', 'results');
-
-export function machineLine(): string {
-  return `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-}
-
-export function loadResults(): SectionResult[] {
-  const dir = resultsDir();
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as SectionResult);
+async function measure<N extends NodeSectionName>(name: N, opts: { quick: boolean; log: (s: string) => void }): Promise<void> {
+  const s = SECTIONS[name];
+  opts.log(`== ${name}: ${s.title}`);
+  const t0 = Date.now();
+  const data = await s.run({ quick: opts.quick, log: opts.log });
+  saveResult({ section: name, title: s.title, measuredAt: new Date().toISOString(), machine: machineLine(`Node ${process.version}`), wallMs: Date.now() - t0, data });
+  opts.log(`   done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
 export async function runBenchmarks(opts: { quick: boolean; only?: string[]; log: (s: string) => void }): Promise<void> {
-  const names = Object.keys(SECTIONS);
-  // `--only render` only re-renders BENCHMARKS.md from the stored results.
-  const chosen = (opts.only ?? names.filter((n) => !SECTIONS[n].manual)).filter((n) => n !== 'render');
-  for (const n of chosen) if (!SECTIONS[n]) throw new Error(`unknown section ${n}; sections: ${names.join(', ')}`);
-  mkdirSync(resultsDir(), { recursive: true });
-  for (const name of chosen) {
-    const s = SECTIONS[name];
-    opts.log(`== ${name}: ${s.title}`);
-    const t0 = Date.now();
-    const data = await s.run({ quick: opts.quick, log: opts.log });
-    const result: SectionResult = { section: name, title: s.title, measuredAt: new Date().toISOString(), machine: machineLine(), wallMs: Date.now() - t0, data };
-    writeFileSync(path.join(resultsDir(), `${name}.json`), JSON.stringify(result, null, 1));
-    opts.log(`   done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  writeFileSync(path.join(repoRoot(), 'BENCHMARKS.md'), renderBenchmarks(loadResults()));
+  const chosen = (opts.only ?? NAMES).filter((n) => n !== 'render');
+  for (const n of chosen)
+    if (!isNodeSection(n)) throw new Error(`unknown section ${n}; sections: ${NAMES.join(', ')} (browser: \`npm run bench:browser\`)`);
+  for (const name of chosen as NodeSectionName[]) await measure(name, opts);
+  writeBenchmarks();
   opts.log('wrote BENCHMARKS.md');
 }

@@ -1,4 +1,5 @@
-// The benchmark sections. Each returns plain JSON; render.ts turns it into BENCHMARKS.md.
+// The Node benchmark sections. Each returns its section's data (results.ts); render.ts turns it into
+// BENCHMARKS.md. The browser section is measured by scripts/bench-browser.ts.
 import * as tf from '../../engine/tf';
 import { presetConfig, type ExperimentConfig } from '../../engine/config';
 import { encodeConfig } from '../../engine/config-url';
@@ -7,8 +8,10 @@ import { computeFlops } from '../../engine/flops';
 import { syntheticDataset } from '../../engine/data/synthetic';
 import { Trainer } from '../../engine/trainer';
 import { loadForConfig } from '../load-data';
-import { useBackend } from '../node-backend';
+import { useBackend } from '../../backend/node';
 import { trainRun } from '../train-run';
+import { mean, std } from './stats';
+import type { AccuracyData, AccuracyRow, NodeThroughputData, SectionData, SectionName, StructuredSpeedRow, SviteOverheadData } from './results';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
 
 export interface SectionContext {
@@ -16,33 +19,27 @@ export interface SectionContext {
   log: (s: string) => void;
 }
 
-export interface Section {
+export interface Section<D> {
   title: string;
-  /** Not part of a plain `npm run bench` (e.g. needs a browser; run by its own script). */
-  manual?: boolean;
-  run(ctx: SectionContext): Promise<unknown>;
+  run(ctx: SectionContext): Promise<D>;
 }
+
+export type NodeSectionName = Exclude<SectionName, 'browser'>;
 
 const fmnist = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('fmnist'), ...over });
 
 let fmnistData: Dataset | null = null;
 const fmnistSet = (): Dataset => (fmnistData ??= loadForConfig(fmnist()));
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]): number => {
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
-};
-
 /** Accuracy of several configs over seeds with the same step budget. */
-async function accuracyTable(ctx: SectionContext, variants: [string, Partial<ExperimentConfig>][]): Promise<unknown> {
+async function accuracyTable(ctx: SectionContext, variants: [string, Partial<ExperimentConfig>][]): Promise<AccuracyData> {
   await useBackend('wasm');
   const steps = ctx.quick ? 60 : 600;
   const seeds = ctx.quick ? [0] : [0, 1, 2];
-  const rows = [];
+  const rows: AccuracyRow[] = [];
   for (const [name, over] of variants) {
     const accs: number[] = [];
-    const runs = [];
+    const runs: AccuracyRow['runs'] = [];
     for (const seed of seeds) {
       const c = fmnist({ steps, evalEvery: 0, updateInterval: 20, warmupSteps: 30, seed, ...over });
       const { summary, trainer } = await trainRun(c, fmnistSet(), 'wasm', { quiet: true, trainEvalImages: 2000 });
@@ -56,11 +53,11 @@ async function accuracyTable(ctx: SectionContext, variants: [string, Partial<Exp
   return { steps, batchSize: fmnist().batchSize, seeds, testImages: fmnistSet().test.count, rows };
 }
 
-export const SECTIONS: Record<string, Section> = {
+export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
   'node-throughput': {
     title: 'Training throughput in Node (fmnist preset)',
     async run(ctx) {
-      const rows = [];
+      const rows: NodeThroughputData['rows'] = [];
       for (const backend of ['cpu', 'wasm'] as const) {
         const got = await useBackend(backend);
         const r = await timeSteps(fmnist(), fmnistSet(), ctx.quick ? 3 : 10, 3);
@@ -98,7 +95,7 @@ export const SECTIONS: Record<string, Section> = {
   'svite-overhead': {
     title: 'SViTE step time over dense, same backend',
     async run(ctx) {
-      const out = [];
+      const out: SviteOverheadData['rows'] = [];
       for (const backend of ['wasm', 'cpu'] as const) {
         await useBackend(backend);
         const reps = ctx.quick ? 4 : backend === 'cpu' ? 8 : 20;
@@ -127,7 +124,7 @@ export const SECTIONS: Record<string, Section> = {
         ['cifar10', presetConfig('cifar10'), 32],
         ['deit-tiny', { ...presetConfig('deit-tiny'), numClasses: 10 }, 2],
       ];
-      const rows = [];
+      const rows: StructuredSpeedRow[] = [];
       for (const [name, base, batchSize] of shapes) {
         const dense = { ...base, batchSize, dataset: 'synthetic' as const, augment: false, numClasses: 10 };
         // Topology updates every 4th step, so their cost is measured too (the ordinary steps are timed apart).
@@ -146,7 +143,7 @@ export const SECTIONS: Record<string, Section> = {
         const updateRatio = b.updateMs === null ? null : b.updateMs / a.trainMs;
         const interval = base.updateInterval;
         const amortisedRatio = updateRatio === null ? trainRatio : ((interval - 1) * trainRatio + updateRatio) / interval;
-        const row = {
+        const row: StructuredSpeedRow = {
           name, config: encodeConfig(sparse), batchSize, reps, flopsRatio, theoreticalRatio: fs.theoretical / fd.dense,
           denseTrainMs: a.trainMs, sparseTrainMs: b.trainMs, trainRatio,
           denseInferMs: a.inferMs, sparseInferMs: b.inferMs, inferRatio,
@@ -179,13 +176,5 @@ export const SECTIONS: Record<string, Section> = {
       ['SViTE+ d=0.5 keep 0.9', { method: 'svite', density: 0.5, tokenKeep: 0.9 }],
       ['SViTE+ d=0.5 keep 0.7', { method: 'svite', density: 0.5, tokenKeep: 0.7 }],
     ]),
-  },
-
-  browser: {
-    title: 'Throughput in headless Chromium and the studio UI (run by scripts/bench-browser)',
-    manual: true,
-    async run() {
-      throw new Error('the browser section is measured by `npm run bench:browser` (Playwright), not in Node');
-    },
   },
 };

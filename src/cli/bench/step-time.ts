@@ -6,6 +6,7 @@ import * as tf from '../../engine/tf';
 import type { ExperimentConfig } from '../../engine/config';
 import type { Dataset } from '../../engine/data/types';
 import { Trainer } from '../../engine/trainer';
+import { median } from './stats';
 
 export interface StepTiming {
   trainMs: number; // median ordinary training step
@@ -25,11 +26,6 @@ export function pairedRatio(a: number[], b: number[]): number {
   const n = Math.min(a.length, b.length);
   return median(Array.from({ length: n }, (_, i) => a[i] / b[i]).filter((r) => !Number.isNaN(r)));
 }
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : NaN;
-};
 
 /** Step and inference timings of several configs on one data set, measured interleaved. */
 export async function timeInterleaved(configs: ExperimentConfig[], data: Dataset, reps = 10, warmup = 3): Promise<StepTiming[]> {

@@ -1,10 +1,13 @@
-// Page-side harness for e2e tests (e2e/smoke.html): starts the real training worker, records every
-// event, and exposes itself as `globalThis.__harness` for Playwright. With `?run=smoke` it trains
-// the tiny preset at once. Query: backend=webgpu|webgl|wasm|cpu, steps, batch, frameHz.
-// Compiled with the worker's types (no DOM): it only needs Worker, URL and location.
-import { presetConfig, type ExperimentConfig } from '../engine/config';
-import { TrainingClient } from '../protocol/client';
-import { parseBackendName, type BackendInfo, type RunOptions, type WorkerEvent } from '../protocol/messages';
+// Page-side harness for e2e tests and the browser benchmark (e2e/smoke.html): starts the real
+// training worker, records every event, and exposes itself as `globalThis.__harness` for
+// Playwright. With `?run=smoke` it trains the tiny preset at once. Query:
+// backend=webgpu|webgl|wasm|cpu, steps, batch, frameHz.
+// Compiled with the worker's types (no DOM): it only needs Worker, URL and location. The Node side
+// (specs, benchmark) imports only its types: HarnessWindow and RunSummary.
+import { errorText } from '../src/backend/error-text';
+import { presetConfig, type ExperimentConfig } from '../src/engine/config';
+import { TrainingClient } from '../src/protocol/client';
+import { parseBackendName, type BackendInfo, type RunOptions, type WorkerEvent } from '../src/protocol/messages';
 
 const params = new URLSearchParams(globalThis.location.search);
 const int = (key: string, fallback: number): number => {
@@ -12,7 +15,7 @@ const int = (key: string, fallback: number): number => {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
 
-const worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
+const worker = new Worker(new URL('../src/worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
 const client = new TrainingClient(worker);
 
 /** Every event, stale runs included, as received (typed arrays intact), and when (ms). */
@@ -89,14 +92,16 @@ const harness = {
       const last = await end;
       if (last.type === 'error') harness.failure = last.message;
     } catch (err) {
-      harness.failure = err instanceof Error ? err.message : String(err);
+      harness.failure = errorText(err);
     } finally {
       harness.done = true;
     }
   },
 };
 
-(globalThis as unknown as { __harness: typeof harness }).__harness = harness;
 export type Harness = typeof harness;
+export type HarnessWindow = { __harness: Harness };
+export type RunSummary = ReturnType<typeof summary>;
+(globalThis as unknown as HarnessWindow).__harness = harness;
 
 if (params.get('run') === 'smoke') void harness.smoke();

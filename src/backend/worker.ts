@@ -3,8 +3,9 @@
 // both, fall back explicitly, assert tf.getBackend(), and say in words what happened.
 import * as tf from '../engine/tf';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../protocol/messages';
+import { errorText } from './error-text';
+import { applyWasmPatches } from './wasm-patches';
 import { applyWebGpuPatches } from './webgpu-patches';
-import { applyWasmPatches } from '../engine/wasm-patches';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -182,22 +183,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Words for anything thrown or rejected: Errors, strings, events, tfjs's `{message}` objects. */
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  if (typeof err === 'string') return err;
-  if (err && typeof err === 'object') {
-    const o = err as { message?: unknown; type?: unknown; filename?: unknown };
-    if (typeof o.message === 'string' && o.message) return o.message;
-    if (typeof o.type === 'string') return `an uncaught "${o.type}" event without details${typeof o.filename === 'string' && o.filename ? ` from ${o.filename}` : ''} (a nested worker or script failed?)`;
-  }
-  try {
-    return JSON.stringify(err);
-  } catch {
-    return String(err);
-  }
 }
 
 const firstLine = (s: string): string => s.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ').slice(0, 300);

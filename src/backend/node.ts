@@ -2,10 +2,10 @@
 // fallback. tfjs-node is not used: it downloads a native binary at install time.
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '../engine/tf';
-import { applyWasmPatches } from '../engine/wasm-patches';
-import { repoRoot } from './node-datasets';
+import { applyWasmPatches } from './wasm-patches';
 
 export type NodeBackend = 'wasm' | 'cpu';
 
@@ -13,7 +13,7 @@ export async function useBackend(wanted: NodeBackend = 'wasm', log: (s: string) 
   tf.enableProdMode(); // no debug checks, and no "install tfjs-node" banner (IS_TEST would trip on a WASM kernel's known leak check)
   if (wanted === 'wasm') {
     // The .wasm binaries ship inside the package; the Emscripten loader reads them from disk.
-    setWasmPaths(path.join(repoRoot(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
+    setWasmPaths(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
     try {
       if (await tf.setBackend('wasm')) {
         await tf.ready();

@@ -1,7 +1,7 @@
 // The WASM kernel replacements, on the real WASM backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from './tf';
-import { useBackend } from '../cli/node-backend';
+import * as tf from '../engine/tf';
+import { useBackend } from './node';
 
 // The CLI's own backend set-up: WASM binaries from node_modules, prod mode, our kernel patches.
 beforeAll(async () => {

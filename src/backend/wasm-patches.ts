@@ -8,7 +8,7 @@
 // WASM's GatherV2 walks element by element (~50 ns each: 2.5 ms for the 768 kept token rows of a
 // Fashion-MNIST batch, more than all of a block's attention matmuls). Row gathers (axis 0, no
 // batch dims), which is every gather SViTE+ makes, become one block copy per row.
-import * as tf from './tf';
+import * as tf from '../engine/tf';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type Params = Parameters<KernelFunc>[0];

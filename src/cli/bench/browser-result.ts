@@ -1,0 +1,61 @@
+// The browser section's data, measured by scripts/bench-browser.ts (Playwright, headless Chromium)
+// and rendered by render.ts like every other section.
+import type { BackendName } from '../../protocol/messages';
+
+/** Training throughput of the fmnist preset on one backend, in the real worker. */
+export interface ThroughputRow {
+  backend: BackendName;
+  /** What the worker really runs on (tf.getBackend() inside the worker) and its adapter. */
+  actualBackend: string | null;
+  adapter: string | null;
+  fallbackReason: string | null;
+  dataset: string;
+  batch: number;
+  warmupSteps: number;
+  measuredSteps: number;
+  /** The first step (shader compilation on WebGPU/WebGL). */
+  warmupMs: number | null;
+  medianStepMs: number | null;
+  imagesPerSec: number | null;
+  stepMs: number[];
+  setupMs: number | null;
+  pageMs: number;
+  ok: boolean;
+  note: string | null;
+  consoleErrors: string[];
+}
+
+/** The studio UI while it trains: frame rate, long tasks and worker → UI traffic over a window. */
+export interface UiResult {
+  measured: boolean;
+  skipped: string | null;
+  /** The studio's link query the run was started from. */
+  query: string;
+  preset: string;
+  backend: string | null;
+  windowMs: number | null;
+  /** Milliseconds from the click on Start to the first finished step. */
+  firstStepAfterMs: number | null;
+  stepsInWindow: number | null;
+  fps: number | null;
+  longTasks: number | null;
+  longestTaskMs: number | null;
+  longTaskMsTotal: number | null;
+  messages: number | null;
+  bytesPerSec: number | null;
+  binaryBytesPerSec: number | null;
+  jsonBytesPerSec: number | null;
+  consoleErrors: string[];
+}
+
+export interface BrowserData {
+  config: string;
+  dataset: string;
+  chromium: string;
+  /** CPU cores: with no GPU, WebGPU and WebGL run on them through SwiftShader. */
+  cores: number;
+  /** os.loadavg() at the start, two decimals. */
+  loadAverage: number[];
+  rows: ThroughputRow[];
+  ui: UiResult;
+}

@@ -1,0 +1,126 @@
+// The benchmark results: one JSON file per section in bench/results/, each typed by its section's
+// name. The Node sections (sections.ts) and the browser benchmark (scripts/bench-browser.ts) write
+// them; render.ts reads them. No tfjs here, so the browser benchmark (run by tsx) can import it.
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { NodeBackend } from '../../backend/node';
+import { repoRoot } from '../node-datasets';
+import type { BrowserData } from './browser-result';
+import type { StepTiming } from './step-time';
+
+export interface NodeThroughputData {
+  config: string;
+  batchSize: number;
+  rows: (StepTiming & { backend: NodeBackend })[];
+}
+
+export interface Fmnist10MinData {
+  backend: NodeBackend;
+  budgetMs: number;
+  config: string;
+  steps: number;
+  plannedSteps: number;
+  /** Everything: data loading, calibration, training, evaluation. */
+  totalWallMs: number;
+  epochs: number;
+  testAccuracy: number;
+  trainAccuracy: number;
+  testImages: number;
+  /** The training run alone. */
+  wallMs: number;
+  imagesPerSec: number;
+  confusion: number[][];
+}
+
+export interface SviteOverheadData {
+  config: string;
+  rows: { backend: NodeBackend; denseMs: number; sviteMs: number; ratio: number; updateMs: number; updateInOrdinarySteps: number }[];
+}
+
+export interface StructuredSpeedRow {
+  name: string;
+  config: string;
+  batchSize: number;
+  reps: number;
+  flopsRatio: number;
+  theoreticalRatio: number;
+  denseTrainMs: number;
+  sparseTrainMs: number;
+  trainRatio: number;
+  denseInferMs: number;
+  sparseInferMs: number;
+  inferRatio: number;
+  updateMs: number | null;
+  updateRatio: number | null;
+  presetUpdateInterval: number;
+  amortisedRatio: number;
+  trainSavingRealised: number;
+  inferSavingRealised: number;
+  amortisedSavingRealised: number;
+}
+
+export interface StructuredSpeedData {
+  backend: NodeBackend;
+  rows: StructuredSpeedRow[];
+}
+
+export interface AccuracyRow {
+  name: string;
+  meanAccuracy: number;
+  stdAccuracy: number;
+  runs: { seed: number; config: string; testAccuracy: number; wallMs: number; globalDensity: number; updates: number; savedTheoretical: number; savedExecuted: number }[];
+}
+
+export interface AccuracyData {
+  steps: number;
+  batchSize: number;
+  seeds: number[];
+  testImages: number;
+  rows: AccuracyRow[];
+}
+
+/** Each section's data, by section name. */
+export interface SectionData {
+  'node-throughput': NodeThroughputData;
+  'fmnist-10min': Fmnist10MinData;
+  'svite-overhead': SviteOverheadData;
+  'structured-speed': StructuredSpeedData;
+  'accuracy-svite': AccuracyData;
+  'accuracy-structured': AccuracyData;
+  browser: BrowserData;
+}
+
+export type SectionName = keyof SectionData;
+
+export interface ResultOf<N extends SectionName> {
+  section: N;
+  title: string;
+  measuredAt: string;
+  /** machineLine() of the run. */
+  machine: string;
+  wallMs: number;
+  data: SectionData[N];
+}
+
+export type SectionResult = { [N in SectionName]: ResultOf<N> }[SectionName];
+
+/** The machine a result was measured on: "2× AMD EPYC, 24 GiB, " then the runtime (Node, Chromium). */
+export function machineLine(runtime: string): string {
+  const cpus = os.cpus();
+  return `${cpus.length}× ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${runtime}`;
+}
+
+export const resultsDir = (): string => path.join(repoRoot(), 'bench', 'results');
+
+export function saveResult<N extends SectionName>(result: ResultOf<N>): void {
+  mkdirSync(resultsDir(), { recursive: true });
+  writeFileSync(path.join(resultsDir(), `${result.section}.json`), JSON.stringify(result, null, 1));
+}
+
+/** Every stored result; the files are ours (written by saveResult), so they are trusted as typed. */
+export function loadResults(): SectionResult[] {
+  const dir = resultsDir();
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as SectionResult);
+}
