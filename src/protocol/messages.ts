@@ -177,7 +177,6 @@ export interface WorkerErrorEvent {
 }
 
 export type WorkerEvent = ReadyEvent | StartedEvent | FrameEvent | EvalEvent | StateEvent | WorkerErrorEvent;
-export type WorkerEventType = WorkerEvent['type'];
 
 // ---------------------------------------------------------------------------------------------
 // Transfers

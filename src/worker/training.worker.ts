@@ -96,8 +96,7 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
       trainer.dispose();
       return;
     }
-    const samples = trainer.sampleImages();
-    const images = samples.images.slice();
+    const samples = trainer.sampleImages(); // a copy of its own: handed over, not copied again
     post(
       {
         type: 'started',
@@ -105,14 +104,14 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
         config: trainer.config,
         paramsCount: trainer.paramsCount(),
         flops: trainer.flops(),
-        samples: { ...samples, images },
+        samples,
         classNames: [...dataset.classNames],
         trainCount: dataset.train.count,
         testCount: dataset.test.count,
         dataNotes: [...(dataset.notes ?? [])],
         setupMs: performance.now() - t0,
       },
-      [images.buffer],
+      [samples.images.buffer as ArrayBuffer],
     );
     run.begin(trainer);
   } catch (err) {
