@@ -91,7 +91,7 @@ export interface FrameParts {
   flops: FlopsReport;
   stepsPerSec: number;
   elapsedMs: number;
-  memory: { numTensors: number; numBytes: number };
+  numTensors: number;
 }
 
 /** The frame plus its transfer list. */
@@ -111,8 +111,7 @@ export function buildFrame(p: FrameParts): { frame: FrameEvent; transfer: ArrayB
     imagesPerSec: p.stepsPerSec * p.batchSize,
     etaMs: p.stepsPerSec > 0 ? (1000 * Math.max(0, p.totalSteps - p.step)) / p.stepsPerSec : NaN,
     elapsedMs: p.elapsedMs,
-    numTensors: p.memory.numTensors,
-    numBytes: p.memory.numBytes,
+    numTensors: p.numTensors,
   };
   const s = p.scalars;
   const views: ArrayBufferView[] = [s.steps, s.loss, s.lr, s.tau, s.stepMs, ...snapshotViews(snapshot)];

@@ -189,7 +189,7 @@ export class Run {
       flops: trainer.flops(),
       stepsPerSec: this.clock.sample(step),
       elapsedMs: this.clock.elapsedMs(),
-      memory: tf.memory(),
+      numTensors: tf.memory().numTensors,
     });
     this.post(frame, transfer);
     this.lastFrameAt = performance.now();

@@ -28,7 +28,7 @@ export function DensityPanel() {
     const el = canvas.current;
     if (!el || na) return;
     pixels.current ??= new PixelCanvas(el);
-    const snap = runData.frames.back(0)?.snapshot;
+    const snap = runData.latest?.snapshot;
     const density = snap && Object.keys(snap.density).length ? snap.density : preview;
     const fired = snap && Object.keys(snap.firedDensity).length ? snap.firedDensity : null;
     const out = pixels.current.begin(BLOCK_LAYERS.length * CELL, c.depth);
@@ -48,7 +48,7 @@ export function DensityPanel() {
         ? `patch_embed ${pe.toFixed(2)} · head ${hd?.toFixed(2) ?? '–'} · global ${pct(snap?.globalDensity ?? NaN)}${snap && fired ? `, fired ${pct(snap.globalFiredDensity)}` : ''}${snap ? '' : ' (initial allocation)'}`
         : snap ? `global density ${pct(snap.globalDensity)}` : 'initial allocation';
     }
-  }, [theme, c, na, preview], () => runData.frames.back(0));
+  }, [theme, c, na, preview], () => runData.latest);
 
   return (
     <Panel title="Density map" testid="panel-density" id="panel-density" na={na}

@@ -25,13 +25,13 @@ export function FlopsPanel() {
 
   useFrameDraw('flops', () => {
     const el = canvas.current;
-    const r = runData.frames.back(0)?.flops ?? preview;
+    const r = runData.latest?.flops ?? preview;
     if (!el || !r || width <= 0) return;
     const ctx = hidpi(el, width, rowsOf(r).length * ROW_H);
     drawFlopsBars(ctx, r, width, p);
     if (totals.current)
       totals.current.textContent = `per image: dense ${flops(r.dense)} · theoretical ${flops(r.theoretical)} (−${pct(r.savedTheoretical)}) · executed ${flops(r.executed)} (−${pct(r.savedExecuted)})`;
-  }, [width, theme, preview, unit.div], () => { const r = runData.frames.back(0)?.flops ?? preview; return r ? `${r.theoretical}:${r.executed}:${width}` : null; });
+  }, [width, theme, preview, unit.div], () => { const r = runData.latest?.flops ?? preview; return r ? `${r.theoretical}:${r.executed}:${width}` : null; });
 
   const history: ChartSpec = {
     options: () => ({
