@@ -2,6 +2,7 @@
 // charts, highlight maps for what just changed, and the head timeline. The session writes here;
 // panels read here when the scheduler tells them to draw. Typed arrays never enter the store, and
 // neither does the run's config come here: the store's runConfig is its one home.
+import { toFlops } from '../../engine/flops';
 import type { EvalResult } from '../../engine/snapshot';
 import type { EvalEvent, FrameEvent, SampleImages } from '../../protocol/messages';
 import { decay, markBitChanges, markByteChanges } from './fade';
@@ -107,7 +108,7 @@ export class RunData {
     const fired = s.masks.length ? s.globalFiredDensity : NaN;
     // dr(t) of the frame's last topology update (NaN: none since the previous frame).
     const done = f.updates.at(-1)?.fraction ?? NaN;
-    this.perFrame.push(f.step, s.globalDensity, fired, 2 * f.flops.theoretical, 2 * f.flops.executed, 2 * f.flops.dense, done);
+    this.perFrame.push(f.step, s.globalDensity, fired, toFlops(f.flops.theoretical), toFlops(f.flops.executed), toFlops(f.flops.dense), done);
     this.ingestMasks(f, prev);
     this.ingestUnits(f, prev);
     notify();
