@@ -5,7 +5,8 @@ type Scheduler = typeof import('./scheduler');
 // The scheduler keeps module state: a fresh copy per test, with a hand-cranked animation frame and
 // a fake clock that draws advance.
 let s: Scheduler;
-let frames: FrameRequestCallback[];
+/** Animation-frame callbacks waiting to run (the tests compile without DOM types). */
+let frames: ((time: number) => void)[];
 let now: number;
 
 /** Runs the callbacks requested so far, as the browser does at the next animation frame. */
@@ -23,7 +24,7 @@ const drawer = (log: string[], name: string, ms = 0) => (): void => {
 beforeEach(async () => {
   frames = [];
   now = 0;
-  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
+  vi.stubGlobal('requestAnimationFrame', (cb: (time: number) => void) => frames.push(cb));
   vi.spyOn(performance, 'now').mockImplementation(() => now);
   vi.resetModules();
   s = await import('./scheduler');
