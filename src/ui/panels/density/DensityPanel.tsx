@@ -10,7 +10,7 @@ import { runData } from '../../frames/run-data';
 import { useActiveConfig, useTheme } from '../../store';
 import { pct } from '../../format';
 import { Panel, Ramp } from '../Panel';
-import { CELL, drawDensity } from './draw';
+import { CELL, FIRED_PX, drawDensity } from './draw';
 
 export function DensityPanel() {
   const c = useActiveConfig();
@@ -40,6 +40,8 @@ export function DensityPanel() {
       const name = blockParam(b, comp);
       const d = density[name], f = fired?.[name];
       span.textContent = d === undefined ? '' : `${d.toFixed(2)}${f !== undefined ? ` · ${f.toFixed(2)}` : ''}`;
+      // Centred over the density part, clear of the fired strip.
+      span.style.paddingRight = f !== undefined ? `${(100 * FIRED_PX) / CELL}%` : '';
       span.style.color = d !== undefined && d > 0.55 ? (theme === 'dark' ? '#0b1020' : '#ffffff') : '';
     });
     if (extra.current) {

@@ -42,8 +42,9 @@ export function TokensPanel() {
     if (info.current)
       info.current.textContent = kept ? `${k} of ${numPatches(c)} patches kept per image (step ${snap?.step ?? 0}); the cls token is always kept` : 'Waiting for the first frame…';
   }, [theme, na, c.patchSize],
-  // null between runs (reset clears the samples), so a new run's first draw is never skipped.
-  () => (runData.samples ? runData.latest?.snapshot.keptTokens?.join(',') ?? '' : null));
+  // null between runs (reset clears the samples), so a new run's first draw is never skipped; the
+  // step is part of it because the readout names it.
+  () => (runData.samples ? `${runData.latest?.snapshot.step}:${runData.latest?.snapshot.keptTokens?.join(',')}` : null));
 
   return (
     <Panel title="Tokens (SViTE+)" testid="panel-tokens" id="panel-tokens" na={na}
