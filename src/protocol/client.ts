@@ -81,11 +81,6 @@ export class TrainingClient {
     });
   }
 
-  /** Why the worker cannot answer any more, or null while it is alive. */
-  get broken(): string | null {
-    return this.brokenBecause;
-  }
-
   private dispatch(event: WorkerEvent): void {
     const current = this.gate.accepts(event);
     for (const l of [...this.listeners]) if (current || l.stale) l.fn(event);

@@ -3,11 +3,10 @@
 // Every message has a `type` and a `runId`; frames also carry a `seq` (0, 1, 2, … per run).
 // The worker ignores commands for a run that is not current; the UI drops events of stale runs
 // (see run-gate.ts). No DOM types here: this file is compiled with the engine.
+// The UI keeps the config it started a run with; nothing echoes it back.
 import type { ExperimentConfig } from '../engine/config';
 import type { FlopsReport } from '../engine/flops';
 import type { EvalResult, SparsitySnapshot, UpdateEvent } from '../engine/snapshot';
-
-export const PROTOCOL_VERSION = 1;
 
 // ---------------------------------------------------------------------------------------------
 // Backends
@@ -97,16 +96,13 @@ export interface SampleImages {
 export interface ReadyEvent {
   type: 'ready';
   runId: number;
-  protocol: typeof PROTOCOL_VERSION;
   info: BackendInfo;
 }
 
 export interface StartedEvent {
   type: 'started';
   runId: number;
-  config: ExperimentConfig;
   paramsCount: number;
-  flops: FlopsReport;
   samples: SampleImages;
   classNames: string[];
   trainCount: number;
@@ -142,9 +138,8 @@ export interface FrameEvent {
   etaMs: number;
   /** Milliseconds spent running (pauses excluded). */
   elapsedMs: number;
-  /** tfjs tensors alive in the worker and their bytes: flat from step to step, or something leaks. */
+  /** tfjs tensors alive in the worker: flat from step to step, or something leaks. */
   numTensors: number;
-  numBytes: number;
 }
 
 export interface EvalEvent {
@@ -177,7 +172,6 @@ export interface WorkerErrorEvent {
 }
 
 export type WorkerEvent = ReadyEvent | StartedEvent | FrameEvent | EvalEvent | StateEvent | WorkerErrorEvent;
-export type WorkerEventType = WorkerEvent['type'];
 
 // ---------------------------------------------------------------------------------------------
 // Transfers

@@ -22,11 +22,4 @@ export class RunGate {
   accepts(event: { runId: number }): boolean {
     return event.runId === this.current;
   }
-
-  /** Wraps a listener so that it only sees events of the current run. */
-  filter<E extends { runId: number }>(listener: (event: E) => void): (event: E) => void {
-    return (event) => {
-      if (this.accepts(event)) listener(event);
-    };
-  }
 }

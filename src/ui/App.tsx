@@ -6,7 +6,7 @@ import { connect } from './session/session';
 import { startUrlSync } from './url/url-sync';
 import { useShortcuts } from './keyboard';
 import { useFileDrop } from './drop';
-import { warmUpRenderers } from './canvas/warmup';
+import { warmUpRenderers } from './panels/warmup';
 import type { BackendName } from '../protocol/messages';
 import { Auto, Help, Logo, Moon, Sun } from './controls/icons';
 import { ExperimentPanel } from './panels/experiment/ExperimentPanel';

@@ -1,5 +1,6 @@
 // Number formatting for labels: short, unit-bearing, locale-independent (screenshots and tests
 // read the same text everywhere).
+import { toFlops } from '../engine/flops';
 
 /** 1234 → "1,234". */
 export function int(n: number): string {
@@ -17,7 +18,7 @@ export function si(n: number, digits = 3): string {
 }
 
 /** FLOPs from MACs, with the unit: 1.25e9 MACs → "2.51 GFLOPs". */
-export const flops = (macs: number, digits = 3): string => `${si(2 * macs, digits)}FLOPs`;
+export const flops = (macs: number, digits = 3): string => `${si(toFlops(macs), digits)}FLOPs`;
 
 /** 0.4321 → "43.2%". */
 export function pct(x: number, digits = 1): string {

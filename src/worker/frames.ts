@@ -1,8 +1,9 @@
-// Frame building: per-step scalars gathered between frames, throughput, and owned copies of every
-// buffer a frame carries (tfjs may hand out its cached arrays: never transfer those).
+// Frame building: per-step scalars gathered between frames, throughput, and the frame's transfer
+// list. The trainer's snapshots and evaluations are fresh copies (src/engine/snapshot.ts), so
+// their buffers are handed over as they are; copying them again would only cost time.
 import type { FlopsReport } from '../engine/flops';
-import type { EvalResult, SparsitySnapshot, StepInfo, UpdateEvent } from '../engine/snapshot';
-import type { FrameEvent, RunState } from '../protocol/messages';
+import type { SparsitySnapshot, StepInfo, UpdateEvent } from '../engine/snapshot';
+import { uniqueWholeBuffers, type FrameEvent, type RunState } from '../protocol/messages';
 
 /** Step scalars since the last drain. */
 export class ScalarLog {
@@ -20,10 +21,6 @@ export class ScalarLog {
     this.tau.push(info.tau);
     this.stepMs.push(info.elapsedMs);
     if (info.update) this.updates.push(...info.update);
-  }
-
-  get length(): number {
-    return this.steps.length;
   }
 
   drain(): Pick<FrameEvent, 'steps' | 'loss' | 'lr' | 'tau' | 'stepMs' | 'updates'> {
@@ -94,12 +91,12 @@ export interface FrameParts {
   flops: FlopsReport;
   stepsPerSec: number;
   elapsedMs: number;
-  memory: { numTensors: number; numBytes: number };
+  numTensors: number;
 }
 
-/** The frame plus its transfer list; every buffer in it is a fresh copy owned by the frame. */
+/** The frame plus its transfer list. */
 export function buildFrame(p: FrameParts): { frame: FrameEvent; transfer: ArrayBuffer[] } {
-  const snapshot = ownSnapshot(p.snapshot);
+  const { snapshot } = p;
   const frame: FrameEvent = {
     type: 'frame',
     runId: p.runId,
@@ -114,35 +111,15 @@ export function buildFrame(p: FrameParts): { frame: FrameEvent; transfer: ArrayB
     imagesPerSec: p.stepsPerSec * p.batchSize,
     etaMs: p.stepsPerSec > 0 ? (1000 * Math.max(0, p.totalSteps - p.step)) / p.stepsPerSec : NaN,
     elapsedMs: p.elapsedMs,
-    numTensors: p.memory.numTensors,
-    numBytes: p.memory.numBytes,
+    numTensors: p.numTensors,
   };
   const s = p.scalars;
   const views: ArrayBufferView[] = [s.steps, s.loss, s.lr, s.tau, s.stepMs, ...snapshotViews(snapshot)];
-  return { frame, transfer: views.map((v) => v.buffer as ArrayBuffer) };
-}
-
-/** A deep copy whose arrays share nothing with the trainer (or tfjs). */
-export function ownSnapshot(s: SparsitySnapshot): SparsitySnapshot {
-  return {
-    ...s,
-    masks: s.masks.map((m) => ({ ...m, bits: m.bits.slice() })),
-    density: { ...s.density },
-    firedDensity: { ...s.firedDensity },
-    headsAlive: s.headsAlive ? s.headsAlive.slice() : null,
-    headScores: s.headScores ? s.headScores.slice() : null,
-    neuronsAlive: s.neuronsAlive ? s.neuronsAlive.slice() : null,
-    keptTokens: s.keptTokens ? s.keptTokens.slice() : null,
-  };
+  return { frame, transfer: uniqueWholeBuffers(views) };
 }
 
 function snapshotViews(s: SparsitySnapshot): ArrayBufferView[] {
   const out: ArrayBufferView[] = s.masks.map((m) => m.bits);
   for (const a of [s.headsAlive, s.headScores, s.neuronsAlive, s.keptTokens]) if (a) out.push(a);
   return out;
-}
-
-export function ownEval(r: EvalResult): { result: EvalResult; transfer: ArrayBuffer[] } {
-  const confusion = r.confusion.slice();
-  return { result: { ...r, confusion }, transfer: [confusion.buffer] };
 }

@@ -7,7 +7,7 @@ import { isPeriodicEvalStep } from '../engine/facts';
 import type { Trainer } from '../engine/trainer';
 import type { RunOptions, RunState, WorkerEvent } from '../protocol/messages';
 import { errorText } from '../backend/error-text';
-import { ScalarLog, Throughput, buildFrame, ownEval } from './frames';
+import { ScalarLog, Throughput, buildFrame } from './frames';
 import { yieldToEventLoop } from './yield';
 
 export type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
@@ -170,9 +170,8 @@ export class Run {
     const trainer = this.trainer;
     if (!trainer) return;
     const t0 = performance.now();
-    const r = await trainer.evaluate(limit || undefined);
-    const { result, transfer } = ownEval(r);
-    this.post({ type: 'eval', runId: this.runId, result, reason, elapsedMs: performance.now() - t0 }, transfer);
+    const result = await trainer.evaluate(limit || undefined);
+    this.post({ type: 'eval', runId: this.runId, result, reason, elapsedMs: performance.now() - t0 }, [result.confusion.buffer as ArrayBuffer]);
   }
 
   private async postFrame(trainer: Trainer, state: RunState): Promise<void> {
@@ -190,7 +189,7 @@ export class Run {
       flops: trainer.flops(),
       stepsPerSec: this.clock.sample(step),
       elapsedMs: this.clock.elapsedMs(),
-      memory: tf.memory(),
+      numTensors: tf.memory().numTensors,
     });
     this.post(frame, transfer);
     this.lastFrameAt = performance.now();

@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-core';
 import * as tf from '../engine/tf';
 import { assertValidConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
-import { PROTOCOL_VERSION, type BackendInfo, type BackendName, type Command, type WorkerEvent } from '../protocol/messages';
+import type { BackendInfo, BackendName, Command, WorkerEvent } from '../protocol/messages';
 import { chooseBackend, resetBackend, watchWebGpuDevice } from '../backend/worker';
 import { errorText } from '../backend/error-text';
 import { loadDataset } from './data';
@@ -53,7 +53,7 @@ function handle(cmd: Command): void {
     case 'init':
       serial(cmd.runId, 'init', async () => {
         const info = await ensureBackend(cmd.backend, current);
-        post({ type: 'ready', runId: cmd.runId, protocol: PROTOCOL_VERSION, info });
+        post({ type: 'ready', runId: cmd.runId, info });
       });
       return;
     case 'start': {
@@ -87,7 +87,7 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
     if (superseded()) return;
     const hadBackend = backend !== null;
     const info = await ensureBackend(cmd.backend, null);
-    if (!hadBackend || cmd.backend) post({ type: 'ready', runId: run.runId, protocol: PROTOCOL_VERSION, info });
+    if (!hadBackend || cmd.backend) post({ type: 'ready', runId: run.runId, info });
     assertValidConfig(cmd.config);
     const dataset = await loadDataset(cmd.config, cmd.data);
     if (superseded()) return;
@@ -97,23 +97,20 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
       trainer.dispose();
       return;
     }
-    const samples = trainer.sampleImages();
-    const images = samples.images.slice();
+    const samples = trainer.sampleImages(); // a copy of its own: handed over, not copied again
     post(
       {
         type: 'started',
         runId: run.runId,
-        config: trainer.config,
         paramsCount: trainer.paramsCount(),
-        flops: trainer.flops(),
-        samples: { ...samples, images },
+        samples,
         classNames: [...dataset.classNames],
         trainCount: dataset.train.count,
         testCount: dataset.test.count,
         dataNotes: [...(dataset.notes ?? [])],
         setupMs: performance.now() - t0,
       },
-      [images.buffer],
+      [samples.images.buffer as ArrayBuffer],
     );
     run.begin(trainer);
   } catch (err) {

@@ -1,6 +1,6 @@
 // Which controls matter for which method, and whether a config is small enough to train in a tab.
 import type { ExperimentConfig, Method } from '../../engine/config';
-import { flopsForConfig } from '../../engine/flops';
+import { flopsForConfig, toFlops } from '../../engine/flops';
 
 type Field = keyof ExperimentConfig;
 
@@ -28,6 +28,6 @@ export function paperScaleReason(c: ExperimentConfig): string | null {
     return `${c.preset} is a paper-scale model (224×224 images, 12 blocks): training it in a browser tab is impractical. Use the FLOPs calculator, or pick the tiny, fmnist or cifar10 preset to train.`;
   const macs = flopsForConfig(c).dense;
   if (macs > BROWSER_MACS_LIMIT)
-    return `This model needs ${(2 * macs / 1e9).toFixed(2)} GFLOPs per image (forward): too large to train in a browser tab. Shrink embedDim, depth or the image size.`;
+    return `This model needs ${(toFlops(macs) / 1e9).toFixed(2)} GFLOPs per image (forward): too large to train in a browser tab. Shrink embedDim, depth or the image size.`;
   return null;
 }

@@ -1,42 +1,13 @@
-// Streamed run data, outside React: the last frames in a ring, per-step and per-frame series for
-// the charts, highlight maps for what just changed, and the head timeline. The session writes
-// here; panels read here when the scheduler tells them to draw. Typed arrays never enter the store.
-import type { ExperimentConfig } from '../../engine/config';
+// Streamed run data, outside React: the latest frame, per-step and per-frame series for the
+// charts, highlight maps for what just changed, and the head timeline. The session writes here;
+// panels read here when the scheduler tells them to draw. Typed arrays never enter the store, and
+// neither does the run's config come here: the store's runConfig is its one home.
+import { toFlops } from '../../engine/flops';
 import type { EvalResult } from '../../engine/snapshot';
-import type { EvalEvent, FrameEvent, SampleImages, StartedEvent } from '../../protocol/messages';
+import type { EvalEvent, FrameEvent, SampleImages } from '../../protocol/messages';
 import { decay, markBitChanges, markByteChanges } from './fade';
 import { notify } from './scheduler';
 import { Series } from './series';
-import { scheduledUpdateFraction } from '../../engine/facts';
-
-/** The last few frames, newest last. */
-export class FrameRing {
-  private items: (FrameEvent | undefined)[];
-  private head = 0;
-  count = 0;
-
-  constructor(readonly capacity = 16) {
-    this.items = new Array(capacity);
-  }
-
-  push(f: FrameEvent): void {
-    this.items[this.head] = f;
-    this.head = (this.head + 1) % this.capacity;
-    this.count = Math.min(this.count + 1, this.capacity);
-  }
-
-  /** 0 = newest, 1 = the one before, … */
-  back(i: number): FrameEvent | null {
-    if (i >= this.count) return null;
-    return this.items[(this.head - 1 - i + 2 * this.capacity) % this.capacity] ?? null;
-  }
-
-  clear(): void {
-    this.items = new Array(this.capacity);
-    this.head = 0;
-    this.count = 0;
-  }
-}
 
 /** Live heads over time: one column per frame (depth·H bytes: 0 off, 1 live, 2 just grown, 3 just pruned). */
 export class HeadTimeline {
@@ -82,110 +53,77 @@ export class HeadTimeline {
   }
 }
 
-export const SCALAR = { loss: 0, lossEma: 1, lr: 2, tau: 3, stepMs: 4 } as const;
-/** Per-frame columns; FLOPs are stored as FLOPs (2 × MACs); dr(t) as planned and as done at updates. */
-export const PER_FRAME = { density: 0, fired: 1, theoretical: 2, executed: 3, dense: 4, drPlan: 5, drUpdate: 6 } as const;
-export const UPDATE = { fraction: 0, pruned: 1, grown: 2 } as const;
+export const SCALAR = { loss: 0, lossEma: 1, lr: 2, tau: 3 } as const;
+/** Per-frame columns; FLOPs are stored as FLOPs (2 × MACs); dr(t) as done at updates (the plan is the config's). */
+export const PER_FRAME = { density: 0, fired: 1, theoretical: 2, executed: 3, dense: 4, drUpdate: 5 } as const;
 export const EVAL = { accuracy: 0, loss: 1 } as const;
 
 const EMA = 0.9;
 
-class RunData {
-  config: ExperimentConfig | null = null;
-  runId = -1;
-  started: StartedEvent | null = null;
+export class RunData {
+  /** Sample test images of the run, for the token panel. */
   samples: SampleImages | null = null;
-  readonly frames = new FrameRing();
-  readonly scalars = new Series(5);
-  readonly perFrame = new Series(7, 4096);
-  readonly updates = new Series(3, 4096);
+  /** The newest frame: what the panels draw (the one before it only matters on arrival, for fades). */
+  latest: FrameEvent | null = null;
+  readonly scalars = new Series(4);
+  readonly perFrame = new Series(6, 4096);
   readonly evals = new Series(2, 2048);
   lastEval: EvalResult | null = null;
   readonly maskFade = new Map<string, Int8Array>();
   neuronFade: Int8Array | null = null;
   headFade: Int8Array | null = null;
   readonly heads = new HeadTimeline();
-  /** Bumped on every change; panels may skip work when it has not moved. */
-  version = 0;
 
-  reset(config: ExperimentConfig | null, runId = -1): void {
-    this.config = config;
-    this.runId = runId;
-    this.started = null;
+  reset(): void {
     this.samples = null;
-    this.frames.clear();
+    this.latest = null;
     this.scalars.clear();
     this.perFrame.clear();
-    this.updates.clear();
     this.evals.clear();
     this.lastEval = null;
     this.maskFade.clear();
     this.neuronFade = null;
     this.headFade = null;
     this.heads.clear();
-    this.touch();
+    notify();
   }
 
-  setStarted(e: StartedEvent): void {
-    this.started = e;
-    this.config = e.config;
-    this.samples = e.samples;
-    this.touch();
+  setSamples(samples: SampleImages): void {
+    this.samples = samples;
+    notify();
   }
 
   ingest(f: FrameEvent): void {
-    const prev = this.frames.back(0);
-    this.frames.push(f);
+    const prev = this.latest;
+    this.latest = f;
     for (let i = 0; i < f.steps.length; i++) {
       const loss = f.loss[i];
       const ema = this.scalars.length && Number.isFinite(this.scalars.last(SCALAR.lossEma))
         ? EMA * this.scalars.last(SCALAR.lossEma) + (1 - EMA) * loss
         : loss;
-      this.scalars.push(f.steps[i], loss, ema, f.lr[i], f.tau[i], f.stepMs[i]);
+      this.scalars.push(f.steps[i], loss, ema, f.lr[i], f.tau[i]);
     }
     const s = f.snapshot;
     // Fired (explored) fraction exists only for unstructured masks.
     const fired = s.masks.length ? s.globalFiredDensity : NaN;
-    const done = this.ingestUpdates(f);
-    const c = this.config;
-    const plan = c ? scheduledUpdateFraction(c, f.step) : NaN;
-    this.perFrame.push(f.step, s.globalDensity, fired, 2 * f.flops.theoretical, 2 * f.flops.executed, 2 * f.flops.dense, plan, done);
+    // dr(t) of the frame's last topology update (NaN: none since the previous frame).
+    const done = f.updates.at(-1)?.fraction ?? NaN;
+    this.perFrame.push(f.step, s.globalDensity, fired, toFlops(f.flops.theoretical), toFlops(f.flops.executed), toFlops(f.flops.dense), done);
     this.ingestMasks(f, prev);
     this.ingestUnits(f, prev);
-    this.touch();
+    notify();
   }
 
   addEval(e: EvalEvent): void {
     this.lastEval = e.result;
     if (this.evals.lastX() !== e.result.step || e.reason !== 'requested')
       this.evals.push(e.result.step, e.result.accuracy, e.result.loss);
-    this.touch();
+    notify();
   }
 
   /** Losses of every step so far (decimated past 8192 rows); for tests and debugging. */
   losses(): number[] {
     return Array.from(this.scalars.column(SCALAR.loss));
-  }
-
-  /** Records the frame's topology updates; returns the last dr(t) used (NaN: none). */
-  private ingestUpdates(f: FrameEvent): number {
-    let step = -1, fraction = NaN, pruned = 0, grown = 0;
-    const flush = (): void => {
-      if (step >= 0) this.updates.push(step, fraction, pruned, grown);
-    };
-    for (const u of f.updates) {
-      if (u.step !== step) {
-        flush();
-        step = u.step;
-        fraction = u.fraction;
-        pruned = 0;
-        grown = 0;
-      }
-      pruned += u.pruned;
-      grown += u.grown;
-    }
-    flush();
-    return fraction;
   }
 
   private ingestMasks(f: FrameEvent, prev: FrameEvent | null): void {
@@ -215,11 +153,6 @@ class RunData {
       if (prev?.snapshot.headsAlive) markByteChanges(this.headFade, prev.snapshot.headsAlive, s.headsAlive);
       this.heads.push(f.step, s.headsAlive);
     }
-  }
-
-  private touch(): void {
-    this.version++;
-    notify();
   }
 }
 

@@ -80,11 +80,11 @@ function onEvent(e: WorkerEvent): void {
     case 'ready':
       return; // handled for every run (see connect)
     case 'started':
-      runData.setStarted(e);
+      runData.setSamples(e.samples);
       later('meta', () => studio.getState().setMeta({
         paramsCount: e.paramsCount, trainCount: e.trainCount, testCount: e.testCount,
         classNames: e.classNames, dataNotes: e.dataNotes, setupMs: e.setupMs,
-      }, studio.getState().runConfig ?? e.config));
+      }));
       return;
     case 'frame': {
       runData.ingest(e);
@@ -129,11 +129,11 @@ export function start(opts: { paused?: boolean } = {}): boolean {
   const s = studio.getState();
   if (!client || startBlocker(s.config, s.issues.length)) return false;
   // The store's configs are immutable: the run shares the edited object, so panels that show the
-  // active config do not re-render at Start.
+  // active config do not re-render at Start. The store's runConfig is its one home on this side.
   const config = s.config;
   s.beginRun(config);
-  const runId = client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend);
-  runData.reset(config, runId);
+  client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend);
+  runData.reset();
   latestLoss = NaN;
   lastWordAt = performance.now();
   return true;
@@ -171,7 +171,7 @@ export function reset(): void {
     client.stop();
     client.gate.next(); // its remaining events are stale from now on
   }
-  runData.reset(null);
+  runData.reset();
   s.resetRun();
 }
 

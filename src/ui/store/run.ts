@@ -47,7 +47,7 @@ export interface EvalSummary {
 
 export interface RunSlice {
   status: RunStatus;
-  /** The config of the run on screen (null before the first Start / after Reset). */
+  /** The config the run on screen started with (null before the first Start / after Reset): set at Start only. */
   runConfig: ExperimentConfig | null;
   progress: RunProgress;
   backend: BackendInfo | null;
@@ -62,7 +62,7 @@ export interface RunSlice {
   setStatus: (status: RunStatus, step?: number) => void;
   setProgress: (p: Partial<RunProgress>, status?: RunStatus) => void;
   setBackend: (info: BackendInfo | null) => void;
-  setMeta: (meta: RunMeta, config: ExperimentConfig) => void;
+  setMeta: (meta: RunMeta) => void;
   setEval: (e: EvalSummary) => void;
   pushError: (e: Omit<RunError, 'id'>) => void;
   dismissError: (id: number) => void;
@@ -91,7 +91,7 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
   setStatus: (status, step) => set(step === undefined ? { status } : { status, progress: { ...get().progress, step } }),
   setProgress: (p, status) => set({ progress: { ...get().progress, ...p }, frames: get().frames + 1, ...(status ? { status } : {}) }),
   setBackend: (backend) => set({ backend, backendPending: false }),
-  setMeta: (meta, runConfig) => set({ meta, runConfig }),
+  setMeta: (meta) => set({ meta }),
   setEval: (lastEval) => set({ lastEval }),
   pushError: (e) => {
     const dup = get().errors.find((x) => x.message === e.message);

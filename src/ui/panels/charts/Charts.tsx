@@ -1,7 +1,7 @@
 // Training curves: loss, test accuracy, sparsity (density, fired, dr(t) at updates), learning rate.
 import { palette } from '../../canvas/palette';
 import { EVAL, PER_FRAME, SCALAR, runData } from '../../frames/run-data';
-import { selectorOn } from '../../../engine/facts';
+import { scheduledUpdateFraction, selectorOn } from '../../../engine/facts';
 import { useActiveConfig, useTheme } from '../../store';
 import { UChart, type ChartSpec } from './UChart';
 import { axes, base, dots, fmt, fmtExp, line, pctValue } from './options';
@@ -56,7 +56,8 @@ export function Charts() {
     }),
     data: () => {
       const [x, ...cols] = runData.perFrame.view();
-      return [x, cols[PER_FRAME.density], cols[PER_FRAME.fired], cols[PER_FRAME.drPlan], cols[PER_FRAME.drUpdate]];
+      const plan = Float64Array.from(x, (step) => scheduledUpdateFraction(c, step));
+      return [x, cols[PER_FRAME.density], cols[PER_FRAME.fired], plan, cols[PER_FRAME.drUpdate]];
     },
     rows: () => runData.perFrame.length,
   };

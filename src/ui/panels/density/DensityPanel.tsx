@@ -10,7 +10,7 @@ import { runData } from '../../frames/run-data';
 import { useActiveConfig, useTheme } from '../../store';
 import { pct } from '../../format';
 import { Panel, Ramp } from '../Panel';
-import { CELL, drawDensity } from './draw';
+import { CELL, FIRED_PX, drawDensity } from './draw';
 
 export function DensityPanel() {
   const c = useActiveConfig();
@@ -28,7 +28,7 @@ export function DensityPanel() {
     const el = canvas.current;
     if (!el || na) return;
     pixels.current ??= new PixelCanvas(el);
-    const snap = runData.frames.back(0)?.snapshot;
+    const snap = runData.latest?.snapshot;
     const density = snap && Object.keys(snap.density).length ? snap.density : preview;
     const fired = snap && Object.keys(snap.firedDensity).length ? snap.firedDensity : null;
     const out = pixels.current.begin(BLOCK_LAYERS.length * CELL, c.depth);
@@ -40,6 +40,8 @@ export function DensityPanel() {
       const name = blockParam(b, comp);
       const d = density[name], f = fired?.[name];
       span.textContent = d === undefined ? '' : `${d.toFixed(2)}${f !== undefined ? ` · ${f.toFixed(2)}` : ''}`;
+      // Centred over the density part, clear of the fired strip.
+      span.style.paddingRight = f !== undefined ? `${(100 * FIRED_PX) / CELL}%` : '';
       span.style.color = d !== undefined && d > 0.55 ? (theme === 'dark' ? '#0b1020' : '#ffffff') : '';
     });
     if (extra.current) {
@@ -48,7 +50,7 @@ export function DensityPanel() {
         ? `patch_embed ${pe.toFixed(2)} · head ${hd?.toFixed(2) ?? '–'} · global ${pct(snap?.globalDensity ?? NaN)}${snap && fired ? `, fired ${pct(snap.globalFiredDensity)}` : ''}${snap ? '' : ' (initial allocation)'}`
         : snap ? `global density ${pct(snap.globalDensity)}` : 'initial allocation';
     }
-  }, [theme, c, na, preview], () => runData.frames.back(0));
+  }, [theme, c, na, preview], () => runData.latest);
 
   return (
     <Panel title="Density map" testid="panel-density" id="panel-density" na={na}

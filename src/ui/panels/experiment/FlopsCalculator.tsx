@@ -1,7 +1,7 @@
 // FLOPs and parameters of the configuration before it runs (closed form, engine/flops.ts):
 // dense, theoretical (nonzeros only, the paper's count) and executed (what our kernels compute).
 import { useMemo } from 'react';
-import { computeFlops, flopsForConfig, stateForConfig } from '../../../engine/flops';
+import { computeFlops, flopsForConfig, stateForConfig, toFlops } from '../../../engine/flops';
 import { useStudio } from '../../store';
 import { flops, int, pct, si } from '../../format';
 
@@ -43,7 +43,7 @@ export function FlopsCalculator() {
       </table>
       <p className="hint">
         FLOPs = 2 × MACs of the forward pass, matmuls only ({report.tokens} tokens per block). A training step costs
-        about 3× forward per image: ≈ {si(3 * 2 * report.executed * c.batchSize)}FLOPs executed per step at batch {c.batchSize}.
+        about 3× forward per image: ≈ {si(3 * toFlops(report.executed) * c.batchSize)}FLOPs executed per step at batch {c.batchSize}.
         {paper ? ' S²ViTE: the paper keeps proj full-size; ours drops a removed head’s proj columns too.' : ''}
       </p>
     </div>

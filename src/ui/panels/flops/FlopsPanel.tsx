@@ -1,6 +1,6 @@
 // FLOPs per component (dense vs theoretical vs executed) of the live state, and its history.
 import { useMemo, useRef } from 'react';
-import { flopsForConfig } from '../../../engine/flops';
+import { flopsForConfig, toFlops } from '../../../engine/flops';
 import { hidpi } from '../../canvas/pixels';
 import { palette } from '../../canvas/palette';
 import { useFrameDraw, useWidth } from '../../canvas/hooks';
@@ -25,19 +25,19 @@ export function FlopsPanel() {
 
   useFrameDraw('flops', () => {
     const el = canvas.current;
-    const r = runData.frames.back(0)?.flops ?? preview;
+    const r = runData.latest?.flops ?? preview;
     if (!el || !r || width <= 0) return;
     const ctx = hidpi(el, width, rowsOf(r).length * ROW_H);
     drawFlopsBars(ctx, r, width, p);
     if (totals.current)
       totals.current.textContent = `per image: dense ${flops(r.dense)} · theoretical ${flops(r.theoretical)} (−${pct(r.savedTheoretical)}) · executed ${flops(r.executed)} (−${pct(r.savedExecuted)})`;
-  }, [width, theme, preview, unit.div], () => { const r = runData.frames.back(0)?.flops ?? preview; return r ? `${r.theoretical}:${r.executed}:${width}` : null; });
+  }, [width, theme, preview, unit.div], () => { const r = runData.latest?.flops ?? preview; return r ? `${r.theoretical}:${r.executed}:${width}` : null; });
 
   const history: ChartSpec = {
     options: () => ({
       ...base(p, c.steps),
       axes: axes(p, { values: (_u, t) => t.map((v) => `${Number((v / unit.div).toPrecision(3))}`), label: `${unit.suffix}FLOPs` }),
-      scales: { ...base(p, c.steps).scales, y: { range: (_u, _min, max) => [0, Math.max(max || 0, 2 * (preview?.dense ?? 1)) * 1.08] } },
+      scales: { ...base(p, c.steps).scales, y: { range: (_u, _min, max) => [0, Math.max(max || 0, toFlops(preview?.dense ?? 1)) * 1.08] } },
       series: [{ label: 'step' },
         line('dense', p.muted, { dash: [4, 3], width: 1, value: (_u, v) => (v == null ? '–' : `${(v / unit.div).toPrecision(3)} ${unit.suffix}`) }),
         line('theoretical', p.accent2, { value: (_u, v) => (v == null ? '–' : `${(v / unit.div).toPrecision(3)} ${unit.suffix}`) }),

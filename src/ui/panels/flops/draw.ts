@@ -1,15 +1,14 @@
 // FLOPs per component as grouped horizontal bars: dense (outline), theoretical, executed.
-import type { FlopsReport } from '../../../engine/flops';
+import { COMPONENTS, toFlops, type FlopsReport } from '../../../engine/flops';
 import type { Palette } from '../../canvas/palette';
 import { si } from '../../format';
 
-export const BAR_COMPONENTS = ['patch_embed', 'selector', 'qkv', 'attn', 'proj', 'fc1', 'fc2', 'head'] as const;
 export const ROW_H = 22;
 const LABEL_W = 78;
 const VALUE_W = 64;
 
 export const rowsOf = (r: FlopsReport): string[] =>
-  BAR_COMPONENTS.filter((k) => k !== 'selector' || r.byComponent.selector.executed > 0);
+  COMPONENTS.filter((k) => k !== 'selector' || r.byComponent.selector.executed > 0);
 
 /** ctx is already scaled to CSS pixels; width × rows·ROW_H. Values in FLOPs (2 × MACs). */
 export function drawFlopsBars(ctx: CanvasRenderingContext2D, r: FlopsReport, width: number, p: Palette): void {
@@ -36,12 +35,12 @@ export function drawFlopsBars(ctx: CanvasRenderingContext2D, r: FlopsReport, wid
     ctx.fillRect(x0 + 1, y + 11, (t.executed / max) * w, 6);
     ctx.fillStyle = p.muted;
     ctx.textAlign = 'right';
-    ctx.fillText(`${si(2 * t.executed)}`, width, y + ROW_H / 2);
+    ctx.fillText(si(toFlops(t.executed)), width, y + ROW_H / 2);
   });
 }
 
 export function flopsUnit(macs: number): { div: number; suffix: string } {
-  const f = 2 * macs;
+  const f = toFlops(macs);
   if (f >= 1e9) return { div: 1e9, suffix: 'G' };
   if (f >= 1e6) return { div: 1e6, suffix: 'M' };
   return { div: 1e3, suffix: 'k' };

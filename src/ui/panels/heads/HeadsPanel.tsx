@@ -30,7 +30,7 @@ export function HeadsPanel() {
     if (na || !grid.current || !timeline.current) return;
     gridPx.current ??= new PixelCanvas(grid.current);
     linePx.current ??= new PixelCanvas(timeline.current);
-    const snap = runData.frames.back(0)?.snapshot;
+    const snap = runData.latest?.snapshot;
     const g = gridPx.current.begin(H, depth);
     if (snap?.headsAlive) drawHeadGrid(g, depth, H, snap.headsAlive, snap.headScores, runData.headFade, p);
     else g.fill(p.px.off); // before a run: which heads start live is the worker's seeded draw
@@ -46,12 +46,12 @@ export function HeadsPanel() {
       info.current.textContent = live === null ? 'Start a run to see the heads'
         : `${live} of ${depth * H} heads live${scored ? '' : ' · scores appear at the first topology update'}`;
     }
-  }, [theme, na, H, depth, c.steps], () => runData.frames.back(0));
+  }, [theme, na, H, depth, c.steps], () => runData.latest);
 
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>): void => {
     const r = e.currentTarget.getBoundingClientRect();
     const h = Math.floor(((e.clientX - r.left) / r.width) * H), b = Math.floor(((e.clientY - r.top) / r.height) * depth);
-    const snap = runData.frames.back(0)?.snapshot;
+    const snap = runData.latest?.snapshot;
     if (!hover.current || !snap?.headsAlive) return;
     const i = b * H + h;
     const s = snap.headScores?.[i];

@@ -41,7 +41,7 @@ export function MasksPanel() {
     if (!el || !spec) return;
     pixels.current ??= new PixelCanvas(el);
     const out = pixels.current.begin(g.width, g.height);
-    const m = runData.frames.back(0)?.snapshot.masks.find((x) => x.name === spec.name);
+    const m = runData.latest?.snapshot.masks.find((x) => x.name === spec.name);
     if (!m) {
       out.fill(p.px.off);
       pixels.current.end();
@@ -52,17 +52,17 @@ export function MasksPanel() {
     drawMask(out, input, g, p.px);
     pixels.current.end();
     const st = maskStats(input);
-    const fired = runData.frames.back(0)?.snapshot.firedDensity[m.name];
+    const fired = runData.latest?.snapshot.firedDensity[m.name];
     if (stats.current)
       stats.current.textContent = `active ${int(st.active)} / ${int(st.total)} (${pct(st.active / st.total)})` +
         (fired !== undefined ? ` · fired ${pct(fired)}` : '') + (st.grown + st.pruned ? ` · lit: +${int(st.grown)} / −${int(st.pruned)}` : '');
-  }, [spec?.name, theme, g.width, g.height, na], () => runData.frames.back(0));
+  }, [spec?.name, theme, g.width, g.height, na], () => runData.latest);
 
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>): void => {
     if (!hover.current || !spec) return;
     const r = e.currentTarget.getBoundingClientRect();
     const x = Math.floor(((e.clientX - r.left) / r.width) * g.width), y = Math.floor(((e.clientY - r.top) / r.height) * g.height);
-    const m = runData.frames.back(0)?.snapshot.masks.find((q) => q.name === spec.name);
+    const m = runData.latest?.snapshot.masks.find((q) => q.name === spec.name);
     if (g.factor > 1 || !m) {
       hover.current.textContent = `in ${y * g.factor}…, out ${x * g.factor}…`;
       return;

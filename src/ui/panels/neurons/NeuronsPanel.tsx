@@ -23,7 +23,7 @@ export function NeuronsPanel() {
   useFrameDraw('neurons', () => {
     if (na || !canvas.current) return;
     px.current ??= new PixelCanvas(canvas.current);
-    const alive = runData.frames.back(0)?.snapshot.neuronsAlive ?? null;
+    const alive = runData.latest?.snapshot.neuronsAlive ?? null;
     const out = px.current.begin(hidden, depth);
     if (alive) drawNeurons(out, depth, hidden, alive, runData.neuronFade, p.px);
     else out.fill(p.px.off);
@@ -33,7 +33,7 @@ export function NeuronsPanel() {
       const el = labels.current[b];
       if (el) el.textContent = alive ? `${n}/${hidden}` : '–';
     });
-  }, [theme, na, hidden, depth], () => runData.frames.back(0));
+  }, [theme, na, hidden, depth], () => runData.latest);
 
   return (
     <Panel title="MLP neurons" testid="panel-neurons" id="panel-neurons" na={na}

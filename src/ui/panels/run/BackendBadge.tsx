@@ -13,7 +13,7 @@ export function BackendBadge() {
     <span className={`badge ${tone}`} data-testid="backend-badge" data-backend={info.backend}
       title={`Backend: ${info.backend} (requested ${info.requested}). Adapter: ${info.adapter}. Cross-origin isolated: ${info.crossOriginIsolated ? 'yes' : 'no'}`}>
       <strong>{LABEL[info.backend]}</strong>
-      <span className="adapter">{info.backend === 'webgpu' ? info.adapter : `fallback`}</span>
+      {info.backend === 'webgpu' ? <span className="adapter">{info.adapter}</span> : info.fallbackReason ? <span className="adapter">fallback</span> : null}
     </span>
   );
 }

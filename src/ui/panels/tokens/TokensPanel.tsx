@@ -33,7 +33,7 @@ export function TokensPanel() {
     }
     const L = tokenLayout(s);
     const out = px.current.begin(L.width, L.height);
-    const snap = runData.frames.back(0)?.snapshot;
+    const snap = runData.latest?.snapshot;
     const kept = snap?.keptTokens ?? null;
     const k = snap?.keptPerSample ?? keptTokens(c);
     drawTokens(out, s, L, c.patchSize, kept, k, hex(p.surface), hex(theme === 'dark' ? '#000000' : '#ffffff'));
@@ -41,7 +41,10 @@ export function TokensPanel() {
     canvas.current.style.aspectRatio = `${L.width} / ${L.height}`;
     if (info.current)
       info.current.textContent = kept ? `${k} of ${numPatches(c)} patches kept per image (step ${snap?.step ?? 0}); the cls token is always kept` : 'Waiting for the first frame…';
-  }, [theme, na, c.patchSize], () => `${runData.samples ? runData.started?.runId : ''}:${runData.frames.back(0)?.snapshot.keptTokens?.join(',') ?? ''}`);
+  }, [theme, na, c.patchSize],
+  // null between runs (reset clears the samples), so a new run's first draw is never skipped; the
+  // step is part of it because the readout names it.
+  () => (runData.samples ? `${runData.latest?.snapshot.step}:${runData.latest?.snapshot.keptTokens?.join(',')}` : null));
 
   return (
     <Panel title="Tokens (SViTE+)" testid="panel-tokens" id="panel-tokens" na={na}

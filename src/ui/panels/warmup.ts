@@ -1,15 +1,16 @@
 // JIT warm-up: the first live frame of a run arrives while the worker and the GPU are at their
 // busiest; drawing it with cold (interpreted) code can turn a 2 ms draw into a 20 ms task. At load,
 // in idle time, each renderer runs a few times on small dummy data so its code is compiled before
-// it matters. Nothing is drawn on screen.
+// it matters. Nothing is drawn on screen. It lives with the panels because it knows every one of
+// them (canvas/ stays below panels/ and imports none).
 import uPlot from 'uplot';
-import { palette } from './palette';
-import { drawMask, maskGeometry, maskStats } from '../panels/masks/draw';
-import { drawDensity } from '../panels/density/draw';
-import { drawHeadGrid, drawHeadTimeline } from '../panels/heads/draw';
-import { drawNeurons } from '../panels/neurons/draw';
-import { drawTokens, tokenLayout } from '../panels/tokens/draw';
-import { drawConfusion } from '../panels/confusion/draw';
+import { palette } from '../canvas/palette';
+import { drawMask, maskGeometry, maskStats } from './masks/draw';
+import { drawDensity } from './density/draw';
+import { drawHeadGrid, drawHeadTimeline } from './heads/draw';
+import { drawNeurons } from './neurons/draw';
+import { drawTokens, tokenLayout } from './tokens/draw';
+import { drawConfusion } from './confusion/draw';
 
 function renderers(): void {
   const p = palette('light');
