@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData } from './browser-result';
-import { loadResults, type AccuracyData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
+import { loadResults, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
 type Renderers = { [N in SectionName]: (d: SectionData[N], all: SectionResult[]) => string };
 
@@ -45,6 +45,7 @@ const renderers: Renderers = {
         r.updateRatio === null ? '–' : `×${fixed(r.updateRatio, 2)}`,
         `${pct(r.amortisedSavingRealised, 0)} (${r.presetUpdateInterval})`,
         `×${fixed(r.inferRatio, 3)}`, `**${pct(r.inferSavingRealised, 0)}**`])),
+  'paper-table': (d) => paperTable(d),
   'accuracy-svite': (d) => accuracy(d),
   'accuracy-structured': (d, all) => {
     // The dense baseline is measured once, in accuracy-svite, and shown in both tables.
@@ -52,6 +53,21 @@ const renderers: Renderers = {
     return accuracy({ ...d, rows: dense ? [dense, ...d.rows] : d.rows });
   },
 };
+
+function paperTable(d: PaperTableData): string {
+  const parts = ['WASM backend. Test accuracy is mean ± std over the seeds; FLOPs saved are per image at the end of the run ' +
+    '(theoretical = nonzero weights, as the paper counts; executed = what our kernels compute); time per step includes topology updates. ' +
+    'The figure plots these rows (`npm run paper-figure` draws it from the JSON).', '', '![Accuracy against FLOPs saved](docs/paper-table.png)'];
+  for (const p of d.presets) {
+    const dense = p.rows.find((r) => r.name === 'dense');
+    parts.push('', `**${p.preset}**: ${p.steps} steps of batch ${p.batchSize}, seeds ${p.seeds.join(', ')}, ${p.testImages} test images.`, '',
+      table(['method', 'test accuracy', 'vs dense', 'FLOPs saved (theoretical)', 'FLOPs saved (executed)', 'ms / step', 'time vs dense'],
+        p.rows.map((r) => [r.name, `${pct(r.meanAccuracy)} ± ${pct(r.stdAccuracy)}${r.runs.length < p.seeds.length ? ` (${r.runs.length} of ${p.seeds.length} seeds)` : ''}`,
+          dense && r !== dense ? `${fixed((r.meanAccuracy - dense.meanAccuracy) * 100)} pts` : '–',
+          pct(r.savedTheoretical, 1), pct(r.savedExecuted, 1), fixed(r.msPerStep, 1), dense ? `×${fixed(r.msPerStep / dense.msPerStep, 2)}` : '–'])));
+  }
+  return parts.join('\n');
+}
 
 function accuracy(d: AccuracyData): string {
   const dense = d.rows.find((r) => r.name === 'dense');

@@ -80,6 +80,31 @@ export interface AccuracyData {
   rows: AccuracyRow[];
 }
 
+export interface PaperRow {
+  name: string;
+  meanAccuracy: number;
+  stdAccuracy: number;
+  /** FLOPs saved at the end of a run (the same for every seed of a row). */
+  savedTheoretical: number;
+  savedExecuted: number;
+  /** Training time per step, mean over seeds (update steps included). */
+  msPerStep: number;
+  runs: { seed: number; config: string; testAccuracy: number; msPerStep: number; updates: number }[];
+}
+
+export interface PaperPreset {
+  preset: string;
+  steps: number;
+  batchSize: number;
+  seeds: number[];
+  testImages: number;
+  rows: PaperRow[];
+}
+
+export interface PaperTableData {
+  presets: PaperPreset[];
+}
+
 /** Each section's data, by section name. */
 export interface SectionData {
   'node-throughput': NodeThroughputData;
@@ -88,6 +113,7 @@ export interface SectionData {
   'structured-speed': StructuredSpeedData;
   'accuracy-svite': AccuracyData;
   'accuracy-structured': AccuracyData;
+  'paper-table': PaperTableData;
   browser: BrowserData;
 }
 

@@ -12,16 +12,20 @@ import { useBackend } from '../../backend/node';
 import { trainRun } from '../train-run';
 import { mean, std } from './stats';
 import type { AccuracyData, AccuracyRow, NodeThroughputData, SectionData, SectionName, StructuredSpeedRow, SviteOverheadData } from './results';
+import { paperTable } from './paper-table';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
 
 export interface SectionContext {
   quick: boolean;
   log: (s: string) => void;
+  /** `--only section:part`: the part to measure (a section that has parts keeps the others' results). */
+  part?: string;
 }
 
 export interface Section<D> {
   title: string;
-  run(ctx: SectionContext): Promise<D>;
+  /** `save` stores partial results of a long section as it goes. */
+  run(ctx: SectionContext & { save: (data: D) => void }): Promise<D>;
 }
 
 export type NodeSectionName = Exclude<SectionName, 'browser'>;
@@ -166,6 +170,11 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
       ['SViTE d=0.5', { method: 'svite', density: 0.5 }],
       ['SViTE d=0.3', { method: 'svite', density: 0.3 }],
     ]),
+  },
+
+  'paper-table': {
+    title: "The paper's table in miniature: accuracy against FLOPs, three seeds",
+    run: (ctx) => paperTable(ctx),
   },
 
   'accuracy-structured': {

@@ -105,7 +105,7 @@ export class RunData {
     }
     const s = f.snapshot;
     // Fired (explored) fraction exists only for unstructured masks.
-    const fired = s.masks.length ? s.globalFiredDensity : NaN;
+    const fired = Object.keys(s.firedDensity).length ? s.globalFiredDensity : NaN;
     // dr(t) of the frame's last topology update (NaN: none since the previous frame).
     const done = f.updates.at(-1)?.fraction ?? NaN;
     this.perFrame.push(f.step, s.globalDensity, fired, toFlops(f.flops.theoretical), toFlops(f.flops.executed), toFlops(f.flops.dense), done);

@@ -1,0 +1,67 @@
+// The paper's Table (accuracy vs FLOPs for dense, SViTE, S²ViTE and SViTE+) in miniature: every
+// row over three seeds on `tiny` (its own step count) and on `fmnist` at the step count the
+// 10-minute budget reaches. A preset's rows are saved after every run, so a long measurement that
+// is cut short keeps what it finished; `--only paper-table:fmnist` measures one preset.
+import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
+import { decodeConfig } from '../../engine/config-url';
+import { useBackend } from '../../backend/node';
+import { loadForConfig } from '../load-data';
+import { trainRun } from '../train-run';
+import type { PaperPreset, PaperRow, PaperTableData } from './results';
+import { loadResults } from './results';
+import { mean, std } from './stats';
+
+export const PAPER_PRESETS = ['tiny', 'fmnist'] as const satisfies readonly PresetName[];
+
+/** The rows of the paper's table, as config overrides. */
+export const PAPER_ROWS: readonly [string, Partial<ExperimentConfig>][] = [
+  ['dense', { method: 'dense' }],
+  ['SViTE d=0.5', { method: 'svite', density: 0.5 }],
+  ['SViTE d=0.3', { method: 'svite', density: 0.3 }],
+  ['S²ViTE (0.7, 0.6)', { method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 }],
+  ['S²ViTE (0.5, 0.5)', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
+  ['SViTE+ d=0.5 keep 0.9', { method: 'svite', density: 0.5, tokenKeep: 0.9 }],
+  ['SViTE+ d=0.5 keep 0.7', { method: 'svite', density: 0.5, tokenKeep: 0.7 }],
+];
+
+/** The base config of a preset's table: fmnist at the 10-minute run's config (its step count and schedule). */
+function baseConfig(preset: (typeof PAPER_PRESETS)[number], quick: boolean): ExperimentConfig {
+  if (quick) return { ...presetConfig(preset), steps: preset === 'tiny' ? 60 : 100, evalEvery: 0 };
+  if (preset === 'tiny') return { ...presetConfig('tiny'), evalEvery: 0 };
+  const tenMin = loadResults().find((r) => r.section === 'fmnist-10min');
+  if (!tenMin || tenMin.section !== 'fmnist-10min') throw new Error('paper-table on fmnist needs the fmnist-10min result first: npm run bench -- --only fmnist-10min');
+  return { ...decodeConfig(tenMin.data.config).config, evalEvery: 0 };
+}
+
+export async function paperTable(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: PaperTableData) => void }): Promise<PaperTableData> {
+  await useBackend('wasm');
+  const previous = loadResults().find((r) => r.section === 'paper-table');
+  const tables: PaperPreset[] = previous?.section === 'paper-table' ? [...previous.data.presets] : [];
+  const seeds = opts.quick ? [0] : [0, 1, 2];
+  for (const preset of PAPER_PRESETS) {
+    if (opts.part && opts.part !== preset) continue;
+    const base = baseConfig(preset, opts.quick);
+    const data = loadForConfig(base); // as `cli train` loads it, so a row reproduces from its link
+    const table: PaperPreset = { preset, steps: base.steps, batchSize: base.batchSize, seeds, testImages: data.test.count, rows: [] };
+    const at = tables.findIndex((t) => t.preset === preset);
+    if (at >= 0) tables[at] = table;
+    else tables.push(table);
+    for (const [name, over] of PAPER_ROWS) {
+      const row: PaperRow = { name, meanAccuracy: NaN, stdAccuracy: NaN, savedTheoretical: NaN, savedExecuted: NaN, msPerStep: NaN, runs: [] };
+      table.rows.push(row);
+      for (const seed of seeds) {
+        const { summary, trainer } = await trainRun({ ...base, ...over, seed }, data, 'wasm', { quiet: true, trainEvalImages: 1000 });
+        trainer.dispose();
+        row.runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, msPerStep: summary.trainMs / summary.steps, updates: summary.updates.length });
+        const accs = row.runs.map((r) => r.testAccuracy);
+        Object.assign(row, {
+          meanAccuracy: mean(accs), stdAccuracy: std(accs), msPerStep: mean(row.runs.map((r) => r.msPerStep)),
+          savedTheoretical: summary.flops.savedTheoretical, savedExecuted: summary.flops.savedExecuted,
+        });
+        opts.log(`   ${preset} ${name} seed ${seed}: ${(summary.testAccuracy * 100).toFixed(2)}% (${(summary.trainMs / summary.steps).toFixed(1)} ms/step)`);
+        opts.save({ presets: tables });
+      }
+    }
+  }
+  return { presets: tables };
+}
