@@ -50,12 +50,12 @@ describe('RunData', () => {
     expect(d.losses()).toEqual([2, 1, 1]);
   });
 
-  it('keeps one row per frame: density, fired (masks only), FLOPs as 2 × MACs, dr(t) of the last update', () => {
+  it('keeps one row per frame: density, fired (when the method reports it), FLOPs as 2 × MACs, dr(t) of the last update', () => {
     const d = new RunData();
     d.ingest(frame(1, [1], { snapshot: snapshot({ globalDensity: 0.5 }) }));
     const mask = { name: 'w', rows: 1, cols: 8, bits: new Uint8Array([0b1111]), active: 4 };
     d.ingest(frame(2, [1], {
-      snapshot: snapshot({ globalDensity: 0.4, globalFiredDensity: 0.7, masks: [mask] }),
+      snapshot: snapshot({ globalDensity: 0.4, globalFiredDensity: 0.7, masks: [mask], firedDensity: { w: 0.7 } }),
       updates: [update(2, 0.3), update(2, 0.3), update(2, 0.2)],
     }));
     expect(rows(d, PER_FRAME.density)).toEqual([0.5, 0.4]);

@@ -104,7 +104,7 @@ export class RunData {
       this.scalars.push(f.steps[i], loss, ema, f.lr[i], f.tau[i]);
     }
     const s = f.snapshot;
-    // Fired (explored) fraction exists only for unstructured masks.
+    // The fired (explored) fraction: SViTE's weights, S²ViTE's units; none for dense.
     const fired = Object.keys(s.firedDensity).length ? s.globalFiredDensity : NaN;
     // dr(t) of the frame's last topology update (NaN: none since the previous frame).
     const done = f.updates.at(-1)?.fraction ?? NaN;
