@@ -49,3 +49,7 @@ export function bytes(n: number): string {
   if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
   return `${(n / 1e6).toFixed(1)} MB`;
 }
+
+/** S²ViTE's swaps so far in words: identity changes, and no-ops apart (a unit pruned and regrown at once). */
+export const swapsText = (s: { changed: number; noop: number }, unit: string): string =>
+  `${s.changed} ${unit} swapped${s.noop ? `, ${s.noop} no-op swap${s.noop === 1 ? '' : 's'} (pruned and regrown at once)` : ''}`;

@@ -66,6 +66,15 @@ describe('RunData', () => {
     expect(rows(d, PER_FRAME.drUpdate)).toEqual([NaN, 0.2]);
   });
 
+  it('tallies S²ViTE swaps: identity changes apart from no-ops, heads apart from neurons', () => {
+    const d = new RunData();
+    const units = (layer: string, grown: number, regrown: number): UpdateEvent => ({ step: 4, layer, pruned: grown, grown, regrown, globalDensity: 0.5, fraction: 0.3 });
+    d.ingest(frame(4, [1], { updates: [units('blocks.0.attn.heads', 1, 0), units('blocks.1.attn.heads', 2, 1), units('blocks.0.mlp.neurons', 5, 5), update(4, 0.3)] }));
+    expect(d.swaps).toEqual({ heads: { changed: 2, noop: 1 }, neurons: { changed: 0, noop: 5 } });
+    d.reset();
+    expect(d.swaps.heads).toEqual({ changed: 0, noop: 0 });
+  });
+
   it('shows the newest frame and lights up what changed since the one before', () => {
     const d = new RunData();
     const masked = (bits: number, neurons: number[]) => snapshot({

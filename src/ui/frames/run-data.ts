@@ -73,8 +73,11 @@ export class RunData {
   neuronFade: Int8Array | null = null;
   headFade: Int8Array | null = null;
   readonly heads = new HeadTimeline();
+  /** S²ViTE swaps so far: units that changed identity, and no-ops (pruned and regrown at once). */
+  readonly swaps = { heads: { changed: 0, noop: 0 }, neurons: { changed: 0, noop: 0 } };
 
   reset(): void {
+    for (const s of Object.values(this.swaps)) Object.assign(s, { changed: 0, noop: 0 });
     this.samples = null;
     this.latest = null;
     this.scalars.clear();
@@ -108,6 +111,12 @@ export class RunData {
     const fired = Object.keys(s.firedDensity).length ? s.globalFiredDensity : NaN;
     // dr(t) of the frame's last topology update (NaN: none since the previous frame).
     const done = f.updates.at(-1)?.fraction ?? NaN;
+    for (const u of f.updates) {
+      const kind = u.layer.endsWith('.heads') ? this.swaps.heads : u.layer.endsWith('.neurons') ? this.swaps.neurons : null;
+      if (!kind || u.regrown === undefined) continue;
+      kind.changed += u.grown - u.regrown;
+      kind.noop += u.regrown;
+    }
     this.perFrame.push(f.step, s.globalDensity, fired, toFlops(f.flops.theoretical), toFlops(f.flops.executed), toFlops(f.flops.dense), done);
     this.ingestMasks(f, prev);
     this.ingestUnits(f, prev);

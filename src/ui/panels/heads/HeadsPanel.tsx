@@ -5,6 +5,7 @@ import { palette } from '../../canvas/palette';
 import { PixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
+import { swapsText } from '../../format';
 import { useActiveConfig, useTheme } from '../../store';
 import { Panel, Ramp, Swatch } from '../Panel';
 import { drawHeadGrid, drawHeadTimeline, timelineHeight } from './draw';
@@ -44,7 +45,7 @@ export function HeadsPanel() {
       const live = snap?.headsAlive ? snap.headsAlive.reduce((a, v) => a + v, 0) : null;
       const scored = snap?.headScores ? snap.headScores.some(Number.isFinite) : false;
       info.current.textContent = live === null ? 'Start a run to see the heads'
-        : `${live} of ${depth * H} heads live${scored ? '' : ' · scores appear at the first topology update'}`;
+        : `${live} of ${depth * H} heads live · ${scored ? swapsText(runData.swaps.heads, 'heads') : 'scores appear at the first topology update'}`;
     }
   }, [theme, na, H, depth, c.steps], () => runData.latest);
 

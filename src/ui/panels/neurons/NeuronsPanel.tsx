@@ -5,6 +5,7 @@ import { palette } from '../../canvas/palette';
 import { PixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
+import { swapsText } from '../../format';
 import { useActiveConfig, useTheme } from '../../store';
 import { Panel, TopologyLegend } from '../Panel';
 import { drawNeurons, liveCounts } from './draw';
@@ -16,6 +17,7 @@ export function NeuronsPanel() {
   const canvas = useRef<HTMLCanvasElement>(null);
   const px = useRef<PixelCanvas | null>(null);
   const labels = useRef<(HTMLSpanElement | null)[]>([]);
+  const swaps = useRef<HTMLParagraphElement>(null);
   const na = c.method === 's2vite' ? null : 'MLP neuron pruning appears with S²ViTE.';
   const hidden = mlpHidden(c), depth = c.depth;
   const rowH = Math.max(10, Math.min(18, Math.floor(160 / depth)));
@@ -33,6 +35,7 @@ export function NeuronsPanel() {
       const el = labels.current[b];
       if (el) el.textContent = alive ? `${n}/${hidden}` : '–';
     });
+    if (swaps.current) swaps.current.textContent = alive ? swapsText(runData.swaps.neurons, 'neurons') : '';
   }, [theme, na, hidden, depth], () => runData.latest);
 
   return (
@@ -43,6 +46,7 @@ export function NeuronsPanel() {
         <canvas ref={canvas} className="pixelated" data-testid="canvas-neurons" style={{ width: '100%', height: rowH * depth }} />
         <div className="axis-y right">{Array.from({ length: depth }, (_, b) => <span key={b} style={{ height: rowH }} ref={(el) => { labels.current[b] = el; }} />)}</div>
       </div>
+      <p className="readout" ref={swaps} />
       <TopologyLegend colors={p.css} on="live" off="removed" />
     </Panel>
   );
