@@ -1,7 +1,8 @@
 // The paper's Table (accuracy vs FLOPs for dense, SViTE, S²ViTE and SViTE+) in miniature: every
 // row over three seeds on `tiny` (its own step count) and on `fmnist` at the step count the
-// 10-minute budget reaches. A preset's rows are saved after every run, so a long measurement that
-// is cut short keeps what it finished; `--only paper-table:fmnist` measures one preset.
+// 10-minute budget reaches. Results are saved after every run, so a long measurement that is cut
+// short keeps what it finished. `--only paper-table:fmnist` measures one preset, and
+// `--only paper-table:fmnist:dense+s2vite-0.7-0.6` some of its rows; the others keep their results.
 import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
 import { decodeConfig } from '../../engine/config-url';
 import { useBackend } from '../../backend/node';
@@ -13,15 +14,15 @@ import { mean, std } from './stats';
 
 export const PAPER_PRESETS = ['tiny', 'fmnist'] as const satisfies readonly PresetName[];
 
-/** The rows of the paper's table, as config overrides. */
-export const PAPER_ROWS: readonly [string, Partial<ExperimentConfig>][] = [
-  ['dense', { method: 'dense' }],
-  ['SViTE d=0.5', { method: 'svite', density: 0.5 }],
-  ['SViTE d=0.3', { method: 'svite', density: 0.3 }],
-  ['S²ViTE (0.7, 0.6)', { method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 }],
-  ['S²ViTE (0.5, 0.5)', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
-  ['SViTE+ d=0.5 keep 0.9', { method: 'svite', density: 0.5, tokenKeep: 0.9 }],
-  ['SViTE+ d=0.5 keep 0.7', { method: 'svite', density: 0.5, tokenKeep: 0.7 }],
+/** The rows of the paper's table: an id for the command line, the name shown, config overrides. */
+export const PAPER_ROWS: readonly [string, string, Partial<ExperimentConfig>][] = [
+  ['dense', 'dense', { method: 'dense' }],
+  ['svite-0.5', 'SViTE d=0.5', { method: 'svite', density: 0.5 }],
+  ['svite-0.3', 'SViTE d=0.3', { method: 'svite', density: 0.3 }],
+  ['s2vite-0.7-0.6', 'S²ViTE (0.7, 0.6)', { method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 }],
+  ['s2vite-0.5-0.5', 'S²ViTE (0.5, 0.5)', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
+  ['svite+-0.9', 'SViTE+ d=0.5 keep 0.9', { method: 'svite', density: 0.5, tokenKeep: 0.9 }],
+  ['svite+-0.7', 'SViTE+ d=0.5 keep 0.7', { method: 'svite', density: 0.5, tokenKeep: 0.7 }],
 ];
 
 /** The base config of a preset's table: fmnist at the 10-minute run's config (its step count and schedule). */
@@ -38,17 +39,30 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
   const previous = loadResults().find((r) => r.section === 'paper-table');
   const tables: PaperPreset[] = previous?.section === 'paper-table' ? [...previous.data.presets] : [];
   const seeds = opts.quick ? [0] : [0, 1, 2];
+  const [onlyPreset, onlyRows] = opts.part?.split(':') ?? [];
+  const rowIds = onlyRows?.split('+');
+  for (const id of rowIds ?? []) if (!PAPER_ROWS.some(([r]) => r === id)) throw new Error(`unknown paper-table row ${id}; rows: ${PAPER_ROWS.map(([r]) => r).join(', ')}`);
   for (const preset of PAPER_PRESETS) {
-    if (opts.part && opts.part !== preset) continue;
+    if (onlyPreset && onlyPreset !== preset) continue;
     const base = baseConfig(preset, opts.quick);
     const data = loadForConfig(base); // as `cli train` loads it, so a row reproduces from its link
+    const kept = tables.find((t) => t.preset === preset && t.steps === base.steps)?.rows ?? [];
     const table: PaperPreset = { preset, steps: base.steps, batchSize: base.batchSize, seeds, testImages: data.test.count, rows: [] };
+    // Rows in the table's order: the ones measured now, and the others as they were.
+    for (const [, name] of PAPER_ROWS) {
+      const old = kept.find((r) => r.name === name);
+      if (old) table.rows.push(old);
+    }
     const at = tables.findIndex((t) => t.preset === preset);
     if (at >= 0) tables[at] = table;
     else tables.push(table);
-    for (const [name, over] of PAPER_ROWS) {
+    for (const [id, name, over] of PAPER_ROWS) {
+      if (rowIds && !rowIds.includes(id)) continue;
       const row: PaperRow = { name, meanAccuracy: NaN, stdAccuracy: NaN, savedTheoretical: NaN, savedExecuted: NaN, msPerStep: NaN, runs: [] };
-      table.rows.push(row);
+      const order = PAPER_ROWS.findIndex(([r]) => r === id);
+      const existing = table.rows.findIndex((r) => r.name === name);
+      if (existing >= 0) table.rows[existing] = row;
+      else table.rows.splice(table.rows.filter((r) => PAPER_ROWS.findIndex(([, n]) => n === r.name) < order).length, 0, row);
       for (const seed of seeds) {
         const { summary, trainer } = await trainRun({ ...base, ...over, seed }, data, 'wasm', { quiet: true, trainEvalImages: 1000 });
         trainer.dispose();

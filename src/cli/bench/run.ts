@@ -20,7 +20,7 @@ async function measure<N extends NodeSectionName>(name: N, opts: { quick: boolea
 }
 
 export async function runBenchmarks(opts: { quick: boolean; only?: string[]; log: (s: string) => void }): Promise<void> {
-  const chosen = (opts.only ?? NAMES).filter((n) => n !== 'render').map((n) => n.split(':') as [string, string?]);
+  const chosen = (opts.only ?? NAMES).filter((n) => n !== 'render').map((n): [string, string?] => { const at = n.indexOf(':'); return at < 0 ? [n] : [n.slice(0, at), n.slice(at + 1)]; });
   for (const [n] of chosen)
     if (!isNodeSection(n)) throw new Error(`unknown section ${n}; sections: ${NAMES.join(', ')} (browser: \`npm run bench:browser\`)`);
   for (const [name, part] of chosen as [NodeSectionName, string?][]) await measure(name, { ...opts, part });
