@@ -2,7 +2,7 @@
 import { DISTRIBUTIONS, GROWTHS, METHODS, type Method } from '../../../engine/config';
 import { keptHeads, keptNeurons, keptTokens, mlpHidden, numPatches, selectorOn, topologyUpdateSteps } from '../../../engine/facts';
 import { useStudio } from '../../store';
-import { FieldRow, NumberField, Section, SelectField, SliderField } from '../../controls/fields';
+import { CheckField, FieldRow, NumberField, Section, SelectField, SliderField } from '../../controls/fields';
 import { METHOD_FIELDS, METHOD_LABEL } from '../../config/relevance';
 import { pct } from '../../format';
 
@@ -47,6 +47,8 @@ export function SparsitySection() {
             hint={`${keptHeads(c)} of ${c.numHeads} heads per block`} />
           <SliderField field="mlpDensity" label="MLP density m" min={0.05} max={1} step={0.05}
             hint={`${keptNeurons(c)} of ${mlpHidden(c)} neurons per block`} />
+          <CheckField field="regrowPruned" label="Let just-pruned units regrow at once (the reference's rule)"
+            hint={c.regrowPruned ? 'Their intact proj/fc2 rows usually win them back: most swaps change nothing.' : 'Off: every swap brings in a different head or neuron.'} />
         </>
       )}
       {shown.has('updateInterval') && (
