@@ -7,7 +7,7 @@ const changed: Partial<ExperimentConfig> = {
   mlpRatio: 3, augment: true, trainSize: 500, steps: 123, batchSize: 7, lr: 0.000731, minLr: 1e-6, weightDecay: 0.01,
   warmupSteps: 3, labelSmoothing: 0.05, clipNorm: 2.5, evalEvery: 11, evalSize: 99, method: 's2vite', density: 0.3,
   distribution: 'uniform', growth: 'random', updateFraction: 0.25, updateInterval: 9, updateEnd: 0.7, attnDensity: 0.75,
-  mlpDensity: 0.4, tokenKeep: 0.9, regrowPruned: true,
+  mlpDensity: 0.4, tokenKeep: 0.9, regrowPruned: true, sparseMoments: 'keep',
 };
 
 describe('URL codec', () => {

@@ -3,7 +3,7 @@
 // keys, enums by name, only the fields that differ from the preset, and always the seed.
 // Decoding never throws: a bad or unknown key falls back to the default and is reported.
 import {
-  DATASETS, DISTRIBUTIONS, GROWTHS, METHODS, PRESETS, presetConfig, validateConfig,
+  DATASETS, DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, PRESETS, presetConfig, validateConfig,
   type ExperimentConfig, type PresetName,
 } from './config';
 
@@ -56,6 +56,7 @@ export const URL_FIELDS: readonly Field[] = [
   { field: 'mlpDensity', key: 'md', type: float },
   { field: 'tokenKeep', key: 'tk', type: float },
   { field: 'regrowPruned', key: 'rp', type: bool },
+  { field: 'sparseMoments', key: 'sm', type: oneOf(MOMENT_RULES) },
 ];
 
 /** Keys the studio itself reads from a link (not part of the experiment). */

@@ -9,6 +9,8 @@ export const DISTRIBUTIONS = ['erk', 'uniform'] as const;
 export type Distribution = (typeof DISTRIBUTIONS)[number];
 export const GROWTHS = ['gradient', 'random'] as const;
 export type Growth = (typeof GROWTHS)[number];
+export const MOMENT_RULES = ['reset', 'keep'] as const;
+export type MomentRule = (typeof MOMENT_RULES)[number];
 export const PRESETS = ['tiny', 'fmnist', 'cifar10', 'deit-tiny', 'deit-small', 'deit-base'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
@@ -52,6 +54,12 @@ export interface SparsityConfig {
   updateFraction: number; // alpha: dr(0)
   updateInterval: number; // delta T, steps between topology updates
   updateEnd: number; // t_end as a fraction of the run
+  /**
+   * SViTE's AdamW state for inactive weights. 'reset' (ours): inactive entries get no gradient, and
+   * the moments of pruned and regrown entries restart from zero. 'keep' (the reference): the
+   * optimizer sees dense gradients, moments are never reset, and W ← W ⊙ M after every step.
+   */
+  sparseMoments: MomentRule;
   attnDensity: number; // S2ViTE: kept fraction of heads per block
   mlpDensity: number; // S2ViTE: kept fraction of MLP hidden neurons per block
   /** S2ViTE: a unit pruned at an update may regrow at that same update (the reference's rule). */
@@ -72,6 +80,7 @@ const SPARSITY_DEFAULTS: SparsityConfig = {
   updateFraction: 0.5,
   updateInterval: 20,
   updateEnd: 0.8,
+  sparseMoments: 'reset',
   attnDensity: 0.5,
   mlpDensity: 0.5,
   // Off: with it on, the just-pruned unit's intact outgoing weights win it back at once, and the
@@ -207,6 +216,7 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   need(METHODS.includes(c.method), 'method', `method must be one of ${METHODS.join(', ')} (got ${c.method})`);
   need(DISTRIBUTIONS.includes(c.distribution), 'distribution', `distribution must be erk or uniform (got ${c.distribution})`);
   need(GROWTHS.includes(c.growth), 'growth', `growth must be gradient or random (got ${c.growth})`);
+  need(MOMENT_RULES.includes(c.sparseMoments), 'sparseMoments', `sparseMoments must be reset or keep (got ${c.sparseMoments})`);
   frac('density', 0, 1);
   frac('updateFraction', 0, 1);
   posInt('updateInterval');

@@ -101,6 +101,7 @@ export class Trainer {
         else probeGrads.set(k, g);
       }
       this.opt.apply(view.params, this.sparsity.maskGradients(grads), lr, c.weightDecay, c.clipNorm);
+      this.sparsity.afterOptimizer();
       return [value, ...(update ? this.sparsity.updateSignal(grads, probeGrads) : [])];
     });
     let events: UpdateEvent[] | null = null;

@@ -1,7 +1,7 @@
 // What the trainer needs of a sparsity method, and nothing more: the trainer drives dense, SViTE
 // and S²ViTE through this interface without knowing which it runs. A step is
 //   view = beginStep(update) → forward/backward on view.params → maskGradients → optimizer →
-//   (update step) updateSignal inside the step's tidy, update after it → endStep.
+//   afterOptimizer → (update step) updateSignal inside the step's tidy, update after it → endStep.
 import type * as tf from '../tf';
 import type { FlopsState } from '../flops';
 import type { BlockPlan, ParamMap } from '../model/vit';
@@ -44,6 +44,8 @@ export interface SparsityMethod {
   beginStep(update: boolean, batch: number, tokens: number): StepView;
   /** Inside the step's tidy: the gradients the optimizer gets (removed entries get none). */
   maskGradients(grads: Map<string, tf.Tensor>): Map<string, tf.Tensor>;
+  /** Inside the tidy, right after the optimizer step (every step). */
+  afterOptimizer(): void;
   /** Inside the tidy, after the optimizer, at an update step: the tensors the update reads. */
   updateSignal(grads: Map<string, tf.Tensor>, probeGrads: Map<string, tf.Tensor>): tf.Tensor[];
   /** After the tidy, at an update step: change the topology. `signal` stays the caller's. */
@@ -85,6 +87,8 @@ export class DenseTraining implements SparsityMethod {
   maskGradients(grads: Map<string, tf.Tensor>): Map<string, tf.Tensor> {
     return grads;
   }
+
+  afterOptimizer(): void {}
 
   updateSignal(): tf.Tensor[] {
     return [];

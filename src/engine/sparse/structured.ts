@@ -145,6 +145,8 @@ export class StructuredSparsity implements SparsityMethod {
     return Array.from({ length: this.depth }, () => ({ heads: this.H }));
   }
 
+  afterOptimizer(): void {}
+
   endStep(): void {
     this.releaseProbe();
   }

@@ -17,6 +17,28 @@ async function masksOf(t: Trainer): Promise<Map<string, Uint8Array>> {
 }
 
 describe('SViTE in training', () => {
+  it("the reference's moment rule: dense gradients, yet inactive weights are exactly 0 after every step", async () => {
+    const t = await Trainer.create(cfg({ sparseMoments: 'keep' }), data);
+    const losses: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      losses.push((await t.step()).loss);
+      const masks = await masksOf(t);
+      const params = await t.model.read();
+      for (const [name, m] of masks) {
+        const w = params.get(name)!;
+        expect(m.every((v, j) => v || w[j] === 0), name).toBe(true);
+      }
+    }
+    t.dispose();
+    // Same seed under our rule: the first step agrees (fresh moments either way), later ones differ.
+    const ours = await Trainer.create(cfg(), data);
+    const oursLosses: number[] = [];
+    for (let i = 0; i < 9; i++) oursLosses.push((await ours.step()).loss);
+    ours.dispose();
+    expect(oursLosses[0]).toBe(losses[0]);
+    expect(oursLosses).not.toEqual(losses);
+  });
+
   it('keeps every layer budget exact, masked weights exactly 0, grown weights 0 at birth', async () => {
     for (const growth of ['gradient', 'random'] as const) {
       const t = await Trainer.create(cfg({ growth }), data);

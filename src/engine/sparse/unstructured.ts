@@ -55,6 +55,11 @@ export class UnstructuredSparsity implements SparsityMethod {
     return this.view;
   }
 
+  /** The reference's rule: the dense step moved inactive weights; W ← W ⊙ M puts them back to 0. */
+  afterOptimizer(): void {
+    if (this.config.sparseMoments === 'keep') this.applyMasks();
+  }
+
   endStep(): void {}
 
   inference(): { params: ParamMap } {
@@ -91,8 +96,12 @@ export class UnstructuredSparsity implements SparsityMethod {
     });
   }
 
-  /** Gradients for the optimizer: inactive entries get none. Call inside a tidy. */
+  /**
+   * Gradients for the optimizer: inactive entries get none, so their moments stay zero. Under the
+   * reference's rule ('keep') the optimizer sees dense gradients instead. Call inside a tidy.
+   */
   maskGradients(grads: Map<string, tf.Tensor>): Map<string, tf.Tensor> {
+    if (this.config.sparseMoments === 'keep') return grads;
     const out = new Map(grads);
     for (const l of this.layers) {
       const g = grads.get(l.name);
@@ -131,7 +140,7 @@ export class UnstructuredSparsity implements SparsityMethod {
       });
       events.push({ step, layer: l.name, pruned: k, grown: k, globalDensity: this.globalDensity(), fraction: dr });
     }
-    opt.maskMany(momentMasks);
+    if (this.config.sparseMoments === 'reset') opt.maskMany(momentMasks); // the reference never resets them
     tf.dispose([...momentMasks.values()]);
     return events;
   }

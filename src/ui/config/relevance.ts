@@ -9,7 +9,7 @@ const SCHEDULE: Field[] = ['updateInterval', 'updateFraction', 'updateEnd'];
 /** Sparsity fields shown for each method (the others stay in the config, hidden). */
 export const METHOD_FIELDS: Record<Method, Field[]> = {
   dense: [],
-  svite: ['density', 'distribution', 'growth', ...SCHEDULE],
+  svite: ['density', 'distribution', 'growth', 'sparseMoments', ...SCHEDULE],
   s2vite: ['attnDensity', 'mlpDensity', 'regrowPruned', ...SCHEDULE],
 };
 

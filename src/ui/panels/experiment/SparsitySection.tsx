@@ -1,5 +1,5 @@
 // The method and its knobs: SViTE (unstructured), S²ViTE (heads + neurons), SViTE+ (tokens).
-import { DISTRIBUTIONS, GROWTHS, METHODS, type Method } from '../../../engine/config';
+import { DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, type Method } from '../../../engine/config';
 import { keptHeads, keptNeurons, keptTokens, mlpHidden, numPatches, selectorOn, topologyUpdateSteps } from '../../../engine/facts';
 import { useStudio } from '../../store';
 import { CheckField, FieldRow, NumberField, Section, SelectField, SliderField } from '../../controls/fields';
@@ -40,6 +40,10 @@ export function SparsitySection() {
           <SelectField field="distribution" label="Distribution" options={DISTRIBUTIONS.map((d) => ({ value: d, label: d === 'erk' ? 'ERK' : 'uniform' }))} />
           <SelectField field="growth" label="Growth" options={GROWTHS.map((g) => ({ value: g, label: g === 'gradient' ? 'gradient (RigL)' : 'random (SET)' }))} />
         </div>
+      )}
+      {shown.has('sparseMoments') && (
+        <SelectField field="sparseMoments" label="AdamW moments of pruned and regrown weights"
+          options={MOMENT_RULES.map((r) => ({ value: r, label: r === 'reset' ? 'reset (ours)' : 'keep, dense gradients (reference)' }))} />
       )}
       {shown.has('attnDensity') && (
         <>
