@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData } from './browser-result';
-import { loadResults, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
+import { loadResults, type AblationData, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
 type Renderers = { [N in SectionName]: (d: SectionData[N], all: SectionResult[]) => string };
 
@@ -46,6 +46,7 @@ const renderers: Renderers = {
         `${pct(r.amortisedSavingRealised, 0)} (${r.presetUpdateInterval})`,
         `×${fixed(r.inferRatio, 3)}`, `**${pct(r.inferSavingRealised, 0)}**`])),
   'paper-table': (d) => paperTable(d),
+  ablations: (d) => ablationTables(d),
   'accuracy-svite': (d) => accuracy(d),
   'accuracy-structured': (d, all) => {
     // The dense baseline is measured once, in accuracy-svite, and shown in both tables.
@@ -65,6 +66,24 @@ function paperTable(d: PaperTableData): string {
         p.rows.map((r) => [r.name, `${pct(r.meanAccuracy)} ± ${pct(r.stdAccuracy)}${r.runs.length < p.seeds.length ? ` (${r.runs.length} of ${p.seeds.length} seeds)` : ''}`,
           dense && r !== dense ? `${fixed((r.meanAccuracy - dense.meanAccuracy) * 100)} pts` : '–',
           pct(r.savedTheoretical, 1), pct(r.savedExecuted, 1), fixed(r.msPerStep, 1), dense ? `×${fixed(r.msPerStep / dense.msPerStep, 2)}` : '–'])));
+  }
+  return parts.join('\n');
+}
+
+function ablationTables(d: AblationData): string {
+  const parts = [`Every row starts from \`${d.config}\` (${d.preset}, ${d.steps} steps) and changes what it names; seeds ${d.seeds.join(', ')}, WASM. ` +
+    'ΔT given as a share is rounded to whole steps. "No-op swaps": unit swaps that regrew the unit just pruned.'];
+  for (const g of d.groups) {
+    const first = g.rows[0];
+    const structured = g.rows.some((r) => r.runs.some((x) => x.noopShare !== undefined));
+    const head = ['row', 'test accuracy', 'per seed', `vs ${first?.name ?? '–'}`, 'updates', ...(structured ? ['no-op swaps', 'heads changed (min over blocks)', 'units ever live'] : [])];
+    parts.push('', `**${g.title}** ${g.question}`, '',
+      table(head, g.rows.map((r) => {
+        const avg = (k: 'noopShare' | 'headsChanged' | 'fired'): number => r.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / r.runs.length;
+        return [r.name, `${pct(r.meanAccuracy, 1)} ± ${pct(r.stdAccuracy, 1)}`, r.runs.map((x) => (x.testAccuracy * 100).toFixed(1)).join(' / '),
+          r === first ? '–' : `${fixed((r.meanAccuracy - first.meanAccuracy) * 100, 1)} pts`, r.runs[0]?.updates ?? '–',
+          ...(structured ? [pct(avg('noopShare'), 0), fixed(avg('headsChanged'), 1), pct(avg('fired'), 0)] : [])];
+      })));
   }
   return parts.join('\n');
 }

@@ -105,6 +105,39 @@ export interface PaperTableData {
   presets: PaperPreset[];
 }
 
+export interface AblationRow {
+  name: string;
+  meanAccuracy: number;
+  stdAccuracy: number;
+  runs: {
+    seed: number; config: string; testAccuracy: number;
+    /** Topology updates made. */
+    updates: number;
+    /** S²ViTE: share of unit swaps that regrew the unit just pruned (no change). */
+    noopShare?: number;
+    /** S²ViTE: heads that changed identity by the end, in the block where fewest did. */
+    headsChanged?: number;
+    /** Share of the unit (S²ViTE) or weight (SViTE) budget ever live. */
+    fired?: number;
+  }[];
+}
+
+export interface AblationGroup {
+  id: string;
+  title: string;
+  question: string;
+  rows: AblationRow[];
+}
+
+export interface AblationData {
+  preset: string;
+  steps: number;
+  /** The preset's link, every row's starting point. */
+  config: string;
+  seeds: number[];
+  groups: AblationGroup[];
+}
+
 /** Each section's data, by section name. */
 export interface SectionData {
   'node-throughput': NodeThroughputData;
@@ -114,6 +147,7 @@ export interface SectionData {
   'accuracy-svite': AccuracyData;
   'accuracy-structured': AccuracyData;
   'paper-table': PaperTableData;
+  ablations: AblationData;
   browser: BrowserData;
 }
 

@@ -12,6 +12,7 @@ import { useBackend } from '../../backend/node';
 import { trainRun } from '../train-run';
 import { mean, std } from './stats';
 import type { AccuracyData, AccuracyRow, NodeThroughputData, SectionData, SectionName, StructuredSpeedRow, SviteOverheadData } from './results';
+import { ablations } from './ablations';
 import { paperTable } from './paper-table';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
 
@@ -175,6 +176,11 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
   'paper-table': {
     title: "The paper's table in miniature: accuracy against FLOPs, three seeds",
     run: (ctx) => paperTable(ctx),
+  },
+
+  ablations: {
+    title: 'Ablations behind the training defaults (tiny, three seeds)',
+    run: (ctx) => ablations(ctx),
   },
 
   'accuracy-structured': {
