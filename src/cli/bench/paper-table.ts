@@ -1,8 +1,9 @@
 // The paper's Table (accuracy vs FLOPs for dense, SViTE, S²ViTE and SViTE+) in miniature: every
 // row over three seeds on `tiny` (its own step count) and on `fmnist` at the step count the
-// 10-minute budget reaches. Results are saved after every run, so a long measurement that is cut
-// short keeps what it finished. `--only paper-table:fmnist` measures one preset, and
-// `--only paper-table:fmnist:dense+s2vite-0.7-0.6` some of its rows; the others keep their results.
+// 10-minute budget reaches. Results are saved after every run, and a rerun resumes: seeds a row
+// already has at the same step count are kept (delete bench/results/paper-table.json to start
+// afresh). `--only paper-table:fmnist` measures one preset, `--only paper-table:fmnist:dense+svite-0.5`
+// some of its rows.
 import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
 import { decodeConfig } from '../../engine/config-url';
 import { useBackend } from '../../backend/node';
@@ -56,14 +57,20 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
     const at = tables.findIndex((t) => t.preset === preset);
     if (at >= 0) tables[at] = table;
     else tables.push(table);
-    for (const [id, name, over] of PAPER_ROWS) {
-      if (rowIds && !rowIds.includes(id)) continue;
-      const row: PaperRow = { name, meanAccuracy: NaN, stdAccuracy: NaN, savedTheoretical: NaN, savedExecuted: NaN, msPerStep: NaN, runs: [] };
+    const chosen = PAPER_ROWS.filter(([id]) => !rowIds || rowIds.includes(id));
+    const rows = new Map<string, PaperRow>();
+    for (const [id, name] of chosen) {
+      const existing = table.rows.find((r) => r.name === name);
+      const row: PaperRow = existing ?? { name, meanAccuracy: NaN, stdAccuracy: NaN, savedTheoretical: NaN, savedExecuted: NaN, msPerStep: NaN, runs: [] };
+      rows.set(id, row);
       const order = PAPER_ROWS.findIndex(([r]) => r === id);
-      const existing = table.rows.findIndex((r) => r.name === name);
-      if (existing >= 0) table.rows[existing] = row;
-      else table.rows.splice(table.rows.filter((r) => PAPER_ROWS.findIndex(([, n]) => n === r.name) < order).length, 0, row);
-      for (const seed of seeds) {
+      if (!existing) table.rows.splice(table.rows.filter((r) => PAPER_ROWS.findIndex(([, n]) => n === r.name) < order).length, 0, row);
+    }
+    // Seed by seed across the rows, so a measurement cut short still has every row.
+    for (const seed of seeds)
+      for (const [id, name, over] of chosen) {
+        const row = rows.get(id)!;
+        if (row.runs.some((r) => r.seed === seed)) continue;
         const { summary, trainer } = await trainRun({ ...base, ...over, seed }, data, 'wasm', { quiet: true, trainEvalImages: 1000 });
         trainer.dispose();
         row.runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, msPerStep: summary.trainMs / summary.steps, updates: summary.updates.length });
@@ -75,7 +82,6 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
         opts.log(`   ${preset} ${name} seed ${seed}: ${(summary.testAccuracy * 100).toFixed(2)}% (${(summary.trainMs / summary.steps).toFixed(1)} ms/step)`);
         opts.save({ presets: tables });
       }
-    }
   }
   return { presets: tables };
 }

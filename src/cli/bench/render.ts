@@ -63,7 +63,7 @@ function paperTable(d: PaperTableData): string {
     const dense = p.rows.find((r) => r.name === 'dense');
     parts.push('', `**${p.preset}**: ${p.steps} steps of batch ${p.batchSize}, seeds ${p.seeds.join(', ')}, ${p.testImages} test images.`, '',
       table(['method', 'test accuracy', 'vs dense', 'FLOPs saved (theoretical)', 'FLOPs saved (executed)', 'ms / step', 'time vs dense'],
-        p.rows.map((r) => [r.name, `${pct(r.meanAccuracy)} ± ${pct(r.stdAccuracy)}${r.runs.length < p.seeds.length ? ` (${r.runs.length} of ${p.seeds.length} seeds)` : ''}`,
+        p.rows.filter((r) => r.runs.length).map((r) => [r.name, `${pct(r.meanAccuracy)} ± ${pct(r.stdAccuracy)}${r.runs.length < p.seeds.length ? ` (${r.runs.length} of ${p.seeds.length} seeds)` : ''}`,
           dense && r !== dense ? `${fixed((r.meanAccuracy - dense.meanAccuracy) * 100)} pts` : '–',
           pct(r.savedTheoretical, 1), pct(r.savedExecuted, 1), fixed(r.msPerStep, 1), dense ? `×${fixed(r.msPerStep / dense.msPerStep, 2)}` : '–'])));
   }
