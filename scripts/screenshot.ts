@@ -1,5 +1,5 @@
-// `npm run screenshot -- [--out docs/screenshots] [--steps 40] [--theme light|dark] [--backend wasm]`:
-// the studio mid-run (SViTE+ on the tiny preset) in headless Chromium, at a desktop and a phone
+// `npm run screenshot -- [--out docs/screenshots] [--steps 40] [--theme light|dark] [--backend wasm] [--query LINK]`:
+// the studio mid-run (by default SViTE+ on the tiny preset; --query: another experiment link, with run=1) in headless Chromium, at a desktop and a phone
 // size, each as the viewport shows it and as the whole page. For looking at, not for asserting:
 // README's docs/screenshot.png is one of these, copied by hand when the look changes.
 import { chromium } from '@playwright/test';
@@ -19,6 +19,7 @@ const { values: flags } = parseArgs({
     steps: { type: 'string', default: '40' },
     theme: { type: 'string', default: 'light' },
     backend: { type: 'string' },
+    query: { type: 'string', default: EXPERIMENT },
   },
 });
 const outDir = path.resolve(root, flags.out);
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: SIZES[0], colorScheme: flags.theme === 'dark' ? 'dark' : 'light' });
     const errors = collectErrors(page);
-    await page.goto(`${server.base}/?${EXPERIMENT}${flags.backend ? `&backend=${flags.backend}` : ''}`);
+    await page.goto(`${server.base}/?${flags.query}${flags.backend ? `&backend=${flags.backend}` : ''}`);
     log(`training to step ${steps}…`);
     const deadline = Date.now() + 600_000;
     while (Number(await page.getByTestId('step-counter').textContent()) < steps) {

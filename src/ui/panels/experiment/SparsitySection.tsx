@@ -51,7 +51,7 @@ export function SparsitySection() {
             hint={`${keptHeads(c)} of ${c.numHeads} heads per block`} />
           <SliderField field="mlpDensity" label="MLP density m" min={0.05} max={1} step={0.05}
             hint={`${keptNeurons(c)} of ${mlpHidden(c)} neurons per block`} />
-          <CheckField field="regrowPruned" label="Let just-pruned units regrow at once (the reference's rule)"
+          <CheckField field="regrowPruned" label="Just-pruned units may regrow at once (reference)"
             hint={c.regrowPruned ? 'Their intact proj/fc2 rows usually win them back: most swaps change nothing.' : 'Off: every swap brings in a different head or neuron.'} />
         </>
       )}
