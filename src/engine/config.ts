@@ -9,7 +9,7 @@ export const DISTRIBUTIONS = ['erk', 'uniform'] as const;
 export type Distribution = (typeof DISTRIBUTIONS)[number];
 export const GROWTHS = ['gradient', 'random'] as const;
 export type Growth = (typeof GROWTHS)[number];
-export const MOMENT_RULES = ['reset', 'keep'] as const;
+export const MOMENT_RULES = ['reset', 'restart', 'keep'] as const;
 export type MomentRule = (typeof MOMENT_RULES)[number];
 export const PRESETS = ['tiny', 'fmnist', 'cifar10', 'deit-tiny', 'deit-small', 'deit-base'] as const;
 export type PresetName = (typeof PRESETS)[number];
@@ -55,9 +55,12 @@ export interface SparsityConfig {
   updateInterval: number; // delta T, steps between topology updates
   updateEnd: number; // t_end as a fraction of the run
   /**
-   * SViTE's AdamW state for inactive weights. 'reset' (ours): inactive entries get no gradient, and
-   * the moments of pruned and regrown entries restart from zero. 'keep' (the reference): the
-   * optimizer sees dense gradients, moments are never reset, and W ← W ⊙ M after every step.
+   * AdamW state of pruned and regrown weights. 'reset': inactive entries get no gradient, and the
+   * moments of pruned and regrown entries restart from zero (under the global bias correction, so
+   * a regrown weight's first ~100 steps move by ~3 × lr). 'restart': the same, and each restarted
+   * entry's bias correction counts from its restart, as a fresh Adam's would. 'keep' (the
+   * reference, SViTE only): the optimizer sees dense gradients, moments are never reset, and
+   * W ← W ⊙ M after every step.
    */
   sparseMoments: MomentRule;
   attnDensity: number; // S2ViTE: kept fraction of heads per block
@@ -216,7 +219,7 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   need(METHODS.includes(c.method), 'method', `method must be one of ${METHODS.join(', ')} (got ${c.method})`);
   need(DISTRIBUTIONS.includes(c.distribution), 'distribution', `distribution must be erk or uniform (got ${c.distribution})`);
   need(GROWTHS.includes(c.growth), 'growth', `growth must be gradient or random (got ${c.growth})`);
-  need(MOMENT_RULES.includes(c.sparseMoments), 'sparseMoments', `sparseMoments must be reset or keep (got ${c.sparseMoments})`);
+  need(MOMENT_RULES.includes(c.sparseMoments), 'sparseMoments', `sparseMoments must be one of ${MOMENT_RULES.join(', ')} (got ${c.sparseMoments})`);
   frac('density', 0, 1);
   frac('updateFraction', 0, 1);
   posInt('updateInterval');

@@ -26,7 +26,7 @@ export interface TrainerOptions {
 
 export class Trainer {
   readonly model: ViTModel;
-  private readonly opt = new AdamW();
+  private readonly opt: AdamW;
   private readonly batcher: Batcher;
   /** Dense, SViTE or S²ViTE: the trainer drives it without knowing which. */
   readonly sparsity: SparsityMethod;
@@ -39,6 +39,7 @@ export class Trainer {
 
   private constructor(readonly config: ExperimentConfig, readonly dataset: Dataset, opts: TrainerOptions) {
     const rng = new Rng(config.seed);
+    this.opt = new AdamW({ restartBiasCorrection: config.sparseMoments === 'restart' });
     this.model = new ViTModel(config, config.seed, selectorOn(config));
     for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay);
     this.opt.allocate();

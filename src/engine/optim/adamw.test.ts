@@ -68,4 +68,35 @@ describe('AdamW (fused buckets)', () => {
     tf.dispose([w, b, wc]);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('a restarted entry steps by ±lr, as a fresh Adam does, only with restartBiasCorrection', () => {
+    const before = tf.memory().numTensors;
+    // 300 steps of a constant gradient, reset entry 0's moments, then 30 more steps: how far does
+    // each entry move per step, in units of lr?
+    const movesAfterReset = (restartBiasCorrection: boolean): number[] => {
+      const opt = new AdamW({ restartBiasCorrection });
+      const w = tf.tidy(() => tf.variable(tf.zeros([2]), true, `adamw-test/r${restartBiasCorrection}`));
+      opt.addParam('w', [2], false);
+      const params = new Map([['w', w]]);
+      const step = (): void => tf.tidy(() => opt.apply(params, new Map([['w', tf.ones([2])]]), 0.01, 0));
+      for (let i = 0; i < 300; i++) step();
+      const w0 = Array.from(w.dataSync());
+      tf.tidy(() => opt.maskMany(new Map([['w', tf.tensor1d([0, 1])]])));
+      for (let i = 0; i < 30; i++) step();
+      const moved = Array.from(w.dataSync()).map((x, i) => (w0[i] - x) / 0.01 / 30);
+      opt.dispose();
+      w.dispose();
+      return moved;
+    };
+    // A constant gradient moves a fresh Adam (or a never-reset entry) by exactly lr per step.
+    const restarted = movesAfterReset(true);
+    expect(restarted[0]).toBeCloseTo(1, 3);
+    expect(restarted[1]).toBeCloseTo(1, 3);
+    // Global correction: the reset entry's m refills in ~10 steps, its v in ~1000, while the
+    // global 1 − β2^t has long grown: it moves ~3 lr per step (3.1 on average here, by hand).
+    const global = movesAfterReset(false);
+    expect(global[0]).toBeGreaterThan(2.5);
+    expect(global[1]).toBeCloseTo(1, 3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

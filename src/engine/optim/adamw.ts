@@ -14,6 +14,13 @@ export interface AdamWOptions {
   eps?: number;
   /** Largest bucket, in elements: bounds the temporary copies a step makes (default 4 Mi). */
   bucketElements?: number;
+  /**
+   * Entries whose moments `maskMany` resets restart their bias correction too, as a fresh Adam
+   * would: their first step is ±lr. With the global correction (off) a restarted entry's first
+   * steps move by up to ~3 × lr, since the global factor has long decayed to 1 while its moments
+   * start from zero. Costs a per-entry age in every bucket that was ever reset.
+   */
+  restartBiasCorrection?: boolean;
 }
 
 interface Bucket {
@@ -23,6 +30,8 @@ interface Bucket {
   /** Flat moments, Σ sizes; allocated on first use, so registering is cheap. */
   m: tf.Variable | null;
   v: tf.Variable | null;
+  /** Steps since each entry's moments last restarted; only with restartBiasCorrection, once reset. */
+  age: tf.Variable | null;
 }
 
 const total = (b: Bucket): number => b.shapes.reduce((a, s) => a + sizeOf(s), 0);
@@ -35,8 +44,10 @@ export class AdamW {
   private readonly beta2: number;
   private readonly eps: number;
   private readonly bucketElements: number;
+  private readonly restartBiasCorrection: boolean;
 
   constructor(opts: AdamWOptions = {}) {
+    this.restartBiasCorrection = opts.restartBiasCorrection ?? false;
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
@@ -53,7 +64,7 @@ export class AdamW {
     const n = sizeOf(shape);
     let b = [...this.buckets].reverse().find((x) => x.decay === decay);
     if (!b || total(b) + n > this.bucketElements) {
-      b = { decay, names: [], shapes: [], m: null, v: null };
+      b = { decay, names: [], shapes: [], m: null, v: null, age: null };
       this.buckets.push(b);
     }
     b.names.push(name);
@@ -100,7 +111,17 @@ export class AdamW {
         const v = tf.add(tf.mul(bv, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         bm.assign(m);
         bv.assign(v);
-        const stepDir = tf.div(tf.mul(m, 1 / bc1), tf.add(tf.sqrt(tf.mul(v, 1 / bc2)), this.eps));
+        let stepDir: tf.Tensor;
+        if (b.age) {
+          // Per-entry correction 1 − β^age, age counted from the entry's last restart.
+          const age = tf.add(b.age, 1);
+          b.age.assign(age);
+          const c1 = tf.sub(1, tf.exp(tf.mul(age, Math.log(this.beta1))));
+          const c2 = tf.sub(1, tf.exp(tf.mul(age, Math.log(this.beta2))));
+          stepDir = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));
+        } else {
+          stepDir = tf.div(tf.mul(m, 1 / bc1), tf.add(tf.sqrt(tf.mul(v, 1 / bc2)), this.eps));
+        }
         // Decoupled decay: p·(1 − lr·wd) − lr·step.
         const kept = b.decay && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
         const next = tf.sub(kept, tf.mul(stepDir, lr));
@@ -145,6 +166,11 @@ export class AdamW {
    * that (re)appear or vanish.
    */
   maskMany(masks: Map<string, tf.Tensor>): void {
+    if (this.restartBiasCorrection)
+      for (const name of masks.keys()) {
+        const b = this.where.get(name);
+        if (b && !b.age) b.age = tf.tidy(() => tf.variable(tf.fill([total(b)], this.t), false));
+      }
     this.remapMany(new Map([...masks].map(([name, keep]) => [name, (m: tf.Tensor) => tf.mul(m, keep)])));
   }
 
@@ -174,16 +200,17 @@ export class AdamW {
   /** Apply f to both flat moment vectors of a bucket, replacing the variables (the length may change). */
   private resize(b: Bucket, f: (flat: tf.Tensor) => tf.Tensor): void {
     const [bm, bv] = this.state(b);
-    const [m, v] = tf.tidy(() => [f(bm), f(bv)]);
-    bm.dispose();
-    bv.dispose();
+    const old = [bm, bv, ...(b.age ? [b.age] : [])];
+    const [m, v, age] = tf.tidy(() => old.map(f));
+    tf.dispose(old);
     b.m = tf.variable(m, false);
     b.v = tf.variable(v, false);
-    tf.dispose([m, v]);
+    b.age = age ? tf.variable(age, false) : null;
+    tf.dispose([m, v, ...(age ? [age] : [])]);
   }
 
   dispose(): void {
-    for (const b of this.buckets) tf.dispose([b.m, b.v].filter((x): x is tf.Variable => x !== null));
+    for (const b of this.buckets) tf.dispose([b.m, b.v, b.age].filter((x): x is tf.Variable => x !== null));
     this.buckets.length = 0;
     this.where.clear();
   }

@@ -140,7 +140,7 @@ export class UnstructuredSparsity implements SparsityMethod {
       });
       events.push({ step, layer: l.name, pruned: k, grown: k, globalDensity: this.globalDensity(), fraction: dr });
     }
-    if (this.config.sparseMoments === 'reset') opt.maskMany(momentMasks); // the reference never resets them
+    if (this.config.sparseMoments !== 'keep') opt.maskMany(momentMasks); // the reference never resets them
     tf.dispose([...momentMasks.values()]);
     return events;
   }

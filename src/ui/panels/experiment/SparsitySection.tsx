@@ -1,11 +1,16 @@
 // The method and its knobs: SViTE (unstructured), S²ViTE (heads + neurons), SViTE+ (tokens).
-import { DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, type Method } from '../../../engine/config';
+import { DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, type Method, type MomentRule } from '../../../engine/config';
 import { keptHeads, keptNeurons, keptTokens, mlpHidden, numPatches, selectorOn, topologyUpdateSteps } from '../../../engine/facts';
 import { useStudio } from '../../store';
 import { CheckField, FieldRow, NumberField, Section, SelectField, SliderField } from '../../controls/fields';
 import { METHOD_FIELDS, METHOD_LABEL } from '../../config/relevance';
 import { pct } from '../../format';
 
+const MOMENT_RULE_LABEL: Record<MomentRule, string> = {
+  reset: 'reset to zero',
+  restart: 'reset, bias correction restarted',
+  keep: 'kept, dense gradients (reference)',
+};
 const METHOD_SHORT: Record<Method, string> = { dense: 'Dense', svite: 'SViTE', s2vite: 'S²ViTE' };
 const METHOD_HINT: Record<Method, string> = {
   dense: 'Every weight trains; the baseline.',
@@ -43,7 +48,7 @@ export function SparsitySection() {
       )}
       {shown.has('sparseMoments') && (
         <SelectField field="sparseMoments" label="AdamW moments of pruned and regrown weights"
-          options={MOMENT_RULES.map((r) => ({ value: r, label: r === 'reset' ? 'reset (ours)' : 'keep, dense gradients (reference)' }))} />
+          options={MOMENT_RULES.map((r) => ({ value: r, label: MOMENT_RULE_LABEL[r] }))} />
       )}
       {shown.has('attnDensity') && (
         <>
