@@ -13,9 +13,11 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 /**
- * WASM threads, set on purpose: XNNPACK's default is every logical core, which on a many-core
- * machine makes a pool far wider than our small matmuls can use; cross-origin isolation (COOP +
- * COEP, vite.config.ts) is what lets the threaded binary load at all.
+ * WASM threads, asked for on purpose: the cores, at most 4 (XNNPACK's default is every core). The
+ * threaded binary needs cross-origin isolation (COOP + COEP, vite.config.ts), and loads here, but
+ * tfjs 4.22 keeps XNNPACK's pool at 1 thread whatever is asked (tfjs#8513; measured in Chromium:
+ * getThreadsCount() 1, none of the 8 pre-spawned pthread workers ever runs). BackendInfo reports
+ * the count tfjs really uses, so the day it works it shows.
  */
 const WASM_MAX_THREADS = 4;
 let wasmModule: typeof import('@tensorflow/tfjs-backend-wasm') | null = null;
