@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../engine/config';
 import {
-  CALIBRATION_CACHE_SIZE, calibrationKey, describeCalibration, findCalibration, isSoftwareAdapter,
+  backendAnswers, CALIBRATION_CACHE_SIZE, calibrationKey, describeCalibration, findCalibration, isSoftwareAdapter,
   parseCalibrationCache, pickFastest, rememberCalibration, shapeKey, type Calibration,
 } from './calibration';
 
@@ -72,5 +72,18 @@ describe('calibration', () => {
     expect(parseCalibrationCache(null)).toEqual([]);
     expect(parseCalibrationCache('{not json')).toEqual([]);
     expect(parseCalibrationCache('{"key":"a"}')).toEqual([]);
+  });
+
+  it('keeps the current backend only when it answers the request', () => {
+    const tiny = presetConfig('tiny'), fmnist = presetConfig('fmnist');
+    const measured = { backend: 'wasm', adapter: SWIFTSHADER, crossOriginIsolated: true, calibration: cal(`a|${shapeKey(tiny)}`) } as const;
+    const forced = { backend: 'webgpu', requested: 'webgpu', adapter: SWIFTSHADER, crossOriginIsolated: true } as const;
+    expect(backendAnswers(measured, undefined, { config: { ...tiny, lr: 0.5 } })).toBe(true); // same shapes
+    expect(backendAnswers(measured, undefined, { config: fmnist })).toBe(false); // other shapes: measure them
+    expect(backendAnswers(measured, undefined, { config: tiny, remeasure: true })).toBe(false);
+    expect(backendAnswers(measured, 'wasm')).toBe(false); // measured is not forced: the link asks for wasm by name
+    expect(backendAnswers(forced, 'webgpu')).toBe(true);
+    expect(backendAnswers(forced, undefined, { config: tiny })).toBe(false); // back to automatic
+    expect(backendAnswers(forced, undefined)).toBe(true); // no backend, no shapes: whatever runs
   });
 });

@@ -2,7 +2,7 @@
 // which one won, the cache key (adapter + model shapes), the cache itself and the badge's words.
 // Pure and DOM-free: the worker measures, the UI keeps the cache (localStorage) and shows it.
 import type { ExperimentConfig } from '../engine/config';
-import { BACKEND_NAMES, type BackendName } from './messages';
+import { BACKEND_NAMES, type BackendInfo, type BackendName } from './messages';
 
 export const BACKEND_LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
@@ -41,6 +41,17 @@ export interface CalibrationRequest {
   cached?: Calibration[];
   /** Ignore the cache and measure again. */
   remeasure?: boolean;
+}
+
+/**
+ * Whether the current backend already answers a request: a forced one if it was forced alike; an
+ * automatic one if it was measured for these shapes (and no re-measure is asked); with neither a
+ * backend nor shapes (the e2e harness), whatever runs now.
+ */
+export function backendAnswers(info: BackendInfo, requested: BackendName | undefined, calibrate?: CalibrationRequest): boolean {
+  if (requested) return requested === info.requested;
+  if (!calibrate) return true;
+  return !calibrate.remeasure && info.requested === undefined && info.calibration?.shapes === shapeKey(calibrate.config);
 }
 
 /** Everything that changes the cost of a training step, and nothing else (not lr, steps, seed). */

@@ -9,7 +9,7 @@ import * as tf from '../engine/tf';
 import { assertValidConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import type { BackendInfo, BackendName, Command, WorkerEvent } from '../protocol/messages';
-import { shapeKey, type CalibrationRequest } from '../protocol/calibration';
+import { backendAnswers, type CalibrationRequest } from '../protocol/calibration';
 import { chooseBackend, resetBackend, watchWebGpuDevice } from '../backend/worker';
 import { calibratedBackend } from './calibrate';
 import { errorText } from '../backend/error-text';
@@ -127,7 +127,7 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
  * and without shapes (the e2e harness), any current backend will do.
  */
 async function ensureBackend(requested: BackendName | undefined, live: Run | null, calibrate?: CalibrationRequest): Promise<BackendInfo> {
-  if (backend && !deviceLost && answers(backend, requested, calibrate)) return backend;
+  if (backend && !deviceLost && backendAnswers(backend, requested, calibrate)) return backend;
   await live?.close();
   if (deviceLost && backend) resetBackend(backend.backend);
   deviceLost = false;
@@ -136,12 +136,6 @@ async function ensureBackend(requested: BackendName | undefined, live: Run | nul
   backend = info;
   watchWebGpuDevice(onDeviceLost, onGpuError);
   return info;
-}
-
-function answers(info: BackendInfo, requested: BackendName | undefined, calibrate?: CalibrationRequest): boolean {
-  if (requested) return requested === info.requested;
-  if (!calibrate) return true;
-  return !calibrate.remeasure && info.requested === undefined && info.calibration?.shapes === shapeKey(calibrate.config);
 }
 
 function onDeviceLost(message: string): void {
