@@ -16,7 +16,7 @@ import { abandonWebGpu, backendInfo, describeAdapter, fallbackText, probeWebGlRe
 import { errorText } from '../backend/error-text';
 
 /** A backend whose first step alone takes longer is given up (SwiftShader's first: 10–20 s). */
-export const FIRST_STEP_LIMIT_MS = 2000;
+const FIRST_STEP_LIMIT_MS = 2000;
 /** Warm steps timed per backend: this many, or fewer once this much time went into them. */
 const WARM_STEPS = 3;
 const WARM_MS = 600;
@@ -68,7 +68,7 @@ export async function calibratedBackend(req: CalibrationRequest): Promise<Backen
 }
 
 /** The run's shapes on generated images: same step cost, no download, no topology update or eval. */
-export function calibrationConfig(c: ExperimentConfig): ExperimentConfig {
+function calibrationConfig(c: ExperimentConfig): ExperimentConfig {
   const steps = 1000;
   return {
     ...c, dataset: 'synthetic', numClasses: c.preset.startsWith('deit') ? c.numClasses : 10, trainSize: 0, augment: false,
