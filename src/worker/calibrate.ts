@@ -93,6 +93,7 @@ async function measure(name: BackendName, config: ExperimentConfig, data: Datase
       first.catch(() => undefined); // it may fail once its device is destroyed: nobody waits for it
       return { backend: name, firstStepMs, skipped: `first step over ${FIRST_STEP_LIMIT_MS / 1000} s` };
     }
+    await trainer.step(); // untimed too: a second step may still allocate or compile (new shapes)
     const w0 = performance.now();
     let n = 0;
     while (n < WARM_STEPS && (n === 0 || performance.now() - w0 < WARM_MS)) {
