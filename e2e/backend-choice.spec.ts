@@ -59,7 +59,7 @@ test('by default the studio measures the backends and trains on the fastest: WAS
   console.log(`[backend] ${quick} (${quickCost} s); measured again: ${summary} (${cost} s); WASM threads ${threads}; Start → step 1 in ${firstStepS.toFixed(1)} s`);
 });
 
-test('?backend=webgpu forces WebGPU (nothing measured) and trains; the picker shows it', async ({ page }) => {
+test('?backend=webgpu forces WebGPU (nothing measured) and trains; the picker shows it and goes back to automatic', async ({ page }) => {
   const errors = collectErrors(page);
   const workerSeen = page.waitForEvent('worker');
   await page.goto('/?v=1&p=tiny&n=16&st=2&bs=4&ee=0&es=8&s=1&backend=webgpu');
@@ -76,5 +76,12 @@ test('?backend=webgpu forces WebGPU (nothing measured) and trains; the picker sh
   expect(await stepOf(page)).toBe(2);
   expect(await worker.evaluate(() => (globalThis as unknown as StudioWorker).__studio.backend())).toBe('webgpu');
   await expect(page).toHaveURL(/backend=webgpu/);
+
+  // The picker (its details are still open) back on automatic: measured (WASM wins), and the
+  // link no longer names a backend.
+  await page.getByTestId('backend-picker').selectOption('auto');
+  await expect(badge).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
+  await expect(badge).toContainText('auto');
+  await expect(page).not.toHaveURL(/backend=/);
   expect(errors).toEqual([]);
 });
