@@ -31,6 +31,11 @@ async function snapshot(page: Page, ids: string[]): Promise<Record<string, strin
 
 const stepOf = async (page: Page): Promise<number> => Number(await page.getByTestId('step-counter').textContent());
 const status = (page: Page) => page.getByTestId('run-status');
+/** Stops a run, or lets it be when it already finished (on WASM a short run may beat the click). */
+async function stopOrFinished(page: Page): Promise<void> {
+  await page.getByTestId('stop').click({ timeout: 3000 }).catch(() => undefined);
+  await expect(status(page)).toHaveAttribute('data-status', /^(stopped|finished)$/, { timeout: 30_000 });
+}
 const ui = (page: Page) => page.evaluate(() => {
   const s = (globalThis as unknown as { __studioUi: StudioUi }).__studioUi;
   return { losses: s.losses(), status: s.status(), step: s.step() };
@@ -47,7 +52,8 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   const errors = collectErrors(page);
   const workerSeen = page.waitForEvent('worker');
   // SViTE with topology updates every 2 steps, SViTE+ keeping half the patches; eval at the end.
-  await page.goto('/?v=1&p=tiny&n=64&st=12&bs=8&ee=0&es=32&m=svite&dt=2&tk=0.5&s=3');
+  // WebGPU by name: measured, WASM would win here (SwiftShader; see backend-choice.spec.ts).
+  await page.goto('/?v=1&p=tiny&n=64&st=12&bs=8&ee=0&es=32&m=svite&dt=2&tk=0.5&s=3&backend=webgpu');
   const worker = await workerSeen;
 
   // The backend, from the badge and from inside the worker.
@@ -142,8 +148,7 @@ test('S²ViTE heads and neurons move; a share link restores every control and re
   await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
   const after = await snapshot(page, maps);
   for (const id of maps) expect(after[id], `${id} did not change`).not.toBe(before[id]);
-  await page.getByTestId('stop').click();
-  await expect(status(page)).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
+  await stopOrFinished(page);
   const first = (await ui(page)).losses.slice(0, 3);
   expect(first).toHaveLength(3);
 
@@ -163,9 +168,9 @@ test('S²ViTE heads and neurons move; a share link restores every control and re
   await expect(fresh.getByTestId('link-notice')).toHaveCount(0);
   await expect.poll(async () => (await ui(fresh)).losses.length, { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
   const again = (await ui(fresh)).losses.slice(0, 3);
-  // WebGPU is not bit-exact (atomic adds): the same seed reproduces within a tolerance.
+  // The measured backend may be WebGPU, which is not bit-exact (atomic adds): within a tolerance.
   for (let i = 0; i < 3; i++) expect(Math.abs(again[i] - first[i]) / Math.abs(first[i]), `loss ${i}: ${again[i]} vs ${first[i]}`).toBeLessThan(1e-3);
-  await fresh.getByTestId('stop').click();
+  await stopOrFinished(fresh);
   // The run=1 key is consumed: a reload does not start training again.
   await expect(fresh).not.toHaveURL(/run=1/);
   expect([...errors, ...freshErrors]).toEqual([]);
@@ -198,7 +203,7 @@ test('a broken link shows what it ignored and loads the rest; nothing is fetched
   await expect(page.getByTestId('help')).toContainText('Chasing Sparsity in Vision Transformers');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help')).toHaveCount(0);
-  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', /^(webgpu|webgl|wasm)$/, { timeout: 60_000 });
   expect(foreign).toEqual([]);
 });
 

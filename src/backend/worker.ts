@@ -1,8 +1,10 @@
-// Backend choice for the worker: webgpu → webgl → wasm → cpu, or the requested one first.
+// Backend choice for the worker. Forced (`?backend=`, the picker): that one, else the fixed order
+// webgpu → webgl → wasm → cpu. Automatic: src/worker/calibrate.ts measures and calls switchBackend.
 // tf.setBackend returns false (or throws for an unregistered name) instead of explaining: we check
 // both, fall back explicitly, assert tf.getBackend(), and say in words what happened.
 import * as tf from '../engine/tf';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../protocol/messages';
+import { BACKEND_LABEL, isSoftwareAdapter, type Calibration } from '../protocol/calibration';
 import { errorText } from './error-text';
 import { applyWasmPatches } from './wasm-patches';
 import { applyWebGpuPatches } from './webgpu-patches';
@@ -10,18 +12,30 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
+/**
+ * WASM threads, asked for on purpose: the cores, at most 4 (XNNPACK's default is every core). The
+ * threaded binary needs cross-origin isolation (COOP + COEP, vite.config.ts), and loads here, but
+ * tfjs 4.22 keeps XNNPACK's pool at 1 thread whatever is asked (tfjs#8513; measured in Chromium:
+ * getThreadsCount() 1, none of the 8 pre-spawned pthread workers ever runs). BackendInfo reports
+ * the count tfjs really uses, so the day it works it shows.
+ */
+const WASM_MAX_THREADS = 4;
+let wasmModule: typeof import('@tensorflow/tfjs-backend-wasm') | null = null;
+
 /** Loads a backend's module (which registers it with tfjs); only the ones we try are fetched. */
 const REGISTER: Record<BackendName, () => Promise<unknown>> = {
   webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
   webgl: () => import('@tensorflow/tfjs-backend-webgl'),
   wasm: async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasmModule = wasm;
     // Served by us (bundled assets), never a CDN.
     wasm.setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlainUrl,
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     });
+    wasm.setThreadsCount(Math.max(1, Math.min(globalThis.navigator?.hardwareConcurrency ?? 1, WASM_MAX_THREADS)));
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
@@ -36,40 +50,45 @@ const COST: Record<BackendName, string> = {
 
 const INIT_TIMEOUT_MS = 30_000;
 
-const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
-
 /** Order of attempts: the requested backend first, then the default chain. */
 export function backendOrder(requested?: BackendName): BackendName[] {
   const first = requested ?? BACKEND_NAMES[0];
   return [first, ...BACKEND_NAMES.filter((b) => b !== first)];
 }
 
-/** Picks and initialises a backend; throws only if none at all works. */
+/** Picks and initialises a backend (the requested one, else the fixed order); throws only if none works. */
 export async function chooseBackend(requested?: BackendName): Promise<BackendInfo> {
   const want = requested ?? BACKEND_NAMES[0];
   const failures: string[] = [];
   const adapter = await describeAdapter();
   for (const name of backendOrder(requested)) {
-    const why = await trySetBackend(name, adapter);
-    if (why === null) {
-      const info: BackendInfo = {
-        backend: name,
-        requested: want,
-        adapter: adapter.text,
-        crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
-      };
-      if (name !== want) {
-        info.fallbackReason = `${failures.join('; ')}. Running on ${LABEL[name]} instead: ${COST[name] || 'no extra cost'}.`;
-      }
-      return info;
-    }
-    failures.push(`${LABEL[name]} unavailable (${why})`);
+    const why = await switchBackend(name, adapter);
+    if (why === null) return backendInfo(name, adapter, requested, name !== want ? fallbackText(failures, name) : undefined);
+    failures.push(`${BACKEND_LABEL[name]} unavailable (${why})`);
   }
   throw new Error(`No tfjs backend could be initialised: ${failures.join('; ')}`);
 }
 
-/** null on success, else the reason. */
-async function trySetBackend(name: BackendName, adapter: AdapterReport): Promise<string | null> {
+export function fallbackText(failures: string[], name: BackendName): string {
+  return `${failures.join('; ')}. Running on ${BACKEND_LABEL[name]} instead: ${COST[name] || 'no extra cost'}.`;
+}
+
+/** The report of the backend tfjs now runs on. */
+export function backendInfo(name: BackendName, adapter: AdapterReport, requested?: BackendName, fallbackReason?: string, calibration?: Calibration): BackendInfo {
+  const info: BackendInfo = {
+    backend: name,
+    adapter: adapter.text,
+    crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
+  };
+  if (requested) info.requested = requested;
+  if (fallbackReason) info.fallbackReason = fallbackReason;
+  if (calibration) info.calibration = calibration;
+  if (name === 'wasm' && wasmModule) info.wasmThreads = wasmModule.getThreadsCount();
+  return info;
+}
+
+/** Makes `name` the current backend (initialising it once): null on success, else the reason. */
+export async function switchBackend(name: BackendName, adapter: AdapterReport): Promise<string | null> {
   if (name === 'webgpu' && !adapter.ok) return adapter.text;
   try {
     await REGISTER[name]();
@@ -91,10 +110,14 @@ async function trySetBackend(name: BackendName, adapter: AdapterReport): Promise
 // ---------------------------------------------------------------------------------------------
 // WebGPU adapter and device
 
-interface AdapterReport {
+export interface AdapterReport {
   ok: boolean;
   /** "vendor / architecture / description" or why there is no adapter. */
   text: string;
+  /** The adapter in a word or two ("SwiftShader"), for the measured table. */
+  device?: string;
+  /** A CPU emulation (fallback adapter, SwiftShader, llvmpipe). */
+  software: boolean;
 }
 
 interface GpuAdapterInfoLike {
@@ -116,21 +139,58 @@ function gpu(): GpuLike | undefined {
   return (globalThis.navigator as unknown as { gpu?: GpuLike } | undefined)?.gpu;
 }
 
-async function describeAdapter(): Promise<AdapterReport> {
+export async function describeAdapter(): Promise<AdapterReport> {
   const g = gpu();
   if (!g) {
     const secure = (globalThis as { isSecureContext?: boolean }).isSecureContext;
-    return { ok: false, text: secure === false ? 'navigator.gpu is missing: the page is not a secure context (use https or localhost)' : 'navigator.gpu is missing: this browser has no WebGPU' };
+    return { ok: false, software: false, text: secure === false ? 'navigator.gpu is missing: the page is not a secure context (use https or localhost)' : 'navigator.gpu is missing: this browser has no WebGPU' };
   }
   try {
     const adapter = await g.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return { ok: false, text: 'navigator.gpu.requestAdapter() returned no adapter (GPU blocklisted or disabled?)' };
+    if (!adapter) return { ok: false, software: false, text: 'navigator.gpu.requestAdapter() returned no adapter (GPU blocklisted or disabled?)' };
     const info = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
-    const parts = [info.vendor, info.architecture, info.description || info.device].filter(Boolean);
-    return { ok: true, text: (parts.join(' / ') || 'unnamed adapter') + (adapter.isFallbackAdapter ? ' (fallback adapter)' : '') };
+    const parts = [info.vendor, info.architecture, info.description || info.device].filter((p): p is string => Boolean(p));
+    const text = (parts.join(' / ') || 'unnamed adapter') + (adapter.isFallbackAdapter ? ' (fallback adapter)' : '');
+    return { ok: true, text, device: shortDevice(parts), software: isSoftwareAdapter(text, adapter.isFallbackAdapter) };
   } catch (err) {
-    return { ok: false, text: `requestAdapter failed: ${firstLine(errorText(err))}` };
+    return { ok: false, software: false, text: `requestAdapter failed: ${firstLine(errorText(err))}` };
   }
+}
+
+/** "SwiftShader" rather than "google / swiftshader / SwiftShader Device (Subzero)". */
+function shortDevice(parts: string[]): string | undefined {
+  if (parts.some((p) => /swiftshader/i.test(p))) return 'SwiftShader';
+  const llvm = parts.find((p) => /llvmpipe|lavapipe/i.test(p));
+  return llvm ? llvm.split(' ')[0] : parts[2] ?? parts[1] ?? parts[0];
+}
+
+/**
+ * WebGL's renderer (e.g. "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)…))") from a
+ * throwaway context, without initialising tfjs's WebGL backend (its start-up compiles shaders).
+ */
+export function probeWebGlRenderer(): string | undefined {
+  try {
+    const Canvas = (globalThis as { OffscreenCanvas?: typeof OffscreenCanvas }).OffscreenCanvas;
+    const gl = Canvas ? new Canvas(1, 1).getContext('webgl2') : null;
+    if (!gl) return undefined;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const r: unknown = gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return typeof r === 'string' ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gives up on the current WebGPU device mid-work: destroying it cancels the queued work (on
+ * SwiftShader, seconds of CPU that would slow whichever backend runs next), and the backend is
+ * re-made from its factory if it is ever chosen again.
+ */
+export function abandonWebGpu(): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  (tf.backend() as unknown as { device?: { destroy?: () => void } }).device?.destroy?.();
+  resetBackend('webgpu');
 }
 
 interface GpuDeviceLike {

@@ -18,6 +18,7 @@ const HELP = `Sparse ViT Studio CLI
   cli export [--preset P] [--url ...] [--set ...] --out FILE [--compact]   train, then save safetensors
   cli eval   FILE.safetensors [--data-dir DIR] [--backend ...]             test accuracy of a saved model
   cli bench  [--quick] [--only NAMES]                       writes BENCHMARKS.md
+  cli profile [--preset P] [--url ...] [--set ...] [--backend wasm|cpu] [--json FILE]   kernels per step
 
 Presets: ${PRESETS.join(', ')}. Fields: camelCase names (seed, steps, batchSize, lr, dataset, method,
 density, ...) or the link's short keys. The printed "config" is the studio's share-link query.`;
@@ -97,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(JSON.stringify({ file, backend, config: encodeConfig(imported.config), method: imported.method, layout: imported.layout, ...r }, null, 2));
       return 0;
     }
+    case 'profile': return (await import('./profile')).profileCommand(configFrom(values, log), loadForConfig(configFrom(values, () => {}), values['data-dir']), await useBackend(backendArg, log), values.json);
     case 'bench': {
       const { runBenchmarks } = await import('./bench/run');
       await runBenchmarks({ quick: values.quick ?? false, only: values.only?.split(','), log });

@@ -2,6 +2,7 @@
 // out events of the current run only, and awaits `ready`. Structural types, so it compiles without
 // DOM types and works with a real Worker, a MessagePort or a test double.
 import type { BackendInfo, BackendName, Command, DataSource, RunOptions, WorkerEvent } from './messages';
+import type { CalibrationRequest } from './calibration';
 import { commandTransfers } from './messages';
 import { RunGate } from './run-gate';
 import type { ExperimentConfig } from '../engine/config';
@@ -43,12 +44,12 @@ export class TrainingClient {
     this.worker.postMessage(cmd, commandTransfers(cmd));
   }
 
-  /** Picks the backend; resolves with what the worker really got (or rejects with its error). */
-  init(backend?: BackendName): Promise<BackendInfo> {
+  /** Picks the backend (forced, else measured when shapes are given); resolves with what the worker really got. */
+  init(backend?: BackendName, calibrate?: CalibrationRequest): Promise<BackendInfo> {
     if (this.brokenBecause) return Promise.reject(new Error(this.brokenBecause));
     const runId = this.gate.runId;
     const ready = this.waitFor((e) => e.type === 'ready' || (e.type === 'error' && (e.command === 'init' || (e.fatal && !e.command))));
-    this.send({ type: 'init', runId, ...(backend ? { backend } : {}) });
+    this.send({ type: 'init', runId, ...(backend ? { backend } : {}), ...(calibrate ? { calibrate } : {}) });
     return ready.then((e) => {
       if (e.type === 'ready') return e.info;
       throw new Error(e.type === 'error' ? e.message : 'init failed');
@@ -56,9 +57,9 @@ export class TrainingClient {
   }
 
   /** Starts a new run (stale events of earlier runs are dropped from now on); returns its runId. */
-  start(config: ExperimentConfig, data: DataSource, options?: RunOptions, backend?: BackendName): number {
+  start(config: ExperimentConfig, data: DataSource, options?: RunOptions, backend?: BackendName, calibrate?: CalibrationRequest): number {
     const runId = this.gate.next();
-    this.send({ type: 'start', runId, config, data, ...(options ? { options } : {}), ...(backend ? { backend } : {}) });
+    this.send({ type: 'start', runId, config, data, ...(options ? { options } : {}), ...(backend ? { backend } : {}), ...(calibrate ? { calibrate } : {}) });
     return runId;
   }
 

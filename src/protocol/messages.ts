@@ -7,6 +7,7 @@
 import type { ExperimentConfig } from '../engine/config';
 import type { FlopsReport } from '../engine/flops';
 import type { EvalResult, SparsitySnapshot, UpdateEvent } from '../engine/snapshot';
+import type { Calibration, CalibrationRequest } from './calibration';
 
 // ---------------------------------------------------------------------------------------------
 // Backends
@@ -22,14 +23,18 @@ export function parseBackendName(value: string | null | undefined): BackendName 
 export interface BackendInfo {
   /** The backend tfjs really runs on (asserted with tf.getBackend()). */
   backend: BackendName;
-  /** What was asked for (the default is webgpu). */
-  requested: BackendName;
+  /** What was asked for; absent when the worker chose (by measuring, or in the fixed order). */
+  requested?: BackendName;
   /** WebGPU adapter as "vendor / architecture / description", or a note why there is none. */
   adapter: string;
   /** Set when the backend is not the requested one: what failed, in words for a banner. */
   fallbackReason?: string;
   /** Whether the worker is cross-origin isolated (WASM threads need it). */
   crossOriginIsolated: boolean;
+  /** Threads the WASM backend runs on (1 without cross-origin isolation); absent on other backends. */
+  wasmThreads?: number;
+  /** The measurements behind an automatic choice (fresh or from the cache). */
+  calibration?: Calibration;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,8 +63,11 @@ export interface RunOptions {
 }
 
 export type Command =
-  /** Choose the backend now (otherwise the first `start` does). Answered by a `ready` event. */
-  | { type: 'init'; runId: number; backend?: BackendName }
+  /**
+   * Choose the backend now (otherwise the first `start` does). Answered by a `ready` event. Without
+   * `backend`, `calibrate` has the worker time the config's shapes on each backend and take the fastest.
+   */
+  | { type: 'init'; runId: number; backend?: BackendName; calibrate?: CalibrationRequest }
   /** Start a run; supersedes (stops and disposes) the current one. runIds must increase. */
   | {
       type: 'start';
@@ -67,6 +75,8 @@ export type Command =
       config: ExperimentConfig;
       data: DataSource;
       backend?: BackendName;
+      /** As for `init`: re-measures when the shapes differ from the current calibration's. */
+      calibrate?: CalibrationRequest;
       options?: RunOptions;
     }
   | { type: 'pause'; runId: number }

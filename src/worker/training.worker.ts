@@ -9,7 +9,9 @@ import * as tf from '../engine/tf';
 import { assertValidConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import type { BackendInfo, BackendName, Command, WorkerEvent } from '../protocol/messages';
+import { backendAnswers, type CalibrationRequest } from '../protocol/calibration';
 import { chooseBackend, resetBackend, watchWebGpuDevice } from '../backend/worker';
+import { calibratedBackend } from './calibrate';
 import { errorText } from '../backend/error-text';
 import { loadDataset } from './data';
 import { Run } from './run';
@@ -52,7 +54,7 @@ function handle(cmd: Command): void {
   switch (cmd.type) {
     case 'init':
       serial(cmd.runId, 'init', async () => {
-        const info = await ensureBackend(cmd.backend, current);
+        const info = await ensureBackend(cmd.backend, current, cmd.calibrate);
         post({ type: 'ready', runId: cmd.runId, info });
       });
       return;
@@ -85,9 +87,9 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
   };
   try {
     if (superseded()) return;
-    const hadBackend = backend !== null;
-    const info = await ensureBackend(cmd.backend, null);
-    if (!hadBackend || cmd.backend) post({ type: 'ready', runId: run.runId, info });
+    const before = backend;
+    const info = await ensureBackend(cmd.backend, null, cmd.calibrate);
+    if (info !== before) post({ type: 'ready', runId: run.runId, info });
     assertValidConfig(cmd.config);
     const dataset = await loadDataset(cmd.config, cmd.data);
     if (superseded()) return;
@@ -121,15 +123,16 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
 
 /**
  * The backend for this request: kept if it already answers it, else (re)chosen; `live` is a run
- * whose tensors sit on the backend we are about to leave: it is stopped first.
+ * whose tensors sit on the backend we are about to leave: it is stopped first. Without a backend
+ * and without shapes (the e2e harness), any current backend will do.
  */
-async function ensureBackend(requested: BackendName | undefined, live: Run | null): Promise<BackendInfo> {
-  if (backend && !deviceLost && (requested === undefined || requested === backend.requested)) return backend;
+async function ensureBackend(requested: BackendName | undefined, live: Run | null, calibrate?: CalibrationRequest): Promise<BackendInfo> {
+  if (backend && !deviceLost && backendAnswers(backend, requested, calibrate)) return backend;
   await live?.close();
   if (deviceLost && backend) resetBackend(backend.backend);
   deviceLost = false;
   backend = null;
-  const info = await chooseBackend(requested);
+  const info = requested || !calibrate ? await chooseBackend(requested) : await calibratedBackend(calibrate);
   backend = info;
   watchWebGpuDevice(onDeviceLost, onGpuError);
   return info;

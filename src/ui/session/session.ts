@@ -4,6 +4,8 @@
 import type { ExperimentConfig } from '../../engine/config';
 import { TrainingClient } from '../../protocol/client';
 import type { BackendName, WorkerEvent } from '../../protocol/messages';
+import { parseCalibrationCache, rememberCalibration, type Calibration, type CalibrationRequest } from '../../protocol/calibration';
+import { setLinkBackend } from '../url/url-sync';
 import { paperScaleReason } from '../config/relevance';
 import { runData } from '../frames/run-data';
 import { later } from '../frames/scheduler';
@@ -38,16 +40,12 @@ export function connect(): () => void {
   // The backend report may belong to a run that is already superseded (init, then an immediate
   // start): it is still the truth about the worker.
   const offReady = c.on((e) => {
-    if (e.type === 'ready') studio.getState().setBackend(e.info);
+    if (e.type !== 'ready') return;
+    studio.getState().setBackend(e.info);
+    const cal = e.info.calibration;
+    if (cal && !cal.fromCache) saveCalibration(cal);
   }, { stale: true });
-  studio.setState({ backendPending: true });
-  c.init(requestedBackend).then(
-    (info) => studio.getState().setBackend(info),
-    (err: unknown) => {
-      studio.getState().setBackend(null);
-      studio.getState().pushError({ message: `No training backend: ${err instanceof Error ? err.message : String(err)}`, fatal: true, deviceLost: false, data: false });
-    },
-  );
+  initBackend(c);
   const watchdog = setInterval(checkStall, 5000);
   const timer = autostart ? setTimeout(() => {
     autostart = false;
@@ -61,6 +59,59 @@ export function connect(): () => void {
     worker.terminate();
     if (client === c) client = null;
   };
+}
+
+/** (Re)chooses the backend: the forced one, else the fastest measured for the edited config. */
+function initBackend(c: TrainingClient, remeasure = false): void {
+  studio.setState({ backendPending: true });
+  c.init(requestedBackend, calibrationFor(studio.getState().config, remeasure)).then(
+    (info) => studio.getState().setBackend(info),
+    (err: unknown) => {
+      studio.getState().setBackend(null);
+      studio.getState().pushError({ message: `No training backend: ${err instanceof Error ? err.message : String(err)}`, fatal: true, deviceLost: false, data: false });
+    },
+  );
+}
+
+/** The backend picker: a backend by name (kept in the link as `backend=`), or undefined for the measured choice. */
+export function pickBackend(backend: BackendName | undefined): void {
+  requestedBackend = backend;
+  setLinkBackend(backend);
+  if (client) initBackend(client);
+}
+
+/** Measure the backends again for the edited config (automatic choice only). */
+export function remeasureBackends(): void {
+  if (client && !requestedBackend) initBackend(client, true);
+}
+
+export function backendChoice(): BackendName | undefined {
+  return requestedBackend;
+}
+
+// The measured choice is remembered per adapter and shapes in this browser (see protocol/calibration.ts).
+const CALIBRATION_STORAGE = 'sparse-vit-studio.backend-calibration.v1';
+
+function calibrationFor(config: ExperimentConfig, remeasure = false): CalibrationRequest | undefined {
+  // Forced backends are not measured, nor configs too big to train here (their first step alone is long).
+  if (requestedBackend || paperScaleReason(config)) return undefined;
+  return { config, cached: loadCalibrations(), ...(remeasure ? { remeasure } : {}) };
+}
+
+function loadCalibrations(): Calibration[] {
+  try {
+    return parseCalibrationCache(localStorage.getItem(CALIBRATION_STORAGE));
+  } catch {
+    return []; // storage disabled: measure every time
+  }
+}
+
+function saveCalibration(cal: Calibration): void {
+  try {
+    localStorage.setItem(CALIBRATION_STORAGE, JSON.stringify(rememberCalibration(loadCalibrations(), cal)));
+  } catch {
+    // storage full or disabled: the next visit measures again
+  }
 }
 
 /** Never a silent stall: a run that stops talking gets a visible warning (gone once it talks again). */
@@ -132,7 +183,7 @@ export function start(opts: { paused?: boolean } = {}): boolean {
   // active config do not re-render at Start. The store's runConfig is its one home on this side.
   const config = s.config;
   s.beginRun(config);
-  client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend);
+  client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend, calibrationFor(config));
   runData.reset();
   latestLoss = NaN;
   lastWordAt = performance.now();

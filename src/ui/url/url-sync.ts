@@ -48,6 +48,12 @@ export function linkFor(config: ExperimentConfig, opts: { run?: boolean } = {}):
 let backendKey: BackendName | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
+/** The backend picker's choice goes into the link (`backend=`), automatic leaves it out. */
+export function setLinkBackend(backend: BackendName | undefined): void {
+  backendKey = backend;
+  write();
+}
+
 function write(): void {
   timer = undefined;
   const url = linkFor(studio.getState().config);

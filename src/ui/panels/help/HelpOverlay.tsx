@@ -28,6 +28,13 @@ export function HelpOverlay() {
           <div><dt><kbd>?</kbd></dt><dd>this help</dd></div>
           <div><dt><kbd>Esc</kbd></dt><dd>close</dd></div>
         </dl>
+        <h3>Training backend</h3>
+        <p className="small">
+          The worker times a few training steps of your config on WebGPU, WebGL and WASM and trains on the fastest
+          (remembered per adapter and model shape; a software GPU such as SwiftShader is flagged). Click the backend
+          badge for the measurements, the picker and <em>Measure again</em>. In the link, <code>&amp;backend=webgpu</code>
+          (or <code>webgl</code>, <code>wasm</code>, <code>cpu</code>) forces one backend; without it the choice is measured.
+        </p>
         <h3>Paper results (ImageNet top-1, for reference)</h3>
         <table className="ref">
           <thead><tr><th>model</th><th>dense</th><th>SViTE 50%</th><th>S²ViTE (0.7, 0.6)</th><th>SViTE+ 95% tokens</th></tr></thead>
@@ -56,7 +63,7 @@ export function About() {
         <a href="https://arxiv.org/abs/2106.04533" target="_blank" rel="noreferrer noopener">arXiv:2106.04533</a>
       </p>
       <p className="muted small">
-        Training runs in a Web Worker on WebGPU (falls back to WebGL, WASM, CPU); the page itself only draws.
+        Training runs in a Web Worker on the fastest backend measured here (WebGPU, WebGL or WASM); the page itself only draws.
         The address bar always holds the experiment: share it, and the same seed reproduces the run.
       </p>
     </div>
