@@ -1,6 +1,6 @@
-// Ablations behind the training-quality defaults (issue 10): each group varies one thing on the
-// `tiny` preset over three seeds, everything else at the preset's defaults, so the table says
-// what each choice is worth. Saved after every run; `--only ablations:GROUP` reruns one group.
+// Ablations behind the training-quality defaults: each group varies one thing on the `tiny`
+// preset over three seeds, everything else at the preset's defaults, so the table says what each
+// choice is worth. Saved after every run; `--only ablations:GROUP` reruns one group.
 import { presetConfig, type ExperimentConfig } from '../../engine/config';
 import { encodeConfig } from '../../engine/config-url';
 import { useBackend } from '../../backend/node';
@@ -22,64 +22,54 @@ export const ABLATIONS: GroupSpec[] = [
   {
     id: 'tiny-dense',
     title: 'Dense `tiny`: is the preset stable across seeds?',
-    question: 'The old preset (400 steps at lr 4e-3, warmup 20) swung by 35 points between seeds.',
+    question: 'At 400 steps the run stopped midway through its rise, and the seed decided how far it got.',
     rows: [
-      ['the preset', {}],
-      ['old preset: 400 steps, lr 4e-3, warmup 20', { steps: 400, lr: 4e-3, warmupSteps: 20, updateInterval: 15 }],
+      ['the preset (800 steps)', {}],
+      ['400 steps (the old preset)', { steps: 400 }],
+    ],
+  },
+  {
+    id: 'svite-growth',
+    title: 'SViTE d=0.5: how regrowth is chosen, and how the budget is spread',
+    question: 'Gradient growth (RigL, the paper) regrows where this batch\'s gradient is largest; random growth (SET) explores evenly. ERK gives thin layers more density.',
+    rows: [
+      ['dense', { method: 'dense' }],
+      ['ERK, random growth (the preset)', { method: 'svite' }],
+      ['ERK, gradient growth (the paper)', { method: 'svite', growth: 'gradient' }],
+      ['uniform, gradient growth', { method: 'svite', growth: 'gradient', distribution: 'uniform' }],
+      ['ERK, no updates (static mask)', { method: 'svite', updateEnd: 0 }],
     ],
   },
   {
     id: 'svite-moments',
-    title: "SViTE d=0.5: AdamW state of pruned and regrown weights",
-    question: 'Ours masks gradients and resets moments; the reference keeps dense gradients and never resets them.',
+    title: 'SViTE d=0.5, gradient growth: AdamW state of pruned and regrown weights',
+    question: 'Ours masks gradients and resets moments, so a regrown weight moves ~3 × lr per step at first; "restart" also restarts its bias correction (±lr); the reference keeps dense gradients and never resets moments.',
     rows: [
-      ['dense', { method: 'dense' }],
-      ['SViTE, moments reset (ours)', { method: 'svite', sparseMoments: 'reset' }],
-      ['SViTE, dense gradients, moments kept (reference)', { method: 'svite', sparseMoments: 'keep' }],
+      ['moments reset (ours)', { method: 'svite', growth: 'gradient', sparseMoments: 'reset' }],
+      ['moments reset, bias correction restarted', { method: 'svite', growth: 'gradient', sparseMoments: 'restart' }],
+      ['dense gradients, moments kept (the reference)', { method: 'svite', growth: 'gradient', sparseMoments: 'keep' }],
     ],
   },
   {
     id: 'svite-schedule',
-    title: 'SViTE d=0.5: update interval ΔT, α and t_end against the run length',
-    question: 'The paper updates every 2% of its iterations, so a regrown weight has time to grow before it is judged again.',
+    title: 'SViTE d=0.5: update interval ΔT and α against the run length',
+    question: 'The paper updates every ~2% of its iterations; the preset updates every 30 of 800 steps (3.75%).',
     rows: [
-      ['ΔT 1% of the steps', { method: 'svite', updateInterval: -0.01 }],
-      ['ΔT 2% (the paper)', { method: 'svite', updateInterval: -0.02 }],
-      ['ΔT 4%', { method: 'svite', updateInterval: -0.04 }],
-      ['ΔT 8%', { method: 'svite', updateInterval: -0.08 }],
-      ['α 0.1', { method: 'svite', updateFraction: 0.1 }],
-      ['t_end 0.5', { method: 'svite', updateEnd: 0.5 }],
-      ['no updates (static mask)', { method: 'svite', updateEnd: 0 }],
-    ],
-  },
-  {
-    id: 'svite-allocation',
-    title: 'SViTE d=0.5: ERK against uniform at small widths, gradient against random growth',
-    question: 'ERK favours thin layers; at D=48 every layer is thin.',
-    rows: [
-      ['ERK, gradient growth', { method: 'svite', distribution: 'erk', growth: 'gradient' }],
-      ['uniform, gradient growth', { method: 'svite', distribution: 'uniform', growth: 'gradient' }],
-      ['ERK, random growth', { method: 'svite', distribution: 'erk', growth: 'random' }],
-      ['uniform, static', { method: 'svite', distribution: 'uniform', updateEnd: 0 }],
+      ['ΔT 15 (1.9% of the run)', { method: 'svite', updateInterval: 15 }],
+      ['ΔT 60 (7.5%)', { method: 'svite', updateInterval: 60 }],
+      ['α 0.1 (instead of 0.5)', { method: 'svite', updateFraction: 0.1 }],
     ],
   },
   {
     id: 's2vite-regrowth',
     title: 'S²ViTE (0.5, 0.5): may a just-pruned unit regrow at once?',
-    question: "The reference's rule lets it, and its intact proj/fc2 rows win it back: the swap changes nothing.",
+    question: "The reference's rule lets it, and its intact proj/fc2 rows win it back: the swap changes nothing but re-initialises the unit.",
     rows: [
       ['just-pruned units wait (ours)', { method: 's2vite', regrowPruned: false }],
-      ['just-pruned units may regrow (reference)', { method: 's2vite', regrowPruned: true }],
+      ['just-pruned units may regrow (the reference)', { method: 's2vite', regrowPruned: true }],
     ],
   },
 ];
-
-/** A negative updateInterval in a row means a share of the run's steps (at least 1 step). */
-function resolve(base: ExperimentConfig, over: Partial<ExperimentConfig>): ExperimentConfig {
-  const c = { ...base, ...over };
-  if (c.updateInterval < 0) c.updateInterval = Math.max(1, Math.round(-c.updateInterval * c.steps));
-  return c;
-}
 
 /** S²ViTE's swaps over a run: how many changed a unit's identity, and heads changed per block by the end. */
 function swapStats(s: RunSummary): Pick<AblationRow['runs'][number], 'noopShare' | 'headsChanged' | 'fired'> {
@@ -99,6 +89,7 @@ export async function ablations(opts: { quick: boolean; part?: string; log: (s: 
   const base: ExperimentConfig = { ...presetConfig('tiny'), evalEvery: 0, ...(opts.quick ? { steps: 60 } : {}) };
   const seeds = opts.quick ? [0] : [0, 1, 2];
   const data = loadForConfig(base);
+  const done = new Map<string, AblationRow['runs'][number]>();
   const previous = loadResults().find((r) => r.section === 'ablations');
   const groups: AblationGroup[] = previous?.section === 'ablations' ? previous.data.groups.filter((g) => ABLATIONS.some((a) => a.id === g.id)) : [];
   const result = (): AblationData => ({ preset: 'tiny', steps: base.steps, config: encodeConfig(base), seeds, groups: ABLATIONS.map((a) => groups.find((g) => g.id === a.id)).filter((g): g is AblationGroup => !!g) });
@@ -112,14 +103,21 @@ export async function ablations(opts: { quick: boolean; part?: string; log: (s: 
       const row: AblationRow = { name, meanAccuracy: NaN, stdAccuracy: NaN, runs: [] };
       group.rows.push(row);
       for (const seed of seeds) {
-        const c = resolve({ ...base, seed }, over);
-        const { summary, trainer } = await trainRun(c, data, 'wasm', { quiet: true, trainEvalImages: 500 });
-        trainer.dispose();
-        row.runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, updates: new Set(summary.updates.map((u) => u.step)).size, ...swapStats(summary) });
+        const c: ExperimentConfig = { ...base, ...over, seed };
+        // Rows that share a config (a group's baseline) share its runs: training is deterministic.
+        const key = encodeConfig(c);
+        let run = done.get(key);
+        if (!run) {
+          const { summary, trainer } = await trainRun(c, data, 'wasm', { quiet: true, trainEvalImages: 500 });
+          trainer.dispose();
+          run = { seed, config: summary.config, testAccuracy: summary.testAccuracy, updates: new Set(summary.updates.map((u) => u.step)).size, ...swapStats(summary) };
+          done.set(key, run);
+        }
+        row.runs.push(run);
         const accs = row.runs.map((r) => r.testAccuracy);
         row.meanAccuracy = mean(accs);
         row.stdAccuracy = std(accs);
-        opts.log(`   ${spec.id} · ${name} · seed ${seed}: ${(summary.testAccuracy * 100).toFixed(1)}%`);
+        opts.log(`   ${spec.id} · ${name} · seed ${seed}: ${(run.testAccuracy * 100).toFixed(1)}%`);
         opts.save(result());
       }
     }

@@ -35,6 +35,15 @@ function baseConfig(preset: (typeof PAPER_PRESETS)[number], quick: boolean): Exp
   return { ...decodeConfig(tenMin.data.config).config, evalEvery: 0 };
 }
 
+/** The stored tables with this one in its preset's place: another process may be measuring another preset. */
+function mergedWithStored(table: PaperPreset): PaperTableData {
+  const stored = loadResults().find((r) => r.section === 'paper-table');
+  const presets = stored?.section === 'paper-table' ? stored.data.presets.filter((p) => p.preset !== table.preset) : [];
+  presets.push(table);
+  presets.sort((a, b) => PAPER_PRESETS.indexOf(a.preset as never) - PAPER_PRESETS.indexOf(b.preset as never));
+  return { presets };
+}
+
 export async function paperTable(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: PaperTableData) => void }): Promise<PaperTableData> {
   await useBackend('wasm');
   const previous = loadResults().find((r) => r.section === 'paper-table');
@@ -80,8 +89,9 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
           savedTheoretical: summary.flops.savedTheoretical, savedExecuted: summary.flops.savedExecuted,
         });
         opts.log(`   ${preset} ${name} seed ${seed}: ${(summary.testAccuracy * 100).toFixed(2)}% (${(summary.trainMs / summary.steps).toFixed(1)} ms/step)`);
-        opts.save({ presets: tables });
+        opts.save(mergedWithStored(table));
       }
   }
-  return { presets: tables };
+  const last = tables.at(-1);
+  return last ? mergedWithStored(last) : { presets: tables };
 }

@@ -72,7 +72,7 @@ function paperTable(d: PaperTableData): string {
 
 function ablationTables(d: AblationData): string {
   const parts = [`Every row starts from \`${d.config}\` (${d.preset}, ${d.steps} steps) and changes what it names; seeds ${d.seeds.join(', ')}, WASM. ` +
-    'ΔT given as a share is rounded to whole steps. "No-op swaps": unit swaps that regrew the unit just pruned.'];
+    '"No-op swaps": unit swaps that regrew the unit just pruned.'];
   for (const g of d.groups) {
     const first = g.rows[0];
     const structured = g.rows.some((r) => r.runs.some((x) => x.noopShare !== undefined));
