@@ -1,5 +1,5 @@
 // The CLI end to end, as a user runs it (esbuild-bundled, WASM backend).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,10 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../..');
 const cli = (...args: string[]): string =>
   execFileSync(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** Runs the CLI to its end: exit status, stdout and stderr. */
+const cliRun = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
+  spawnSync(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 describe('cli', () => {
   it('trains SViTE from a share link with overrides; the budget holds at every update; same seed → same losses', () => {
@@ -35,5 +39,17 @@ describe('cli', () => {
     expect(out.flops.savedTheoretical).toBeCloseTo(0.462, 2);
     expect(() => cli('flops', '--set', 'numHeads=5')).toThrow(/not divisible by numHeads 5/);
     expect(() => cli('train', '--preset', 'nope')).toThrow(/unknown preset/);
+  }, 120_000);
+
+  it('runs a link with jointly invalid values, naming each field it put back, also in --quiet JSON', () => {
+    const r = cliRun('flops', '--url', 'v=1&p=tiny&ds=mnist&dim=50&img=18&lr=0.000001&note=why?');
+    expect(r.status, r.stderr).toBe(0);
+    for (const k of ['ds=mnist', 'dim=50', 'img=18', 'lr=0.000001', 'note=why?']) expect(r.stderr).toContain(`link: ignored ${k}`);
+    expect(r.stderr).toMatch(/using the preset's dataset synthetic/);
+    const q = cliRun('flops', '--quiet', '--url', 'p=tiny&ds=mnist&zzz=1');
+    expect(q.stderr).toBe('');
+    const out = JSON.parse(q.stdout);
+    expect(out.config).toBe('v=1&p=tiny&s=0');
+    expect(out.ignored.map((i: { key: string }) => i.key)).toEqual(['zzz', 'ds']);
   }, 120_000);
 });

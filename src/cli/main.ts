@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
-import { applyOverrides, decodeConfig, encodeConfig } from '../engine/config-url';
+import { applyOverrides, decodeConfig, encodeConfig, noticeOf, type IgnoredKey } from '../engine/config-url';
 import { flopsForConfig } from '../engine/flops';
 import { exportModel, importModel } from '../engine/io/checkpoint';
 import { useBackend, type NodeBackend } from '../backend/node';
@@ -22,11 +22,19 @@ const HELP = `Sparse ViT Studio CLI
 Presets: ${PRESETS.join(', ')}. Fields: camelCase names (seed, steps, batchSize, lr, dataset, method,
 density, ...) or the link's short keys. The printed "config" is the studio's share-link query.`;
 
-function configFrom(values: { preset?: string; url?: string; set?: string[] }, log: (s: string) => void): ExperimentConfig {
+/** What a link carried that was not used, as the JSON output records it (--quiet hides only the log). */
+type LinkReport = { ignored?: IgnoredKey[]; ignoredMore?: number };
+
+function configFrom(values: { preset?: string; url?: string; set?: string[] }, log: (s: string) => void): { config: ExperimentConfig; link: LinkReport } {
   let c: ExperimentConfig;
+  const link: LinkReport = {};
   if (values.url) {
     const d = decodeConfig(values.url);
-    for (const i of d.ignored) log(`link: ignored ${i.key}=${i.value}: ${i.reason}`);
+    const { shown, more } = noticeOf(d.ignored);
+    for (const i of shown) log(`link: ignored ${i.key}=${i.value}: ${i.reason}`);
+    if (more) log(`link: …and ${more} more ignored`);
+    if (shown.length) link.ignored = shown;
+    if (more) link.ignoredMore = more;
     c = d.config;
     if (values.preset) log('--preset is ignored when --url is given (the link names its preset)');
   } else {
@@ -34,9 +42,9 @@ function configFrom(values: { preset?: string; url?: string; set?: string[] }, l
     if (!PRESETS.includes(p)) throw new Error(`unknown preset "${values.preset}"; presets: ${PRESETS.join(', ')}`);
     c = presetConfig(p);
   }
-  const out = applyOverrides(c, values.set ?? []);
-  assertValidConfig(out); // says what is wrong with each field and how to fix it
-  return out;
+  const config = applyOverrides(c, values.set ?? []);
+  assertValidConfig(config); // says what is wrong with each field and how to fix it
+  return { config, link };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -63,13 +71,13 @@ async function main(argv: string[]): Promise<number> {
 
   switch (cmd) {
     case 'flops': {
-      const c = configFrom(values, log);
-      console.log(JSON.stringify({ config: encodeConfig(c), flops: flopsForConfig(c) }, null, 2));
+      const { config: c, link } = configFrom(values, log);
+      console.log(JSON.stringify({ config: encodeConfig(c), ...link, flops: flopsForConfig(c) }, null, 2));
       return 0;
     }
     case 'train':
     case 'export': {
-      const c = configFrom(values, log);
+      const { config: c, link } = configFrom(values, log);
       const backend = await useBackend(backendArg, log);
       const data = loadForConfig(c, values['data-dir']);
       const { summary, trainer } = await trainRun(c, data, backend, { log, quiet: values.quiet });
@@ -81,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
         log(`saved ${out}${values.compact ? ' (compact: removed heads and neurons are gone)' : ''}`);
       }
       trainer.dispose();
-      const text = JSON.stringify(summary, null, 2);
+      const text = JSON.stringify({ ...summary, ...link }, null, 2);
       if (values.json) writeFileSync(values.json, text);
       if (cmd === 'train' && !values.json) console.log(text);
       else log(`test accuracy ${(summary.testAccuracy * 100).toFixed(2)}% · ${summary.imagesPerSec.toFixed(0)} images/s · ${values.json ?? ''}`);
