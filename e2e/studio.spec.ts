@@ -199,9 +199,10 @@ test('a broken link shows what it ignored and loads the rest; nothing is fetched
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help')).toHaveCount(0);
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
-  // A huge link gives a short notice: a bounded list, each value cut short.
-  await page.goto(`/?p=tiny&note=${'x'.repeat(100_000)}&${Array.from({ length: 40 }, (_, i) => `k${i}=1`).join('&')}`);
-  await expect(notice).toContainText('(100000 characters)');
+  // A huge link gives a short notice: a bounded list, each value cut short (the server caps the
+  // request line near 16 kB; the engine test covers a 1 MB link).
+  await page.goto(`/?p=tiny&note=${'x'.repeat(4_000)}&${Array.from({ length: 40 }, (_, i) => `k${i}=1`).join('&')}`);
+  await expect(notice).toContainText('(4000 characters)');
   await expect(notice).toContainText(/and \d+ more/);
   expect((await notice.textContent())!.length).toBeLessThan(5_000);
   expect(foreign).toEqual([]);
