@@ -1,9 +1,14 @@
 // The CLI end to end, as a user runs it (esbuild-bundled, WASM backend).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../engine/config';
+import { sizeOf } from '../engine/facts/shape';
+import { CHECKPOINT_FORMAT } from '../engine/io/checkpoint';
+import { encodeSafetensors } from '../engine/io/safetensors';
+import { paramSpecs } from '../engine/model/params';
 
 const root = path.resolve(__dirname, '../..');
 const cli = (...args: string[]): string =>
@@ -51,5 +56,25 @@ describe('cli', () => {
     const out = JSON.parse(q.stdout);
     expect(out.config).toBe('v=1&p=tiny&s=0');
     expect(out.ignored.map((i: { key: string }) => i.key)).toEqual(['zzz', 'ds']);
+  }, 120_000);
+
+  it('eval refuses a model with a NaN weight, naming the tensor, and a missing file clearly', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
+    const config = presetConfig('tiny');
+    const specs = paramSpecs(config);
+    const tensors = specs.map((s) => {
+      const data = new Float32Array(sizeOf(s.shape)).fill(0.01);
+      if (s.name === 'blocks.1.mlp.fc1.weight') data[7] = NaN;
+      return { name: s.name, dtype: 'F32' as const, shape: s.timmShape, data };
+    });
+    const file = path.join(dir, 'nan.safetensors');
+    writeFileSync(file, encodeSafetensors(tensors, { format: CHECKPOINT_FORMAT, config: JSON.stringify(config) }));
+    const r = cliRun('eval', file, '--quiet');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/nan\.safetensors: 1 tensor\(s\) hold NaN or infinite values .*: blocks\.1\.mlp\.fc1\.weight/);
+    const missing = cliRun('eval', path.join(dir, 'missing.safetensors'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^error: eval: .*missing\.safetensors does not exist/);
+    expect(missing.stderr).not.toMatch(/ENOENT/);
   }, 120_000);
 });

@@ -1,14 +1,14 @@
 // Command line: train / flops / export / eval / bench a config given as a preset, a share link
 // (the studio's URL or its query string) and field overrides. Run: npm run --silent cli -- <cmd> ...
 import { parseArgs } from 'node:util';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
 import { applyOverrides, decodeConfig, encodeConfig, noticeOf, type IgnoredKey } from '../engine/config-url';
 import { flopsForConfig } from '../engine/flops';
 import { exportModel, importModel } from '../engine/io/checkpoint';
 import { useBackend, type NodeBackend } from '../backend/node';
 import { loadForConfig } from './load-data';
-import { trainRun } from './train-run';
+import { percent, trainRun } from './train-run';
 
 const HELP = `Sparse ViT Studio CLI
 
@@ -83,7 +83,8 @@ async function main(argv: string[]): Promise<number> {
       const { summary, trainer } = await trainRun(c, data, backend, { log, quiet: values.quiet });
       const out = values.out ?? values.save;
       if (cmd === 'export' && !out) throw new Error('export needs --out FILE.safetensors');
-      if (out) {
+      if (out && summary.error) log(`not saving ${out}: the weights are not finite`);
+      else if (out) {
         const st = await trainer.exportState();
         writeFileSync(out, exportModel({ config: c, specs: trainer.model.specs, ...st, compact: values.compact }));
         log(`saved ${out}${values.compact ? ' (compact: removed heads and neurons are gone)' : ''}`);
@@ -92,12 +93,14 @@ async function main(argv: string[]): Promise<number> {
       const text = JSON.stringify({ ...summary, ...link }, null, 2);
       if (values.json) writeFileSync(values.json, text);
       if (cmd === 'train' && !values.json) console.log(text);
-      else log(`test accuracy ${(summary.testAccuracy * 100).toFixed(2)}% · ${summary.imagesPerSec.toFixed(0)} images/s · ${values.json ?? ''}`);
+      else log(`test accuracy ${percent(summary.testAccuracy)} · ${summary.imagesPerSec.toFixed(0)} images/s · ${values.json ?? ''}`);
+      if (summary.error) throw new Error(summary.error); // after the summary is written: exit 1
       return 0;
     }
     case 'eval': {
       const file = positionals[0];
       if (!file) throw new Error('eval needs a .safetensors file');
+      if (!existsSync(file)) throw new Error(`eval: ${file} does not exist (give the path of a .safetensors file, e.g. one written by \`cli export\`)`);
       const imported = importModel(new Uint8Array(readFileSync(file)), file);
       const backend = await useBackend(backendArg, log);
       const { evaluateImported } = await import('./eval-model');

@@ -21,8 +21,8 @@ export function si(n: number, digits = 3): string {
 export const flops = (macs: number, digits = 3): string => `${si(toFlops(macs), digits)}FLOPs`;
 
 /** 0.4321 → "43.2%". */
-export function pct(x: number, digits = 1): string {
-  if (!Number.isFinite(x)) return '–';
+export function pct(x: number | null, digits = 1): string {
+  if (x === null || !Number.isFinite(x)) return '–';
   return `${(100 * x).toFixed(digits)}%`;
 }
 

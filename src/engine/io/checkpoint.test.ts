@@ -214,4 +214,14 @@ describe('importModel of foreign and broken files', () => {
     const got = importModel(timmStateDict(specs, params, { format: 'sparse-vit-studio/1', config: JSON.stringify(old) }));
     expect(got.config).toEqual({ ...config, seed: 77 });
   });
+
+  it('refuses non-finite weights on export and on import, naming the tensors', () => {
+    const poisoned = new Map(params);
+    poisoned.set('blocks.0.attn.qkv.weight', params.get('blocks.0.attn.qkv.weight')!.map((v, i) => (i === 5 ? NaN : v)));
+    poisoned.set('head.bias', params.get('head.bias')!.map((v, i) => (i === 0 ? -Infinity : v)));
+    expect(() => exportModel({ config, specs, params: poisoned })).toThrow(/cannot export the model:\n {2}- 2 tensor\(s\) hold NaN or infinite values \(the training diverged\): blocks\.0\.attn\.qkv\.weight, head\.bias$/);
+    const meta = { format: 'sparse-vit-studio/1', config: JSON.stringify(config) };
+    expect(() => importModel(timmStateDict(specs, poisoned, meta), 'nan.safetensors')).toThrow(/^nan\.safetensors: 2 tensor\(s\) hold NaN or infinite values .*: blocks\.0\.attn\.qkv\.weight, head\.bias$/);
+    expect(() => importModel(timmStateDict(specs, params, meta), 'ok.safetensors')).not.toThrow();
+  });
 });

@@ -68,6 +68,13 @@ const describe = (c: ModelConfig): string =>
 const listNames = (names: string[], max = 8): string =>
   names.slice(0, max).join(', ') + (names.length > max ? `, … (+${names.length - max} more)` : '');
 
+/** Names of the tensors holding NaN or ±Infinity: a diverged model must not pass as a model. */
+function nonFinite(params: Map<string, Float32Array>): string[] {
+  return [...params].filter(([, v]) => !v.every(Number.isFinite)).map(([name]) => name);
+}
+const nonFiniteText = (names: string[]): string =>
+  `${names.length} tensor(s) hold NaN or infinite values (the training diverged): ${listNames(names)}`;
+
 export function exportModel(args: ExportArgs): Uint8Array {
   const { config: c, specs, params, masks = new Map<string, Uint8Array>() } = args;
   const hidden = mlpHidden(c);
@@ -87,6 +94,8 @@ export function exportModel(args: ExportArgs): Uint8Array {
     if (!p) problems.push(`parameter "${s.name}" is missing`);
     else if (p.length !== sizeOf(s.shape)) problems.push(`parameter "${s.name}" has ${p.length} values, expected ${sizeOf(s.shape)} ([${s.shape}])`);
   }
+  const bad = nonFinite(params);
+  if (bad.length) problems.push(nonFiniteText(bad));
   if (problems.length) throw new CheckpointError(`cannot export the model:\n  - ${problems.join('\n  - ')}`);
 
   const heads = unitsFromAlive(args.headsAlive, c.depth, c.numHeads);
@@ -181,6 +190,8 @@ export function importModel(bytes: Uint8Array, fileName = 'file', options: Impor
     const m = tensors.get(s.name + MASK);
     if (m) masks.set(s.name, full(m.data as Uint8Array));
   }
+  const bad = nonFinite(params);
+  if (bad.length) fail(nonFiniteText(bad));
   return {
     config, method, layout, specs, hasSelector, params, masks,
     headsAlive: heads && aliveFromUnits(heads, config.numHeads),
