@@ -102,10 +102,12 @@ async function main(argv: string[]): Promise<number> {
       if (!file) throw new Error('eval needs a .safetensors file');
       if (!existsSync(file)) throw new Error(`eval: ${file} does not exist (give the path of a .safetensors file, e.g. one written by \`cli export\`)`);
       const imported = importModel(new Uint8Array(readFileSync(file)), file);
+      for (const n of imported.configNotes) log(`${file}: ${n}`);
       const backend = await useBackend(backendArg, log);
       const { evaluateImported } = await import('./eval-model');
       const r = await evaluateImported(imported, loadForConfig(imported.config, values['data-dir']));
-      console.log(JSON.stringify({ file, backend, config: encodeConfig(imported.config), method: imported.method, layout: imported.layout, ...r }, null, 2));
+      const notes = imported.configNotes.length ? { configNotes: imported.configNotes } : {};
+      console.log(JSON.stringify({ file, backend, config: encodeConfig(imported.config), ...notes, method: imported.method, layout: imported.layout, ...r }, null, 2));
       return 0;
     }
     case 'bench': {
