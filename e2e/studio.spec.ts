@@ -252,6 +252,7 @@ test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its e
 
   await page.getByTestId('start').click();
   await expect(page.locator('.run-meta')).toContainText('8,000 train / 2,000 test images', { timeout: 60_000 });
+  await expect(page.locator('.run-meta')).toContainText('test_batch.bin (its train part)'); // the file given, not data_batch_1.bin
   await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
   await page.getByTestId('reset').click();
   await expect(status(page)).toHaveAttribute('data-status', 'idle');
@@ -282,5 +283,9 @@ test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its e
   await expect(page.locator('.drop-overlay')).toHaveCount(0);
   await expect(page.getByTestId('notice').filter({ hasText: 'Import failed' })).toContainText('notes.txt');
   await expect(page.locator('[data-field=patchSize]')).toHaveValue('8');
+  // A small text file named like a batch is refused at import too, not at Start.
+  await page.getByTestId('file-input').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('these are my notes, 29 bytes.') });
+  await expect(page.getByTestId('notice').filter({ hasText: 'notes.bin' })).toContainText('29 bytes is not a whole number of CIFAR-10 records');
+  await expect(page.getByTestId('notice').filter({ hasText: 'notes.bin' })).toContainText('Import failed');
   expect(errors.filter((e) => !/corrupt gzip/.test(e))).toEqual([]);
 });

@@ -1,7 +1,7 @@
 // Assemble a Dataset from raw file bytes, wherever they came from (a fetch, a file picker, the disk).
 // Files are recognised by content first (IDX magic, tar header, CIFAR record size) and by name for
 // the split; MNIST and Fashion-MNIST are identical by content, so their name comes from a hint.
-import { cifarFilesFromTarball, isCifarBatchName, parseCifarBatch, parseCifarMeta } from './cifar';
+import { cifarFilesFromTarball, isCifarBatchName, parseCifarBatch, parseCifarMeta, shownFileName } from './cifar';
 import { gunzipIfNeeded } from './gzip';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, idxImageSet, type NamedBytes } from './idx';
 import { concatImageSets, sliceImageSet } from './image-set';
@@ -138,7 +138,7 @@ function assembleCifar(byRole: Map<FileRole, Recognised[]>): Parts {
   const test = parseCifarBatch(testFile.name, testFile.bytes);
   const meta = byRole.get('meta')?.[0];
   const names = meta ? parseCifarMeta(meta.file.bytes) : [];
-  const notes = trainFiles.length < 5 ? [`CIFAR-10: training on ${trainFiles.length} of 5 batches (${train.count} images): ${trainFiles.map((r) => baseName(r.file.name)).join(', ')}.`] : [];
+  const notes = trainFiles.length < 5 ? [`CIFAR-10: training on ${trainFiles.length} of 5 batches (${train.count} images): ${trainFiles.map((r) => shownFileName(r.file.name)).join(', ')}.`] : [];
   return { train, test, notes, classNames: names.length === 10 ? names : undefined, files: { train: trainFiles[0].file.name, test: testFile.name } };
 }
 
