@@ -1,5 +1,5 @@
 // The CLI end to end, as a user runs it (esbuild-bundled, WASM backend).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,4 +77,56 @@ describe('cli', () => {
     expect(missing.stderr).toMatch(/^error: eval: .*missing\.safetensors does not exist/);
     expect(missing.stderr).not.toMatch(/ENOENT/);
   }, 120_000);
+
+  it('refuses what it would otherwise ignore, before any training', () => {
+    const refused = (...args: string[]): string => {
+      const r = cliRun(...args);
+      expect(r.status, r.stdout).not.toBe(0);
+      expect(r.stderr).not.toMatch(/steps\/s|ENOENT|at .*\.ts:\d+/); // no training, no stack
+      return r.stderr;
+    };
+    expect(refused('train', 'fmnist')).toMatch(/^error: `train` takes no positional arguments; got "fmnist" \(to pick that preset, write --preset fmnist\)/);
+    expect(refused('export', '--preset', 'tiny')).toMatch(/^error: export needs --out FILE\.safetensors/);
+    expect(refused('train', '--json', '/nonexistent-svs-dir/run.json')).toMatch(/^error: --json \/nonexistent-svs-dir\/run\.json: the folder \/nonexistent-svs-dir does not exist/);
+    expect(refused('train', '--save', os.tmpdir())).toMatch(/^error: --save .* is a folder: give a file name/);
+    expect(refused('flops', '--json', 'x.json')).toMatch(/^error: --json does not apply to `flops`, which reads --preset, --url, --set, --quiet/);
+    expect(refused('eval', 'a.safetensors', '--set', 'steps=3')).toMatch(/^error: --set does not apply to `eval`/);
+    expect(refused('train', '--compact')).toMatch(/^error: --compact shapes the saved model: add --save/);
+  }, 120_000);
+
+  it('Ctrl-C stops after the current step and writes the summary it has', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
+    const file = path.join(dir, 'partial.json');
+    const child = spawn(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'train', '--set', 'steps=100000', '--set', 'evalEvery=0', '--json', file],
+      { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let done = false;
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const killGroup = (): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const guard = setTimeout(killGroup, 150_000); // never leave a 100,000-step run behind
+    try {
+      await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/1\/100000 steps/.test(stderr)) resolve();
+      }));
+      process.kill(-child.pid!, 'SIGINT'); // the whole process group, as a terminal's Ctrl-C does
+      expect(await exited).toBe(130);
+      done = true;
+    } finally {
+      clearTimeout(guard);
+      if (!done) killGroup();
+    }
+    const summary = JSON.parse(readFileSync(file, 'utf8'));
+    expect(summary.stoppedBy).toBe('interrupt');
+    expect(summary.error).toMatch(/^interrupted after step \d+ of 100000$/);
+    expect(summary.losses.length).toBe(summary.steps);
+    expect(summary.steps).toBeGreaterThanOrEqual(1);
+    expect(summary.testImages).toBe(500); // the preset's evaluation sample, not the whole test set
+  }, 180_000);
 });

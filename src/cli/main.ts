@@ -9,6 +9,7 @@ import { exportModel, importModel } from '../engine/io/checkpoint';
 import { useBackend, type NodeBackend } from '../backend/node';
 import { loadForConfig } from './load-data';
 import { percent, trainRun } from './train-run';
+import { checkArgs, checkWritable } from './checks';
 
 const HELP = `Sparse ViT Studio CLI
 
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
       quick: { type: 'boolean' }, only: { type: 'string' },
     },
   });
+  checkArgs(cmd, values, positionals);
   const log = (s: string): void => {
     if (!values.quiet) process.stderr.write(s + '\n');
   };
@@ -78,12 +80,20 @@ async function main(argv: string[]): Promise<number> {
     case 'train':
     case 'export': {
       const { config: c, link } = configFrom(values, log);
-      const backend = await useBackend(backendArg, log);
-      const data = loadForConfig(c, values['data-dir']);
-      const { summary, trainer } = await trainRun(c, data, backend, { log, quiet: values.quiet });
       const out = values.out ?? values.save;
       if (cmd === 'export' && !out) throw new Error('export needs --out FILE.safetensors');
-      if (out && summary.error) log(`not saving ${out}: the weights are not finite`);
+      if (out) checkWritable(values.out ? 'out' : 'save', out);
+      if (values.json) checkWritable('json', values.json);
+      const backend = await useBackend(backendArg, log);
+      const data = loadForConfig(c, values['data-dir']);
+      // Ctrl-C: finish the step, then write what the run has; a second Ctrl-C quits at once.
+      const interrupt = new AbortController();
+      process.once('SIGINT', () => {
+        log('\ninterrupted: writing what the run has (Ctrl-C again to quit at once)');
+        interrupt.abort();
+      });
+      const { summary, trainer } = await trainRun(c, data, backend, { log, quiet: values.quiet, signal: interrupt.signal });
+      if (out && summary.stoppedBy === 'non-finite-loss') log(`not saving ${out}: the weights are not finite`);
       else if (out) {
         const st = await trainer.exportState();
         writeFileSync(out, exportModel({ config: c, specs: trainer.model.specs, ...st, compact: values.compact }));
@@ -94,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.json) writeFileSync(values.json, text);
       if (cmd === 'train' && !values.json) console.log(text);
       else log(`test accuracy ${percent(summary.testAccuracy)} · ${summary.imagesPerSec.toFixed(0)} images/s · ${values.json ?? ''}`);
+      if (summary.stoppedBy === 'interrupt') return 130; // the shell's code for Ctrl-C
       if (summary.error) throw new Error(summary.error); // after the summary is written: exit 1
       return 0;
     }

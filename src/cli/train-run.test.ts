@@ -22,6 +22,7 @@ describe('trainRun', () => {
     const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 100, testCount: 40 });
     const { summary, trainer } = await trainRun({ ...presetConfig('tiny'), batchSize: 8, steps: 10, evalEvery: 0 }, data, 'cpu', { quiet: true, trainEvalImages: 40 });
     expect(summary.error).toMatch(/^the loss at step 3 is NaN/);
+    expect(summary.stoppedBy).toBe('non-finite-loss');
     expect(summary.steps).toBe(2);
     expect(summary.losses).toHaveLength(2);
     expect(summary.testImages).toBe(40);

@@ -14,7 +14,8 @@ export interface RunSummary {
   dataset: string;
   steps: number;
   losses: number[];
-  /** Why the run stopped before its last step (a non-finite loss); everything else is what it had. */
+  /** Why the run stopped before its last step; everything else is what it had by then. */
+  stoppedBy?: 'non-finite-loss' | 'interrupt';
   error?: string;
   /** NaN (null in the JSON) when the loss was not finite: never chance accuracy. */
   trainAccuracy: number;
@@ -53,7 +54,7 @@ export const percent = (x: number | null): string => (x === null || !Number.isFi
 const matrix = (e: EvalResult): number[][] =>
   Array.from({ length: e.numClasses }, (_, r) => Array.from(e.confusion.subarray(r * e.numClasses, (r + 1) * e.numClasses)));
 
-export async function trainRun(c: ExperimentConfig, data: Dataset, backend: string, opts: { log?: (s: string) => void; quiet?: boolean; trainEvalImages?: number; /** Stop stepping once this much wall time has passed since the start. */ deadlineMs?: number } = {}): Promise<{ summary: RunSummary; trainer: Trainer }> {
+export async function trainRun(c: ExperimentConfig, data: Dataset, backend: string, opts: { log?: (s: string) => void; quiet?: boolean; trainEvalImages?: number; /** Stop stepping once this much wall time has passed since the start. */ deadlineMs?: number; /** Aborted: stop after the current step (Ctrl-C). */ signal?: AbortSignal } = {}): Promise<{ summary: RunSummary; trainer: Trainer }> {
   const started = Date.now();
   const trainer = await Trainer.create(c, data);
   const start = await trainer.sparsity.exportState();
@@ -62,8 +63,14 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
   const evals: RunSummary['evals'] = [];
   const bar = opts.quiet ? null : new Progress(c.steps);
   let trainMs = 0;
-  let error: string | undefined;
+  let stop: Pick<RunSummary, 'stoppedBy' | 'error'> = {};
   while (!trainer.finished) {
+    // WASM and CPU resolve readbacks in microtasks: without a macrotask turn a signal handler never runs.
+    if (opts.signal) await new Promise((resolve) => setImmediate(resolve));
+    if (opts.signal?.aborted) {
+      stop = { stoppedBy: 'interrupt', error: `interrupted after step ${trainer.stepsDone} of ${c.steps}` };
+      break;
+    }
     if (opts.deadlineMs !== undefined && Date.now() - started > opts.deadlineMs) {
       opts.log?.(`stopping at step ${trainer.stepsDone} of ${c.steps}: the time budget is spent`);
       break;
@@ -73,7 +80,7 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
       throw e;
     });
     if (s instanceof NonFiniteLossError) {
-      error = s.message;
+      stop = { stoppedBy: 'non-finite-loss', error: s.message };
       opts.log?.(`\n${s.message}`);
       break;
     }
@@ -87,12 +94,14 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
     }
     bar?.update(s.step, `loss ${s.loss.toFixed(4)}`);
   }
-  const test = await trainer.evaluate(0);
+  // Interrupted: the user is waiting, so evaluate on the periodic-evaluation sample only.
+  const quick = stop.stoppedBy === 'interrupt';
+  const test = await trainer.evaluate(quick ? c.evalSize : 0);
   evals.push({ step: trainer.stepsDone, accuracy: test.accuracy ?? NaN, loss: test.loss, images: test.count });
-  const train = await trainer.evaluate(opts.trainEvalImages ?? 10000, 'train');
+  const train = await trainer.evaluate(quick ? c.evalSize : opts.trainEvalImages ?? 10000, 'train');
   const snap = await trainer.snapshot();
   const summary: RunSummary = {
-    config: encodeConfig(c), backend, dataset: data.name, steps: trainer.stepsDone, losses, ...(error ? { error } : {}),
+    config: encodeConfig(c), backend, dataset: data.name, steps: trainer.stepsDone, losses, ...stop,
     trainAccuracy: train.accuracy ?? NaN, trainAccuracyImages: train.count,
     testAccuracy: test.accuracy ?? NaN, testImages: test.count, testLoss: test.loss, confusion: matrix(test), evals,
     wallMs: Date.now() - started, trainMs, imagesPerSec: (trainer.stepsDone * c.batchSize) / (trainMs / 1000),
