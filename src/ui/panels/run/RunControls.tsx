@@ -14,7 +14,10 @@ export function RunControls() {
   const live = active || paused;
   return (
     <div className="run-controls">
-      <div className="buttons" role="toolbar" aria-label="Run">
+      {/* A mouse click leaves no run button focused: space is the start/pause shortcut, and a focused
+          Step button would take it and step again. Keyboard focus (Tab) works as usual. */}
+      <div className="buttons" role="toolbar" aria-label="Run"
+        onMouseDown={(e) => { if ((e.target as HTMLElement).closest('button')) e.preventDefault(); }}>
         {paused ? (
           <button type="button" className="btn primary" onClick={session.resume} title="Resume (space)" data-testid="resume">
             <Play /> Resume
