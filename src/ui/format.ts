@@ -26,6 +26,13 @@ export function pct(x: number | null, digits = 1): string {
   return `${(100 * x).toFixed(digits)}%`;
 }
 
+/** A FLOPs saving as a change: 0.25 → "−25.0%", a cost → "+3.1%", and nothing → "±0%" (never "−0.0%"). */
+export function change(saved: number, digits = 1): string {
+  const text = pct(Math.abs(saved), digits);
+  if (!Number.isFinite(saved) || Number(text.slice(0, -1)) === 0) return Number.isFinite(saved) ? '±0%' : text;
+  return `${saved > 0 ? '−' : '+'}${text}`;
+}
+
 /** A value for an input or a label: no trailing noise from float arithmetic. */
 export function num(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return '–';
