@@ -97,6 +97,13 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   const held = await stepOf(page);
   await page.waitForTimeout(2500);
   expect(await stepOf(page)).toBe(held);
+  // Edits while a run exists apply to the next run, and the studio says so.
+  await expect(page.getByTestId('pending-edits')).toHaveCount(0);
+  await page.locator('[data-field=seed]').fill('4');
+  await expect(page.getByTestId('pending-edits')).toContainText('apply to the next run');
+  await page.locator('[data-field=seed]').fill('3'); // back as it was: nothing pending
+  await expect(page.getByTestId('pending-edits')).toHaveCount(0);
+  await page.locator('[data-field=seed]').blur();
   await page.getByTestId('step').click();
   await expect(page.getByTestId('step-counter')).toHaveText(String(held + 1), { timeout: 30_000 });
   await page.waitForTimeout(1500);
