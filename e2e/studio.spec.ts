@@ -97,6 +97,7 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   const held = await stepOf(page);
   await page.waitForTimeout(2500);
   expect(await stepOf(page)).toBe(held);
+  await expect(page).toHaveTitle(`⏸ ${Math.floor((100 * held) / 12)}% · step ${held}/12 · Sparse ViT Studio`); // watchable from the tab strip
   // Edits while a run exists apply to the next run, and the studio says so.
   await expect(page.getByTestId('pending-edits')).toHaveCount(0);
   await page.locator('[data-field=seed]').fill('4');
@@ -116,6 +117,7 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   await page.keyboard.press(' ');
   await expect(status(page)).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
   expect(await stepOf(page)).toBe(12);
+  await expect(page).toHaveTitle('✓ done · Sparse ViT Studio');
   // The final evaluation fills the confusion matrix and the accuracy.
   await expect(page.getByTestId('test-acc')).toHaveText(/%$/, { timeout: 30_000 });
   await expect.poll(() => pixels(page, 'canvas-confusion')).not.toBe(before['canvas-confusion']);
