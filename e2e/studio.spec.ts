@@ -259,6 +259,7 @@ test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its e
   await expect(page.locator('[data-field=dataset]')).toHaveValue('cifar10');
   await expect(page.locator('[data-field=patchSize]')).toHaveValue('8'); // 16 tokens, as before
   await expect(page.getByTestId('data-source')).toContainText('test_batch.bin');
+  await expect(page).toHaveURL(/&data=local$/); // the link says the data was a local import
 
   await page.getByTestId('start').click();
   await expect(page.locator('.run-meta')).toContainText('8,000 train / 2,000 test images', { timeout: 60_000 });

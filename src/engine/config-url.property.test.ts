@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DATASET_GEOMETRY, DATASETS, PRESETS, presetConfig, validateConfig, type ExperimentConfig } from './config';
-import { decodeConfig, encodeConfig, fieldByName, NOTICE_ITEMS, noticeOf, parseFieldValue, URL_FIELDS } from './config-url';
+import { decodeConfig, encodeConfig, fieldByName, NOTICE_ITEMS, noticeOf, parseFieldValue, UI_KEYS, URL_FIELDS } from './config-url';
 
 const RUNS = 10_000;
 
@@ -17,7 +17,7 @@ const rawValue = fc.oneof(
   fc.string({ maxLength: 8 }),
 );
 const anyKey = fc.oneof(
-  fc.constantFrom(...URL_FIELDS.map((f) => f.key), ...URL_FIELDS.map((f) => f.field), 'v', 'p', 's', 'seed', 'run', 'theme'),
+  fc.constantFrom(...URL_FIELDS.map((f) => f.key), ...URL_FIELDS.map((f) => f.field), 'v', 'p', 's', 'seed', ...UI_KEYS),
   fc.string({ maxLength: 5 }),
 );
 const pairs = fc.array(fc.tuple(anyKey, rawValue), { maxLength: 14 });
@@ -63,7 +63,7 @@ describe('link codec properties', () => {
       ps.forEach(([k, raw], at) => {
         const f = fieldByName(k);
         const laterSame = ps.slice(at + 1).some(([k2]) => (f ? fieldByName(k2)?.field === f.field : k2 === k || (['s', 'seed'].includes(k) && ['s', 'seed'].includes(k2))));
-        if (k === 'run' || k === 'theme') expect(laterSame || d.extras[k] === raw || reported(k, raw)).toBe(true);
+        if ((UI_KEYS as readonly string[]).includes(k)) expect(laterSame || d.extras[k] === raw || reported(k, raw)).toBe(true);
         else if (k === 's' || k === 'seed') expect(laterSame || String(d.config.seed) === raw || reported(k, raw)).toBe(true);
         else if (k === 'p' || k === 'v') return; // the link's own p= comes first; checked below
         else if (!f) expect(reported(k, raw)).toBe(true);

@@ -59,7 +59,7 @@ export const URL_FIELDS: readonly Field[] = [
 ];
 
 /** Keys the studio itself reads from a link (not part of the experiment). */
-export const UI_KEYS = ['run', 'backend', 'panel', 'theme'] as const;
+export const UI_KEYS = ['run', 'backend', 'panel', 'theme', 'data'] as const;
 
 export interface IgnoredKey {
   key: string;
