@@ -209,6 +209,10 @@ test('a broken link shows what it ignored and loads the rest; nothing is fetched
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help')).toHaveCount(0);
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
+  // run=1 on an experiment that cannot start says why instead of doing nothing.
+  await page.goto('/?v=1&p=deit-small&run=1');
+  await expect(page.getByTestId('notice').filter({ hasText: 'run=1' })).toContainText('paper-scale model');
+  await expect(page.getByTestId('start')).toBeDisabled();
   // A huge link gives a short notice: a bounded list, each value cut short (the server caps the
   // request line near 16 kB; the engine test covers a 1 MB link).
   await page.goto(`/?p=tiny&note=${'x'.repeat(4_000)}&${Array.from({ length: 40 }, (_, i) => `k${i}=1`).join('&')}`);
