@@ -152,6 +152,7 @@ test('S²ViTE heads and neurons move; a share link restores every control and re
   await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
   const after = await snapshot(page, maps);
   for (const id of maps) expect(after[id], `${id} did not change`).not.toBe(before[id]);
+  await expect(page.getByTestId('head-timeline-axis').locator('span')).toHaveText(['0', '1']); // a label per block
   await page.getByTestId('stop').click();
   await expect(status(page)).toHaveAttribute('data-status', 'stopped', { timeout: 30_000 });
   const first = (await ui(page)).losses.slice(0, 3);
