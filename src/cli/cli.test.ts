@@ -92,6 +92,7 @@ describe('cli', () => {
     expect(refused('flops', '--json', 'x.json')).toMatch(/^error: --json does not apply to `flops`, which reads --preset, --url, --set, --quiet/);
     expect(refused('eval', 'a.safetensors', '--set', 'steps=3')).toMatch(/^error: --set does not apply to `eval`/);
     expect(refused('train', '--compact')).toMatch(/^error: --compact shapes the saved model: add --save/);
+    expect(refused('flops', '--preset', 'fmnist', '--url', 'p=tiny')).toMatch(/^error: give --preset or --url, not both/);
   }, 120_000);
 
   it('Ctrl-C stops after the current step and writes the summary it has', async () => {

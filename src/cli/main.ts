@@ -29,6 +29,7 @@ type LinkReport = { ignored?: IgnoredKey[]; ignoredMore?: number };
 function configFrom(values: { preset?: string; url?: string; set?: string[] }, log: (s: string) => void): { config: ExperimentConfig; link: LinkReport } {
   let c: ExperimentConfig;
   const link: LinkReport = {};
+  if (values.url && values.preset) throw new Error('give --preset or --url, not both: the link names its own preset (p=…)');
   if (values.url) {
     const d = decodeConfig(values.url);
     const { shown, more } = noticeOf(d.ignored);
@@ -37,7 +38,6 @@ function configFrom(values: { preset?: string; url?: string; set?: string[] }, l
     if (shown.length) link.ignored = shown;
     if (more) link.ignoredMore = more;
     c = d.config;
-    if (values.preset) log('--preset is ignored when --url is given (the link names its preset)');
   } else {
     const p = (values.preset ?? 'tiny') as PresetName;
     if (!PRESETS.includes(p)) throw new Error(`unknown preset "${values.preset}"; presets: ${PRESETS.join(', ')}`);
