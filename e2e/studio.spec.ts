@@ -305,3 +305,22 @@ test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its e
   await expect(page.getByTestId('notice').filter({ hasText: 'notes.bin' })).toContainText('Import failed');
   expect(errors.filter((e) => !/corrupt gzip/.test(e))).toEqual([]);
 });
+
+test('chart placeholders sit inside the plot area, clear of the axis numbers', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 }); // three columns: the narrowest charts
+  await page.goto('/?v=1&p=tiny&m=svite&s=1');
+  await expect(page.locator('.chart-empty').first()).toBeVisible();
+  const outside = await page.evaluate(() => {
+    type Rect = { left: number; right: number; top: number; bottom: number };
+    type El = { textContent: string | null; hidden: boolean; closest(s: string): { querySelector(s: string): { getBoundingClientRect(): Rect } | null } | null };
+    const d = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El>; createRange(): { selectNodeContents(n: El): void; getBoundingClientRect(): Rect } } };
+    return Array.from(d.document.querySelectorAll('.chart-empty')).filter((el) => !el.hidden).flatMap((el) => {
+      const plot = el.closest('.chart')?.querySelector('.u-over')?.getBoundingClientRect();
+      const range = d.document.createRange();
+      range.selectNodeContents(el);
+      const text = range.getBoundingClientRect();
+      return plot && (text.left < plot.left || text.right > plot.right || text.bottom > plot.bottom) ? [el.textContent] : [];
+    });
+  });
+  expect(outside).toEqual([]);
+});
