@@ -143,6 +143,8 @@ describe('link repair, by example', () => {
     expect(put('p=tiny&dim=50')).toMatchObject({ keys: ['dim'], config: { embedDim: 48 } });
     expect(put('p=tiny&img=18')).toMatchObject({ keys: ['img'], config: { imageSize: 16 } });
     expect(put('p=tiny&lr=0.000001')).toMatchObject({ keys: ['lr'], config: { lr: presetConfig('tiny').lr } });
+    // Only what conflicts goes: here ds (the 32×32 synthetic images with patch 8 are fine).
+    expect(put('p=tiny&img=32&ps=8&ds=mnist')).toMatchObject({ keys: ['ds'], config: { dataset: 'synthetic', imageSize: 32, patchSize: 8 } });
     // A consistent set of new values is kept whole.
     expect(put('p=tiny&ds=mnist&img=28&ps=7')).toMatchObject({ keys: [], config: { dataset: 'mnist', imageSize: 28, patchSize: 7 } });
   });

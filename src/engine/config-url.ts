@@ -227,14 +227,17 @@ function putBackUntilValid(config: ExperimentConfig, fromLink: Map<keyof Experim
   }
 }
 
-/** The link field to put back for these issues: one the issues name; else the one whose put-back alone
- * clears the first issue (`ds=mnist` on tiny is flagged on imageSize); else the last one set. */
+/** The link field to put back: the one whose put-back alone leaves the fewest issues, so that as much
+ * of the link as possible is kept (`img=32&ps=8&ds=mnist` on tiny loses only ds, though imageSize is
+ * the field flagged); on a tie, one an issue names (`ds=mnist` alone is flagged on imageSize), then
+ * the last one set. */
 function culprit(config: ExperimentConfig, issues: ConfigIssue[], linkFields: (keyof ExperimentConfig)[], base: ExperimentConfig): keyof ExperimentConfig {
-  const named = issues.find((i) => linkFields.includes(i.field));
-  if (named) return named.field;
-  const target = issues[0].field;
-  const clears = linkFields.find((f) => !validateConfig({ ...config, [f]: base[f] }).some((i) => i.field === target));
-  return clears ?? linkFields[linkFields.length - 1];
+  let best = linkFields[linkFields.length - 1], bestScore = Infinity;
+  for (const f of linkFields) {
+    const score = 2 * validateConfig({ ...config, [f]: base[f] }).length + (issues.some((i) => i.field === f) ? 0 : 1);
+    if (score <= bestScore) [best, bestScore] = [f, score];
+  }
+  return best;
 }
 
 /** At most this many ignored settings are listed, each value cut to VALUE_CHARS (a 1 MB link must
