@@ -51,7 +51,7 @@ test('tiny ViT trains on WebGPU in the worker and the loss falls', async ({ page
     `[smoke] adapter: ${info?.adapter}\n` +
       `[smoke] step ms ${run.stepMs.map((l) => l.toFixed(0)).join(' ')}; eval ${run.evals[0].elapsedMs.toFixed(0)} ms\n` +
       `[smoke] frames at ${run.frames.map((f) => ((f.at - run.frames[0].at) / 1000).toFixed(1) + 's:' + f.step).join(' ')}\n` +
-      `[smoke] loss ${run.loss.map((l) => l.toFixed(3)).join(' ')}; final eval acc ${run.evals[0].accuracy.toFixed(3)} on ${run.evals[0].count}\n` +
+      `[smoke] loss ${run.loss.map((l) => l.toFixed(3)).join(' ')}; final eval acc ${run.evals[0].accuracy?.toFixed(3)} on ${run.evals[0].count}\n` +
       `[smoke] setup ${run.started?.setupMs.toFixed(0)} ms, training ${stepMs.toFixed(0)} ms, ${run.frames.length} frames, test ${Date.now() - t0} ms`,
   );
   expect(pageErrors).toEqual([]);

@@ -103,6 +103,14 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   const held = await stepOf(page);
   await page.waitForTimeout(2500);
   expect(await stepOf(page)).toBe(held);
+  await expect(page).toHaveTitle(`⏸ ${Math.floor((100 * held) / 12)}% · step ${held}/12 · Sparse ViT Studio`); // watchable from the tab strip
+  // Edits while a run exists apply to the next run, and the studio says so.
+  await expect(page.getByTestId('pending-edits')).toHaveCount(0);
+  await page.locator('[data-field=seed]').fill('4');
+  await expect(page.getByTestId('pending-edits')).toContainText('apply to the next run');
+  await page.locator('[data-field=seed]').fill('3'); // back as it was: nothing pending
+  await expect(page.getByTestId('pending-edits')).toHaveCount(0);
+  await page.locator('[data-field=seed]').blur();
   await page.getByTestId('step').click();
   await expect(page.getByTestId('step-counter')).toHaveText(String(held + 1), { timeout: 30_000 });
   await page.waitForTimeout(1500);
@@ -111,9 +119,11 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   // The masks moved between the first steps and now (an update every 2 steps).
   expect(await pixels(page, 'canvas-masks')).not.toBe(during['canvas-masks']);
 
-  await page.getByTestId('resume').click();
+  // Space resumes, also right after a click on Step (the click leaves no run button focused).
+  await page.keyboard.press(' ');
   await expect(status(page)).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
   expect(await stepOf(page)).toBe(12);
+  await expect(page).toHaveTitle('✓ done · Sparse ViT Studio');
   // The final evaluation fills the confusion matrix and the accuracy.
   await expect(page.getByTestId('test-acc')).toHaveText(/%$/, { timeout: 30_000 });
   await expect.poll(() => pixels(page, 'canvas-confusion')).not.toBe(before['canvas-confusion']);
@@ -148,6 +158,7 @@ test('S²ViTE heads and neurons move; a share link restores every control and re
   await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
   const after = await snapshot(page, maps);
   for (const id of maps) expect(after[id], `${id} did not change`).not.toBe(before[id]);
+  await expect(page.getByTestId('head-timeline-axis').locator('span')).toHaveText(['0', '1']); // a label per block
   await stopOrFinished(page);
   const first = (await ui(page)).losses.slice(0, 3);
   expect(first).toHaveLength(3);
@@ -204,6 +215,16 @@ test('a broken link shows what it ignored and loads the rest; nothing is fetched
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help')).toHaveCount(0);
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', /^(webgpu|webgl|wasm)$/, { timeout: 60_000 });
+  // run=1 on an experiment that cannot start says why instead of doing nothing.
+  await page.goto('/?v=1&p=deit-small&run=1');
+  await expect(page.getByTestId('notice').filter({ hasText: 'run=1' })).toContainText('paper-scale model');
+  await expect(page.getByTestId('start')).toBeDisabled();
+  // A huge link gives a short notice: a bounded list, each value cut short (the server caps the
+  // request line near 16 kB; the engine test covers a 1 MB link).
+  await page.goto(`/?p=tiny&note=${'x'.repeat(4_000)}&${Array.from({ length: 40 }, (_, i) => `k${i}=1`).join('&')}`);
+  await expect(notice).toContainText('(4000 characters)');
+  await expect(notice).toContainText(/and \d+ more/);
+  expect((await notice.textContent())!.length).toBeLessThan(5_000);
   expect(foreign).toEqual([]);
 });
 
@@ -248,9 +269,11 @@ test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its e
   await expect(page.locator('[data-field=dataset]')).toHaveValue('cifar10');
   await expect(page.locator('[data-field=patchSize]')).toHaveValue('8'); // 16 tokens, as before
   await expect(page.getByTestId('data-source')).toContainText('test_batch.bin');
+  await expect(page).toHaveURL(/&data=local$/); // the link says the data was a local import
 
   await page.getByTestId('start').click();
   await expect(page.locator('.run-meta')).toContainText('8,000 train / 2,000 test images', { timeout: 60_000 });
+  await expect(page.locator('.run-meta')).toContainText('test_batch.bin (its train part)'); // the file given, not data_batch_1.bin
   await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
   await page.getByTestId('reset').click();
   await expect(status(page)).toHaveAttribute('data-status', 'idle');
@@ -281,5 +304,28 @@ test('importing CIFAR-10 adapts the model and trains; a corrupt file shows its e
   await expect(page.locator('.drop-overlay')).toHaveCount(0);
   await expect(page.getByTestId('notice').filter({ hasText: 'Import failed' })).toContainText('notes.txt');
   await expect(page.locator('[data-field=patchSize]')).toHaveValue('8');
+  // A small text file named like a batch is refused at import too, not at Start.
+  await page.getByTestId('file-input').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('these are my notes, 29 bytes.') });
+  await expect(page.getByTestId('notice').filter({ hasText: 'notes.bin' })).toContainText('29 bytes is not a whole number of CIFAR-10 records');
+  await expect(page.getByTestId('notice').filter({ hasText: 'notes.bin' })).toContainText('Import failed');
   expect(errors.filter((e) => !/corrupt gzip/.test(e))).toEqual([]);
+});
+
+test('chart placeholders sit inside the plot area, clear of the axis numbers', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 }); // three columns: the narrowest charts
+  await page.goto('/?v=1&p=tiny&m=svite&s=1');
+  await expect(page.locator('.chart-empty').first()).toBeVisible();
+  const outside = await page.evaluate(() => {
+    type Rect = { left: number; right: number; top: number; bottom: number };
+    type El = { textContent: string | null; hidden: boolean; closest(s: string): { querySelector(s: string): { getBoundingClientRect(): Rect } | null } | null };
+    const d = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El>; createRange(): { selectNodeContents(n: El): void; getBoundingClientRect(): Rect } } };
+    return Array.from(d.document.querySelectorAll('.chart-empty')).filter((el) => !el.hidden).flatMap((el) => {
+      const plot = el.closest('.chart')?.querySelector('.u-over')?.getBoundingClientRect();
+      const range = d.document.createRange();
+      range.selectNodeContents(el);
+      const text = range.getBoundingClientRect();
+      return plot && (text.left < plot.left || text.right > plot.right || text.bottom > plot.bottom) ? [el.textContent] : [];
+    });
+  });
+  expect(outside).toEqual([]);
 });

@@ -28,5 +28,8 @@ await build({
   // ESM output has no require/__dirname; Emscripten's loader (tfjs WASM) needs both.
   banner: { js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));" },
 });
+// Ctrl-C reaches the child as well (same process group): it finishes its step and writes what it
+// has, so wait for it instead of dying first.
+process.on('SIGINT', () => {});
 const r = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], { stdio: 'inherit', cwd: process.cwd() });
-process.exit(r.status ?? 1);
+process.exit(r.status ?? (r.signal === 'SIGINT' ? 130 : 1));

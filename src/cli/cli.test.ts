@@ -1,13 +1,22 @@
 // The CLI end to end, as a user runs it (esbuild-bundled, WASM backend).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../engine/config';
+import { sizeOf } from '../engine/facts/shape';
+import { CHECKPOINT_FORMAT } from '../engine/io/checkpoint';
+import { encodeSafetensors } from '../engine/io/safetensors';
+import { paramSpecs } from '../engine/model/params';
 
 const root = path.resolve(__dirname, '../..');
 const cli = (...args: string[]): string =>
   execFileSync(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** Runs the CLI to its end: exit status, stdout and stderr. */
+const cliRun = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
+  spawnSync(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 describe('cli', () => {
   it('trains SViTE from a share link with overrides; the budget holds at every update; same seed → same losses', () => {
@@ -36,4 +45,89 @@ describe('cli', () => {
     expect(() => cli('flops', '--set', 'numHeads=5')).toThrow(/not divisible by numHeads 5/);
     expect(() => cli('train', '--preset', 'nope')).toThrow(/unknown preset/);
   }, 120_000);
+
+  it('runs a link with jointly invalid values, naming each field it put back, also in --quiet JSON', () => {
+    const r = cliRun('flops', '--url', 'v=1&p=tiny&ds=mnist&dim=50&img=18&lr=0.000001&note=why?');
+    expect(r.status, r.stderr).toBe(0);
+    for (const k of ['ds=mnist', 'dim=50', 'img=18', 'lr=0.000001', 'note=why?']) expect(r.stderr).toContain(`link: ignored ${k}`);
+    expect(r.stderr).toMatch(/using the preset's dataset synthetic/);
+    const q = cliRun('flops', '--quiet', '--url', 'p=tiny&ds=mnist&zzz=1');
+    expect(q.stderr).toBe('');
+    const out = JSON.parse(q.stdout);
+    expect(out.config).toBe('v=1&p=tiny&s=0');
+    expect(out.ignored.map((i: { key: string }) => i.key)).toEqual(['zzz', 'ds']);
+  }, 120_000);
+
+  it('eval refuses a model with a NaN weight, naming the tensor, and a missing file clearly', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
+    const config = presetConfig('tiny');
+    const specs = paramSpecs(config);
+    const tensors = specs.map((s) => {
+      const data = new Float32Array(sizeOf(s.shape)).fill(0.01);
+      if (s.name === 'blocks.1.mlp.fc1.weight') data[7] = NaN;
+      return { name: s.name, dtype: 'F32' as const, shape: s.timmShape, data };
+    });
+    const file = path.join(dir, 'nan.safetensors');
+    writeFileSync(file, encodeSafetensors(tensors, { format: CHECKPOINT_FORMAT, config: JSON.stringify(config) }));
+    const r = cliRun('eval', file, '--quiet');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/nan\.safetensors: 1 tensor\(s\) hold NaN or infinite values .*: blocks\.1\.mlp\.fc1\.weight/);
+    const missing = cliRun('eval', path.join(dir, 'missing.safetensors'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^error: eval: .*missing\.safetensors does not exist/);
+    expect(missing.stderr).not.toMatch(/ENOENT/);
+  }, 120_000);
+
+  it('refuses what it would otherwise ignore, before any training', () => {
+    const refused = (...args: string[]): string => {
+      const r = cliRun(...args);
+      expect(r.status, r.stdout).not.toBe(0);
+      expect(r.stderr).not.toMatch(/steps\/s|ENOENT|at .*\.ts:\d+/); // no training, no stack
+      return r.stderr;
+    };
+    expect(refused('train', 'fmnist')).toMatch(/^error: `train` takes no positional arguments; got "fmnist" \(to pick that preset, write --preset fmnist\)/);
+    expect(refused('export', '--preset', 'tiny')).toMatch(/^error: export needs --out FILE\.safetensors/);
+    expect(refused('train', '--json', '/nonexistent-svs-dir/run.json')).toMatch(/^error: --json \/nonexistent-svs-dir\/run\.json: the folder \/nonexistent-svs-dir does not exist/);
+    expect(refused('train', '--save', os.tmpdir())).toMatch(/^error: --save .* is a folder: give a file name/);
+    expect(refused('flops', '--json', 'x.json')).toMatch(/^error: --json does not apply to `flops`, which reads --preset, --url, --set, --quiet/);
+    expect(refused('eval', 'a.safetensors', '--set', 'steps=3')).toMatch(/^error: --set does not apply to `eval`/);
+    expect(refused('train', '--compact')).toMatch(/^error: --compact shapes the saved model: add --save/);
+    expect(refused('flops', '--preset', 'fmnist', '--url', 'p=tiny')).toMatch(/^error: give --preset or --url, not both/);
+  }, 120_000);
+
+  it('Ctrl-C stops after the current step and writes the summary it has', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
+    const file = path.join(dir, 'partial.json');
+    const child = spawn(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'train', '--set', 'steps=100000', '--set', 'evalEvery=0', '--json', file],
+      { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let done = false;
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const killGroup = (): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const guard = setTimeout(killGroup, 150_000); // never leave a 100,000-step run behind
+    try {
+      await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/1\/100000 steps/.test(stderr)) resolve();
+      }));
+      process.kill(-child.pid!, 'SIGINT'); // the whole process group, as a terminal's Ctrl-C does
+      expect(await exited).toBe(130);
+      done = true;
+    } finally {
+      clearTimeout(guard);
+      if (!done) killGroup();
+    }
+    const summary = JSON.parse(readFileSync(file, 'utf8'));
+    expect(summary.stoppedBy).toBe('interrupt');
+    expect(summary.error).toMatch(/^interrupted after step \d+ of 100000$/);
+    expect(summary.losses.length).toBe(summary.steps);
+    expect(summary.steps).toBeGreaterThanOrEqual(1);
+    expect(summary.testImages).toBe(500); // the preset's evaluation sample, not the whole test set
+  }, 180_000);
 });

@@ -4,7 +4,7 @@ import type { FlopsReport } from '../engine/flops';
 import type { importModel } from '../engine/io/checkpoint';
 import { Trainer } from '../engine/trainer';
 
-export async function evaluateImported(m: ReturnType<typeof importModel>, data: Dataset): Promise<{ testAccuracy: number; testImages: number; testLoss: number; flops: FlopsReport }> {
+export async function evaluateImported(m: ReturnType<typeof importModel>, data: Dataset): Promise<{ testAccuracy: number | null; testImages: number; testLoss: number; flops: FlopsReport }> {
   const trainer = await Trainer.create(m.config, data);
   try {
     trainer.restore(m);

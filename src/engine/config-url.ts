@@ -4,7 +4,7 @@
 // Decoding never throws: a bad or unknown key falls back to the default and is reported.
 import {
   DATASETS, DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, PRESETS, presetConfig, validateConfig,
-  type ExperimentConfig, type PresetName,
+  type ConfigIssue, type ExperimentConfig, type PresetName,
 } from './config';
 
 export const URL_VERSION = 1;
@@ -60,7 +60,7 @@ export const URL_FIELDS: readonly Field[] = [
 ];
 
 /** Keys the studio itself reads from a link (not part of the experiment). */
-export const UI_KEYS = ['run', 'backend', 'panel', 'theme'] as const;
+export const UI_KEYS = ['run', 'backend', 'panel', 'theme', 'data'] as const;
 
 export interface IgnoredKey {
   key: string;
@@ -75,8 +75,11 @@ export interface DecodedLink {
   extras: Record<string, string>;
 }
 
+/** A value as a link writes it. Whole numbers ≥ 1e21 are written out in digits: String() would give
+ * `1e+21`, which the whole-number parser (rightly) refuses. */
 function format(v: unknown): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= 1e21) return BigInt(v).toString();
   return String(v);
 }
 
@@ -116,13 +119,17 @@ export function fieldByName(name: string): Field | undefined {
   return URL_FIELDS.find((f) => f.key === name || f.field === name);
 }
 
-/** Accepts a full URL, '?query', '#query' or a bare query string. */
-function queryOf(link: string): string {
+/** The query and fragment of a full URL, '?query', '#query' or a bare query string. A '?' after an
+ * '=' or '&' is part of a value (`note=why?`), not the start of a URL's query. */
+function splitLink(link: string): { query: string; fragment: string } {
   const s = link.trim();
-  const q = s.indexOf('?');
-  if (q >= 0) return s.slice(q + 1).split('#')[0];
-  if (s.startsWith('#')) return s.slice(1);
-  return s;
+  if (s.startsWith('#')) return { query: s.slice(1), fragment: '' };
+  const h = s.indexOf('#');
+  const [body, fragment] = h < 0 ? [s, ''] : [s.slice(0, h), s.slice(h + 1)];
+  const q = body.indexOf('?');
+  if (q >= 0 && !/[=&]/.test(body.slice(0, q))) return { query: body.slice(q + 1), fragment };
+  if (q < 0 && /^[a-z][a-z\d+.-]*:\/\//i.test(body)) return { query: '', fragment }; // a URL without a query
+  return { query: body, fragment };
 }
 
 /** key/value pairs of a query; '+' is a space; undecodable escapes are kept raw (then refused). */
@@ -140,32 +147,51 @@ function parseQuery(q: string): [string, string][] {
   });
 }
 
+const given = (what: string, used: string): string => `${what} is given again later in the link; using the later ${used}`;
+
 export function decodeConfig(link: string): DecodedLink {
-  const pairs = parseQuery(queryOf(link));
-  const get = (k: string): string | null => pairs.find(([key]) => key === k)?.[1] ?? null;
+  const { query, fragment } = splitLink(link);
+  const pairs = parseQuery(query);
   const ignored: IgnoredKey[] = [];
-  const extras: Record<string, string> = {};
-  const version = get('v');
+  if (fragment) ignored.push({ key: '#', value: fragment, reason: 'text after # is not part of the experiment' });
+  // v and p decide how the rest reads, so they are taken first; the last one given counts.
+  const lastOf = (k: string): string | null => {
+    const all = pairs.filter(([key]) => key === k);
+    for (const [, value] of all.slice(0, -1)) ignored.push({ key: k, value, reason: given(k, `${k}=${all[all.length - 1][1]}`) });
+    return all.length ? all[all.length - 1][1] : null;
+  };
+  const version = lastOf('v');
   if (version !== null && version !== String(URL_VERSION))
     ignored.push({ key: 'v', value: version, reason: `link version ${version}; this studio reads version ${URL_VERSION}, fields it does not know are ignored` });
-  const presetRaw = get('p');
+  const presetRaw = lastOf('p');
   let preset: PresetName = 'tiny';
   if (presetRaw !== null) {
     if ((PRESETS as readonly string[]).includes(presetRaw)) preset = presetRaw as PresetName;
     else ignored.push({ key: 'p', value: presetRaw, reason: `unknown preset; using tiny (presets: ${PRESETS.join(', ')})` });
   }
   const config = presetConfig(preset);
-  const fromLink = new Map<keyof ExperimentConfig, string>();
+  const set = (field: keyof ExperimentConfig, value: unknown): void => {
+    (config as unknown as Record<string, unknown>)[field] = value;
+  };
+  const extras: Record<string, string> = {};
+  let seedFrom: { key: string; raw: string } | undefined;
+  const fromLink = new Map<keyof ExperimentConfig, { key: string; raw: string }>();
   for (const [key, raw] of pairs) {
     if (key === 'v' || key === 'p') continue;
     if ((UI_KEYS as readonly string[]).includes(key)) {
+      if (key in extras) ignored.push({ key, value: extras[key], reason: given(key, `${key}=${raw}`) });
       extras[key] = raw;
       continue;
     }
     if (key === 's' || key === 'seed') {
       const n = Number(raw);
-      if (/^\d+$/.test(raw) && n < 2 ** 32) config.seed = n;
-      else ignored.push({ key, value: raw, reason: `seed must be a whole number in [0, 2^32); using ${config.seed}` });
+      if (!/^\d+$/.test(raw) || n >= 2 ** 32) {
+        ignored.push({ key, value: raw, reason: `seed must be a whole number in [0, 2^32); using ${config.seed}` });
+        continue;
+      }
+      if (seedFrom) ignored.push({ key: seedFrom.key, value: seedFrom.raw, reason: given('seed', `${key}=${raw}`) });
+      seedFrom = { key, raw };
+      config.seed = n;
       continue;
     }
     const f = fieldByName(key);
@@ -178,19 +204,55 @@ export function decodeConfig(link: string): DecodedLink {
       ignored.push({ key, value: raw, reason: `${f.field}: ${parsed}; using ${format(config[f.field])}` });
       continue;
     }
-    (config as unknown as Record<string, unknown>)[f.field] = parsed.value;
-    fromLink.set(f.field, key);
+    const before = fromLink.get(f.field);
+    if (before) ignored.push({ key: before.key, value: before.raw, reason: given(f.field, `${key}=${raw}`) });
+    set(f.field, parsed.value);
+    fromLink.set(f.field, { key, raw });
   }
-  // Values that parse but cannot run together: put the link's offending field back to the preset's.
-  for (let round = 0; round < 8; round++) {
-    const issue = validateConfig(config).find((i) => fromLink.has(i.field));
-    if (!issue) break;
-    const key = fromLink.get(issue.field)!;
-    ignored.push({ key, value: format(config[issue.field]), reason: `${issue.message}; using the preset's ${format(presetConfig(preset)[issue.field])}` });
-    (config as unknown as Record<string, unknown>)[issue.field] = presetConfig(preset)[issue.field];
-    fromLink.delete(issue.field);
-  }
+  putBackUntilValid(config, fromLink, ignored);
   return { config, ignored, extras };
+}
+
+/** Values that parse but cannot run together: put the link's fields back to the preset's, one at a
+ * time, until the config validates. The preset itself is valid, so this ends (at worst with every
+ * field from the link put back); each round removes one link field, so no round cap is needed. */
+function putBackUntilValid(config: ExperimentConfig, fromLink: Map<keyof ExperimentConfig, { key: string; raw: string }>, ignored: IgnoredKey[]): void {
+  const base = presetConfig(config.preset);
+  for (let issues = validateConfig(config); issues.length && fromLink.size; issues = validateConfig(config)) {
+    const field = culprit(config, issues, [...fromLink.keys()], base);
+    const issue = issues.find((i) => i.field === field) ?? issues[0];
+    const { key, raw } = fromLink.get(field)!;
+    ignored.push({ key, value: raw, reason: `${issue.message}; using the preset's ${field} ${format(base[field])}` });
+    (config as unknown as Record<string, unknown>)[field] = base[field];
+    fromLink.delete(field);
+  }
+}
+
+/** The link field to put back: the one whose put-back alone leaves the fewest issues, so that as much
+ * of the link as possible is kept (`img=32&ps=8&ds=mnist` on tiny loses only ds, though imageSize is
+ * the field flagged); on a tie, one an issue names (`ds=mnist` alone is flagged on imageSize), then
+ * the last one set. */
+function culprit(config: ExperimentConfig, issues: ConfigIssue[], linkFields: (keyof ExperimentConfig)[], base: ExperimentConfig): keyof ExperimentConfig {
+  let best = linkFields[linkFields.length - 1], bestScore = Infinity;
+  for (const f of linkFields) {
+    const score = 2 * validateConfig({ ...config, [f]: base[f] }).length + (issues.some((i) => i.field === f) ? 0 : 1);
+    if (score <= bestScore) [best, bestScore] = [f, score];
+  }
+  return best;
+}
+
+/** At most this many ignored settings are listed, each value cut to VALUE_CHARS (a 1 MB link must
+ * not become a 1 MB notice); `more` counts the rest. */
+export const NOTICE_ITEMS = 12;
+const VALUE_CHARS = 80;
+
+export function noticeOf(ignored: readonly IgnoredKey[]): { shown: IgnoredKey[]; more: number } {
+  const clip = (s: string, n = VALUE_CHARS): string => (s.length <= n ? s : `${s.slice(0, n)}… (${s.length} characters)`);
+  return {
+    // A reason quotes at most a few values, so it may be a few times longer than one.
+    shown: ignored.slice(0, NOTICE_ITEMS).map((i) => ({ key: clip(i.key), value: clip(i.value), reason: clip(i.reason, 4 * VALUE_CHARS) })),
+    more: Math.max(0, ignored.length - NOTICE_ITEMS),
+  };
 }
 
 /** Apply `field=value` overrides (CLI --set): camelCase names or short keys. Throws on bad input. */

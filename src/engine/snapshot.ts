@@ -30,7 +30,8 @@ export interface UpdateEvent {
 export interface EvalResult {
   step: number;
   count: number;
-  accuracy: number;
+  /** null when the loss is not finite (the model outputs NaN) or there were no images. */
+  accuracy: number | null;
   loss: number;
   /** Row = true class, column = predicted class, row-major numClasses². */
   confusion: Int32Array;

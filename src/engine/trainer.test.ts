@@ -3,7 +3,7 @@ import * as tf from './tf';
 import { presetConfig, type ExperimentConfig } from './config';
 import { syntheticDataset } from './data/synthetic';
 import { trainLosses } from './train-losses';
-import { Trainer } from './trainer';
+import { NonFiniteLossError, Trainer } from './trainer';
 
 const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 2000, testCount: 400 });
 const cfg = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('tiny'), batchSize: 16, ...over });
@@ -48,5 +48,25 @@ describe('Trainer', () => {
     await expect(Trainer.create(cfg({ imageSize: 32, patchSize: 8 }), data)).rejects.toThrow(/16×16×1 but the model expects 32×32×1/);
     await expect(Trainer.create(cfg({ numHeads: 5 }), data)).rejects.toThrow(/not divisible by numHeads 5/);
   });
-});
 
+  it('stops at the first non-finite loss, naming the step; evaluation then reports no accuracy', async () => {
+    const before = tf.memory().numTensors;
+    const t = await Trainer.create(cfg({ seed: 5 }), data);
+    await t.step();
+    const good = await t.evaluate(64);
+    expect(good.accuracy).toBeGreaterThanOrEqual(0);
+    const params = await t.readParams();
+    params.get('head.weight')![3] = NaN;
+    t.model.write(params);
+    const err = await t.step().then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    expect((err as NonFiniteLossError).step).toBe(2);
+    expect((err as Error).message).toMatch(/^the loss at step 2 is NaN \(not finite\): training stopped there/);
+    expect(t.stepsDone).toBe(1); // the last good step
+    const bad = await t.evaluate(64);
+    expect(bad.loss).toBeNaN();
+    expect(bad.accuracy).toBeNull(); // not the chance accuracy of an argmax over NaNs
+    t.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

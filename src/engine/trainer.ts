@@ -24,6 +24,16 @@ export interface TrainerOptions {
   sampleCount?: number;
 }
 
+/** The loss stopped being a number: the weights are no longer usable, so training must not go on. */
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+  constructor(readonly step: number, readonly loss: number, lr: number) {
+    super(`the loss at step ${step} is ${loss} (not finite): training stopped there, since every later step would be NaN too. ` +
+      `The weights are no longer usable. Start again with a lower lr (it was ${lr.toPrecision(3)} at that step) or clipNorm on, ` +
+      `or check the data for non-finite values.`);
+  }
+}
+
 export class Trainer {
   readonly model: ViTModel;
   private readonly opt: AdamW;
@@ -114,6 +124,8 @@ export class Trainer {
     }
     const loss = (await lossT.data())[0];
     lossT.dispose();
+    // The first non-finite loss ends the run: the step counter stays at the last good step.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(stepNo, loss, lr);
     this.done = stepNo;
     return { step: stepNo, loss, lr, tau: this.tokens?.temperature(t) ?? NaN, update: events, elapsedMs: now() - started };
   }
@@ -148,7 +160,9 @@ export class Trainer {
       }
       count += b.size;
     }
-    return { step: this.done, count, accuracy: correct / count, loss: lossSum / count, confusion, numClasses: k };
+    const loss = lossSum / count;
+    // A model that outputs NaN predicts class 0 everywhere: that is not an accuracy (it reads as chance).
+    return { step: this.done, count, accuracy: Number.isFinite(loss) ? correct / count : null, loss, confusion, numClasses: k };
   }
 
   /** Masks, densities, heads, neurons and kept tokens: read back for a frame or a summary. */

@@ -76,5 +76,9 @@ describe('TrainingClient', () => {
     expect(errors).toMatchObject([{ type: 'error', fatal: true }]);
     await expect(c.init()).rejects.toThrow('script failed to load');
     expect(w.sent).toHaveLength(1);
+    // Start too: the new run gets the error at once, and nothing is posted to the dead worker.
+    const run = c.start(presetConfig('tiny'), { kind: 'synthetic' });
+    expect(errors.at(-1)).toMatchObject({ type: 'error', runId: run, fatal: true, message: expect.stringMatching(/script failed to load/) });
+    expect(w.sent).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import { useActiveConfig, useStudio, useTheme } from './store';
 import { connect } from './session/session';
 import { startUrlSync } from './url/url-sync';
 import { useShortcuts } from './keyboard';
+import { startTitleSync } from './title';
 import { useFileDrop } from './drop';
 import { warmUpRenderers } from './panels/warmup';
 import type { BackendName } from '../protocol/messages';
@@ -31,6 +32,7 @@ export function App({ backend, panel }: { backend?: BackendName; panel?: string 
   useEffect(() => connect(), []);
   useEffect(() => warmUpRenderers(), []);
   useEffect(() => startUrlSync(backend), [backend]);
+  useEffect(() => startTitleSync(), []);
   useShortcuts();
   useFileDrop();
   useEffect(() => {

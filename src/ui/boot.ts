@@ -10,6 +10,11 @@ export function boot(): OpeningLink {
   if (link.hasExperiment) s.setConfig(link.decoded.config);
   s.setIgnored(link.decoded.ignored);
   if (link.theme) s.setThemeChoice(link.theme);
+  if (link.localData && link.decoded.config.dataset !== 'synthetic')
+    s.pushNotice({
+      tone: 'warn', title: 'This link was made with imported data files',
+      lines: [`Files are not part of a link: import the same ${link.decoded.config.dataset} files (Data → Import files…) to train on them; until then the served copy is used.`],
+    });
   configureSession({ backend: link.backend, autostart: link.autostart });
   return link;
 }

@@ -21,9 +21,16 @@ export function si(n: number, digits = 3): string {
 export const flops = (macs: number, digits = 3): string => `${si(toFlops(macs), digits)}FLOPs`;
 
 /** 0.4321 → "43.2%". */
-export function pct(x: number, digits = 1): string {
-  if (!Number.isFinite(x)) return '–';
+export function pct(x: number | null, digits = 1): string {
+  if (x === null || !Number.isFinite(x)) return '–';
   return `${(100 * x).toFixed(digits)}%`;
+}
+
+/** A FLOPs saving as a change: 0.25 → "−25.0%", a cost → "+3.1%", and nothing → "±0%" (never "−0.0%"). */
+export function change(saved: number, digits = 1): string {
+  const text = pct(Math.abs(saved), digits);
+  if (!Number.isFinite(saved) || Number(text.slice(0, -1)) === 0) return Number.isFinite(saved) ? '±0%' : text;
+  return `${saved > 0 ? '−' : '+'}${text}`;
 }
 
 /** A value for an input or a label: no trailing noise from float arithmetic. */

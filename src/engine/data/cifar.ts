@@ -13,6 +13,18 @@ export const CIFAR_RECORD_BYTES = 1 + 3 * PLANE; // 3073
 
 export const isCifarBatchName = (name: string): boolean => /(^|\/)(data_batch_\d+|test_batch)\.bin$/.test(name);
 
+/** A lone batch split at import is passed on as two parts named `<file>#<part>/<batch name>`: the
+ * loaders read the batch name (its role), messages show the file the user gave. */
+export const importPartName = (file: string, part: 'train' | 'test'): string =>
+  `${file}#${part}/${part === 'train' ? 'data_batch_1.bin' : 'test_batch.bin'}`;
+
+/** The name to show for a data file: its base name, or the imported file and part it came from. */
+export function shownFileName(name: string): string {
+  const part = /^(.*)#(train|test)\/[^/]+$/.exec(name);
+  const base = (n: string): string => n.slice(n.lastIndexOf('/') + 1);
+  return part ? `${base(part[1])} (its ${part[2]} part)` : base(name);
+}
+
 export function parseCifarBatch(file: string, raw: Uint8Array): ImageSet {
   assertNotHtml(file, raw, 'a CIFAR-10 batch', CIFAR10_TARBALL_URL);
   const b = gunzipIfNeeded(file, raw);

@@ -6,6 +6,7 @@ import { findSharedDatasets } from '../../cli/node-datasets';
 import { encodeIdxImages, encodeIdxLabels } from './encode';
 import { idxImageSet, parseIdxImages, parseIdxLabels } from './idx';
 import { labelCounts } from './image-set';
+import { MAX_UNPACKED_BYTES } from './gzip';
 import { DataFileError } from './types';
 
 const shared = findSharedDatasets();
@@ -80,6 +81,20 @@ describe('IDX loader errors name the file and say what is wrong', () => {
     const garbage = gz.slice();
     garbage[12] ^= 0xff;
     expect(err(() => parseIdxImages('c.gz', garbage)).message).toMatch(/^c\.gz: corrupt gzip stream/);
+  });
+
+  it('refuses a gzip that unpacks past the stated limit, before unpacking it', () => {
+    const gz = gzipSync(images);
+    const big = gz.slice();
+    new DataView(big.buffer).setUint32(big.length - 4, 2 ** 30, true); // the trailer's size: 1 GiB
+    expect(err(() => parseIdxImages('big.gz', big)).message).toBe(
+      "big.gz: corrupt gzip stream (its trailer says it unpacks to 1024 MiB, past the 256 MiB limit for one data file; the largest real one, CIFAR-10's tarball, is ~176 MiB): the file is damaged or the download was cut short; re-download it");
+    new DataView(big.buffer).setUint32(big.length - 4, MAX_UNPACKED_BYTES + 1, true);
+    expect(err(() => parseIdxImages('big.gz', big)).message).toMatch(/past the 256 MiB limit/);
+    // A trailer that understates the size does not get past the checks either.
+    const small = gz.slice();
+    new DataView(small.buffer).setUint32(small.length - 4, 10, true);
+    expect(err(() => parseIdxImages('small.gz', small)).message).toMatch(/^small\.gz: corrupt gzip stream/);
   });
 
   it('labels outside 0..9 are rejected with their index', () => {

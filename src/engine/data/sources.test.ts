@@ -85,6 +85,20 @@ describe('datasetFromFiles', () => {
     expect(thrown(() => datasetFromFiles([...idxFiles(), cifar])).message).toMatch(/both IDX files and CIFAR-10 batches/);
   });
 
+  it('refuses empty splits and test images of another size, naming the file', () => {
+    const files = idxFiles();
+    files[2] = { name: 't10k-images-idx3-ubyte', bytes: encodeIdxImages({ images: new Uint8Array(5 * 3 * 3), count: 5, height: 3, width: 3 }) };
+    const e = thrown(() => datasetFromFiles(files, { name: 'mnist' }));
+    expect(e).toBeInstanceOf(DataFileError);
+    expect(e.message).toBe('t10k-images-idx3-ubyte: its images are 3×3×1 but the train images (train-images-idx3-ubyte.gz) are 4×4×1: give the test split of the same data set');
+    const emptyTest = [...idxFiles().slice(0, 2), { name: 't10k-images-idx3-ubyte', bytes: img(0) }, { name: 't10k-labels-idx1-ubyte', bytes: lab(0) }];
+    expect(thrown(() => datasetFromFiles(emptyTest, { name: 'mnist' })).message).toBe('t10k-images-idx3-ubyte: holds no images: the test split is empty; give the complete file');
+    const emptyTrain = [{ name: 'train-images-idx3-ubyte', bytes: img(0) }, { name: 'train-labels-idx1-ubyte', bytes: lab(0) }, ...idxFiles().slice(2)];
+    expect(thrown(() => datasetFromFiles(emptyTrain, { name: 'mnist' })).message).toBe('train-images-idx3-ubyte: holds no images: the train split is empty; give the complete file');
+    const emptyBatch = [{ name: 'data_batch_1.bin', bytes: new Uint8Array(0) }, { name: 'test_batch.bin', bytes: new Uint8Array(3073) }];
+    expect(thrown(() => datasetFromFiles(emptyBatch)).message).toMatch(/^data_batch_1\.bin: /);
+  });
+
   it('tells the IDX split by count when names do not say it', () => {
     const big = encodeIdxLabels(new Uint8Array(10000));
     const ds = datasetFromFiles([

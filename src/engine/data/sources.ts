@@ -1,7 +1,7 @@
 // Assemble a Dataset from raw file bytes, wherever they came from (a fetch, a file picker, the disk).
 // Files are recognised by content first (IDX magic, tar header, CIFAR record size) and by name for
 // the split; MNIST and Fashion-MNIST are identical by content, so their name comes from a hint.
-import { cifarFilesFromTarball, isCifarBatchName, parseCifarBatch, parseCifarMeta } from './cifar';
+import { cifarFilesFromTarball, isCifarBatchName, parseCifarBatch, parseCifarMeta, shownFileName } from './cifar';
 import { gunzipIfNeeded } from './gzip';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, idxImageSet, type NamedBytes } from './idx';
 import { concatImageSets, sliceImageSet } from './image-set';
@@ -95,6 +95,8 @@ const missingOf = (name: RealDatasetName, roles: FileRole[]): MissingFile[] =>
 interface Parts {
   train: ImageSet;
   test: ImageSet;
+  /** The image file of each split, for errors (CIFAR-10: the first train batch). */
+  files: { train: string; test: string };
   notes: string[];
   classNames?: string[];
 }
@@ -112,11 +114,14 @@ function assembleIdx(name: RealDatasetName, byRole: Map<FileRole, Recognised[]>,
     const cut = Math.round(test.count * TEST_SPLIT_TRAIN_FRACTION);
     if (cut === 0 || cut === test.count) throw new Error(`cannot split ${test.count} MNIST test images into train and test`);
     return {
-      train: sliceImageSet(test, 0, cut), test: sliceImageSet(test, cut),
+      train: sliceImageSet(test, 0, cut), test: sliceImageSet(test, cut), files: { train: one('test-images')!.name, test: one('test-images')!.name },
       notes: [`MNIST train images are missing: the ${test.count} test images are split into ${cut} for training and ${test.count - cut} for testing.`],
     };
   }
-  return { train: idxImageSet(one('train-images')!, one('train-labels')!, url), test, notes: [] };
+  return {
+    train: idxImageSet(one('train-images')!, one('train-labels')!, url), test, notes: [],
+    files: { train: one('train-images')!.name, test: one('test-images')!.name },
+  };
 }
 
 function assembleCifar(byRole: Map<FileRole, Recognised[]>): Parts {
@@ -133,8 +138,18 @@ function assembleCifar(byRole: Map<FileRole, Recognised[]>): Parts {
   const test = parseCifarBatch(testFile.name, testFile.bytes);
   const meta = byRole.get('meta')?.[0];
   const names = meta ? parseCifarMeta(meta.file.bytes) : [];
-  const notes = trainFiles.length < 5 ? [`CIFAR-10: training on ${trainFiles.length} of 5 batches (${train.count} images): ${trainFiles.map((r) => baseName(r.file.name)).join(', ')}.`] : [];
-  return { train, test, notes, classNames: names.length === 10 ? names : undefined };
+  const notes = trainFiles.length < 5 ? [`CIFAR-10: training on ${trainFiles.length} of 5 batches (${train.count} images): ${trainFiles.map((r) => shownFileName(r.file.name)).join(', ')}.`] : [];
+  return { train, test, notes, classNames: names.length === 10 ? names : undefined, files: { train: trainFiles[0].file.name, test: testFile.name } };
+}
+
+/** Both splits hold images, of one geometry: otherwise training fails later without naming a file. */
+function checkSplits({ train, test, files }: Parts): void {
+  for (const split of ['train', 'test'] as const)
+    if ((split === 'train' ? train : test).count === 0)
+      throw new DataFileError(files[split], `holds no images: the ${split} split is empty; give the complete file`);
+  const geo = (s: ImageSet): string => `${s.height}×${s.width}×${s.channels}`;
+  if (geo(train) !== geo(test))
+    throw new DataFileError(files.test, `its images are ${geo(test)} but the train images (${files.train}) are ${geo(train)}: give the test split of the same data set`);
 }
 
 /** A full Dataset from the files of one real data set; throws MissingDataError or DataFileError. */
@@ -149,6 +164,7 @@ export function datasetFromFiles(files: NamedBytes[], opts: AssembleOptions = {}
     if (new Set(keys).size < keys.length) throw new Error(`two files for the same ${name} ${role}: ${rs.map((r) => r.file.name).join(', ')}`);
   }
   const parts = name === 'cifar10' ? assembleCifar(byRole) : assembleIdx(name, byRole, opts);
+  checkSplits(parts);
   return {
     name, classNames: parts.classNames ?? [...CLASS_NAMES[name]],
     train: parts.train, test: parts.test, ...channelStats(parts.train), notes: parts.notes,

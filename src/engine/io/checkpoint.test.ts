@@ -209,9 +209,35 @@ describe('importModel of foreign and broken files', () => {
     expect(() => importModel(timmStateDict(specs, params, badUnits), 'u')).toThrow(/'heads' block 0: expected increasing indices/);
   });
 
+  it('checks the stored config field by field, naming the file; training-only fields never block', () => {
+    const load = (over: Record<string, unknown>, name = 'm.safetensors') =>
+      importModel(timmStateDict(specs, params, { format: 'sparse-vit-studio/1', config: JSON.stringify({ ...config, ...over }) }), name);
+    expect(() => load({ dataset: 'banana' })).toThrow(/^m\.safetensors: the stored config is invalid:\n {2}- dataset must be one of synthetic, mnist, fashion-mnist, cifar10 \(got banana\)$/);
+    expect(() => load({ dataset: '__proto__' })).toThrow(/^m\.safetensors: .*dataset must be one of .* \(got __proto__\)$/s);
+    expect(() => load({ preset: 'nope' })).toThrow(/^m\.safetensors: the stored config names an unknown preset "nope" \(presets: tiny, /);
+    expect(() => load({ embedDim: '32' })).toThrow(/^m\.safetensors: the stored config is invalid:\n {2}- embedDim is "32", expected a number$/);
+    const got = load({ steps: -4, lr: 'fast', batchSize: 0 });
+    expect(got.config).toEqual(config); // put back to the preset's values
+    expect(got.configNotes).toEqual([
+      'lr is "fast", expected a number',
+      `steps must be a whole number from 1 to 10000000 (got -4); using the preset's steps ${presetConfig('tiny').steps} (training only)`,
+      'batchSize must be a whole number from 1 to 4096 (got 0); using the preset\'s batchSize 32 (training only)',
+    ]);
+  });
+
   it('fills config fields the file lacks from its preset', () => {
     const { lr: _lr, tokenKeep: _tk, ...old } = { ...config, seed: 77 };
     const got = importModel(timmStateDict(specs, params, { format: 'sparse-vit-studio/1', config: JSON.stringify(old) }));
     expect(got.config).toEqual({ ...config, seed: 77 });
+  });
+
+  it('refuses non-finite weights on export and on import, naming the tensors', () => {
+    const poisoned = new Map(params);
+    poisoned.set('blocks.0.attn.qkv.weight', params.get('blocks.0.attn.qkv.weight')!.map((v, i) => (i === 5 ? NaN : v)));
+    poisoned.set('head.bias', params.get('head.bias')!.map((v, i) => (i === 0 ? -Infinity : v)));
+    expect(() => exportModel({ config, specs, params: poisoned })).toThrow(/cannot export the model:\n {2}- 2 tensor\(s\) hold NaN or infinite values \(the training diverged\): blocks\.0\.attn\.qkv\.weight, head\.bias$/);
+    const meta = { format: 'sparse-vit-studio/1', config: JSON.stringify(config) };
+    expect(() => importModel(timmStateDict(specs, poisoned, meta), 'nan.safetensors')).toThrow(/^nan\.safetensors: 2 tensor\(s\) hold NaN or infinite values .*: blocks\.0\.attn\.qkv\.weight, head\.bias$/);
+    expect(() => importModel(timmStateDict(specs, params, meta), 'ok.safetensors')).not.toThrow();
   });
 });

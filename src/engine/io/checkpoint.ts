@@ -2,7 +2,8 @@
 // `<weight>.mask` (U8, 1 = active), the experiment config and S²ViTE's live units in metadata.
 // A compact file physically drops removed heads and neurons; import re-expands it with zeros.
 // Import also takes a plain timm state dict (no metadata) when the caller supplies the config.
-import { METHODS, PRESETS, presetConfig, validateConfig, type ExperimentConfig, type Method, type ModelConfig } from '../config';
+import { METHODS, validateConfig, type ExperimentConfig, type Method, type ModelConfig } from '../config';
+import { readStoredConfig } from './stored-config';
 import { mlpHidden } from '../facts';
 import { paramSpecs, type ParamSpec } from '../model/params';
 import {
@@ -43,6 +44,8 @@ export interface ImportOptions {
 
 export interface ImportedModel {
   config: ExperimentConfig;
+  /** Training-only fields of the stored config that were put back to their preset's values. */
+  configNotes: string[];
   method: Method;
   layout: Layout;
   specs: ParamSpec[];
@@ -68,6 +71,13 @@ const describe = (c: ModelConfig): string =>
 const listNames = (names: string[], max = 8): string =>
   names.slice(0, max).join(', ') + (names.length > max ? `, … (+${names.length - max} more)` : '');
 
+/** Names of the tensors holding NaN or ±Infinity: a diverged model must not pass as a model. */
+function nonFinite(params: Map<string, Float32Array>): string[] {
+  return [...params].filter(([, v]) => !v.every(Number.isFinite)).map(([name]) => name);
+}
+const nonFiniteText = (names: string[]): string =>
+  `${names.length} tensor(s) hold NaN or infinite values (the training diverged): ${listNames(names)}`;
+
 export function exportModel(args: ExportArgs): Uint8Array {
   const { config: c, specs, params, masks = new Map<string, Uint8Array>() } = args;
   const hidden = mlpHidden(c);
@@ -87,6 +97,8 @@ export function exportModel(args: ExportArgs): Uint8Array {
     if (!p) problems.push(`parameter "${s.name}" is missing`);
     else if (p.length !== sizeOf(s.shape)) problems.push(`parameter "${s.name}" has ${p.length} values, expected ${sizeOf(s.shape)} ([${s.shape}])`);
   }
+  const bad = nonFinite(params);
+  if (bad.length) problems.push(nonFiniteText(bad));
   if (problems.length) throw new CheckpointError(`cannot export the model:\n  - ${problems.join('\n  - ')}`);
 
   const heads = unitsFromAlive(args.headsAlive, c.depth, c.numHeads);
@@ -116,22 +128,7 @@ export function exportModel(args: ExportArgs): Uint8Array {
   return encodeSafetensors(tensors, metadata);
 }
 
-/** The stored config over its preset's defaults (fields added since keep working), model part checked. */
-function readConfig(json: string, fail: (what: string) => never): ExperimentConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return fail("metadata 'config' is not valid JSON");
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail("metadata 'config' is not a JSON object");
-  const r = raw as Record<string, unknown>;
-  const base = presetConfig(PRESETS.includes(r.preset as never) ? (r.preset as ExperimentConfig['preset']) : 'tiny');
-  const out: Record<string, unknown> = { ...base };
-  for (const k of Object.keys(base)) if (typeof r[k] === typeof out[k]) out[k] = r[k];
-  return out as unknown as ExperimentConfig;
-}
-
+/** A caller-supplied config (a plain timm file): only its model part must hold. */
 function checkModel(c: ExperimentConfig, fail: (what: string) => never): void {
   const issues = validateConfig(c).filter((i) => (MODEL_FIELDS as string[]).includes(i.field));
   if (issues.length) fail(`the model config is invalid:\n  - ${issues.map((i) => i.message).join('\n  - ')}`);
@@ -148,10 +145,10 @@ export function importModel(bytes: Uint8Array, fileName = 'file', options: Impor
   const meta = (k: string): string | undefined => (ours ? metadata[k] : undefined);
 
   const stored = meta('config');
-  const config = stored !== undefined ? readConfig(stored, fail) : options.config
+  const { config, notes } = stored !== undefined ? readStoredConfig(stored, fail) : { config: options.config
     ?? fail(ours ? "has no 'config' metadata: pass the model config to import it"
-      : 'is not a Sparse ViT Studio file (a plain timm state dict?): pass the model config (embedDim, depth, numHeads, …) to import it');
-  checkModel(config, fail);
+      : 'is not a Sparse ViT Studio file (a plain timm state dict?): pass the model config (embedDim, depth, numHeads, …) to import it'), notes: [] };
+  if (stored === undefined) checkModel(config, fail);
   const method = (meta('method') ?? config.method) as Method;
   if (!METHODS.includes(method)) fail(`metadata 'method' is '${method}', expected one of ${METHODS.join(', ')}`);
   const layout = (meta('layout') ?? 'dense') as Layout;
@@ -181,8 +178,10 @@ export function importModel(bytes: Uint8Array, fileName = 'file', options: Impor
     const m = tensors.get(s.name + MASK);
     if (m) masks.set(s.name, full(m.data as Uint8Array));
   }
+  const bad = nonFinite(params);
+  if (bad.length) fail(nonFiniteText(bad));
   return {
-    config, method, layout, specs, hasSelector, params, masks,
+    config, configNotes: notes, method, layout, specs, hasSelector, params, masks,
     headsAlive: heads && aliveFromUnits(heads, config.numHeads),
     neuronsAlive: neurons && aliveFromUnits(neurons, hidden),
     metadata,

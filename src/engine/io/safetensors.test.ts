@@ -118,6 +118,9 @@ describe('decodeSafetensors', () => {
     const cases: [string, Uint8Array, RegExp][] = [
       ['too short', new Uint8Array(5), /is 5 bytes long: too short/],
       ['header length beyond the file', concat(u64(1000), good.subarray(8)), /declares a 1000-byte header but only \d+ bytes follow/],
+      // The cap is checked before the length against the file: nothing that size is ever read.
+      ['header past the 100 MB cap', concat(u64(100_000_001), good.subarray(8)), /declares a 100000001-byte header; headers are capped at 100 MB/],
+      ['header at the cap, truncated', concat(u64(100_000_000), good.subarray(8)), /declares a 100000000-byte header but only/],
       ['header not UTF-8', concat(u64(4), Uint8Array.of(0x7b, 0xff, 0xfe, 0x7d)), /header is not valid UTF-8/],
       ['header not JSON', rawFile('{"a": ', 0), /header is not valid JSON/],
       ['header not an object', rawFile('[1, 2]', 0), /header is not a JSON object/],

@@ -34,6 +34,9 @@ export interface DecodedSafetensors {
   metadata: Record<string, string>;
 }
 
+/** The reference library's cap: a header past it is refused before it is read (or allocated). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
 export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
 }
@@ -124,6 +127,8 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = 'file'): Decoded
     failFraming(`is ${bytes.length} bytes long: too short for a safetensors file (8-byte header length, header, data)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
+  if (headerLen > MAX_HEADER_BYTES)
+    failFraming(`declares a ${headerLen}-byte header; headers are capped at 100 MB (${MAX_HEADER_BYTES} bytes, as in the reference safetensors library): the file is corrupt or not safetensors`);
   if (headerLen > bytes.length - 8)
     failFraming(`declares a ${headerLen}-byte header but only ${bytes.length - 8} bytes follow: the file is truncated or not safetensors`);
   const text = utf8Decode(bytes.subarray(8, 8 + headerLen));

@@ -126,7 +126,7 @@ export class RunData {
   addEval(e: EvalEvent): void {
     this.lastEval = e.result;
     if (this.evals.lastX() !== e.result.step || e.reason !== 'requested')
-      this.evals.push(e.result.step, e.result.accuracy, e.result.loss);
+      this.evals.push(e.result.step, e.result.accuracy ?? NaN, e.result.loss); // the chart draws NaN as a gap
     notify();
   }
 

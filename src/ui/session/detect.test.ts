@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CIFAR_RECORD_BYTES } from '../../engine/data/cifar';
+import { datasetFromFiles } from '../../engine/data/sources';
 import { detectImport } from './detect';
 
 const idxHeader = (magic: number): Uint8Array => Uint8Array.from([0, 0, (magic >> 8) & 255, magic & 255, 0, 0, 0, 1]);
@@ -49,5 +50,27 @@ describe('detectImport', () => {
     const mixed = detectImport([{ name: 'train-images-idx3-ubyte', bytes: idxHeader(0x803) }, { name: 'test_batch.bin', bytes: new Uint8Array(CIFAR_RECORD_BYTES) }], 'synthetic');
     expect(mixed.ok).toBe(false);
     if (!mixed.ok) expect(mixed.error).toMatch(/one data set at a time/);
+  });
+
+  it('refuses junk at import by its size and first bytes, naming the file', () => {
+    const refused = (name: string, bytes: Uint8Array): string => {
+      const r = detectImport([{ name, bytes }], 'synthetic');
+      if (r.ok) throw new Error(`${name} was accepted`);
+      return r.error;
+    };
+    const text = new TextEncoder().encode('these are my notes, 29 bytes');
+    expect(refused('notes.bin', text)).toMatch(/^notes\.bin: 2\d bytes is not a whole number of CIFAR-10 records/);
+    expect(refused('data_batch_2.bin', new Uint8Array(0))).toMatch(/^data_batch_2\.bin: 0 bytes is not a whole number/);
+    expect(refused('train-images-idx3-ubyte', text)).toMatch(/^train-images-idx3-ubyte: not an IDX file/);
+    expect(refused('cifar-10-binary.tar', text)).toMatch(/^cifar-10-binary\.tar: neither a gzip nor a tar archive/);
+    expect(refused('test_batch.bin', new TextEncoder().encode('<!DOCTYPE html><html></html>'))).toMatch(/^test_batch\.bin: this is an HTML page/);
+  });
+
+  it('a lone batch split at import is named by the file the user gave, not data_batch_1.bin', () => {
+    const bytes = new Uint8Array(10 * CIFAR_RECORD_BYTES);
+    const r = detectImport([{ name: 'test_batch.bin', bytes }], 'synthetic');
+    if (!r.ok) throw new Error(r.error);
+    const ds = datasetFromFiles(r.files, { name: 'cifar10' });
+    expect(ds.notes).toEqual(['CIFAR-10: training on 1 of 5 batches (8 images): test_batch.bin (its train part).']);
   });
 });

@@ -49,7 +49,10 @@ export function connect(): () => void {
   const watchdog = setInterval(checkStall, 5000);
   const timer = autostart ? setTimeout(() => {
     autostart = false;
-    start();
+    if (start()) return;
+    // Never a silent no-op: say why the link's run=1 did not start anything.
+    const s = studio.getState();
+    s.pushNotice({ tone: 'warn', title: 'The link asks to start training at once (run=1), but this experiment cannot start', lines: [startBlocker(s.config, s.issues.length) ?? 'The training worker is not available.'] });
   }, 0) : undefined;
   return () => {
     clearTimeout(timer);

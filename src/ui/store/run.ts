@@ -39,7 +39,8 @@ export interface RunProgress {
 
 export interface EvalSummary {
   step: number;
-  accuracy: number;
+  /** null when the loss was not finite. */
+  accuracy: number | null;
   loss: number;
   count: number;
   reason: string;

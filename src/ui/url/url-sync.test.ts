@@ -65,6 +65,20 @@ describe('linkFor', () => {
     expect(sync.linkFor(config, { run: true })).toBe(`${PAGE}?v=1&p=tiny&st=50&s=7&theme=dark&run=1`);
   });
 
+  it('says data=local while the data set comes from imported files, and reads it back', async () => {
+    const { setImported, clearImported } = await import('../session/imported');
+    const fm = { ...presetConfig('fmnist'), seed: 7 };
+    setImported('fashion-mnist', [{ name: 'train-images-idx3-ubyte.gz', bytes: new Uint8Array(1) }]);
+    expect(sync.linkFor(fm)).toBe(`${PAGE}?v=1&p=fmnist&s=7&data=local`);
+    expect(sync.linkFor(config)).toBe(`${PAGE}?v=1&p=tiny&st=50&s=7`); // synthetic: the import does not apply
+    clearImported();
+    expect(sync.linkFor(fm)).toBe(`${PAGE}?v=1&p=fmnist&s=7`);
+    expect(sync.readOpeningLink('?v=1&p=fmnist&data=local').localData).toBe(true);
+    const odd = sync.readOpeningLink('?v=1&p=fmnist&data=zip');
+    expect(odd.localData).toBe(false);
+    expect(odd.decoded.ignored.map((k) => k.key)).toEqual(['data']);
+  });
+
   it('opens as the same experiment', () => {
     const link = sync.readOpeningLink(new URL(sync.linkFor(config, { run: true })).search);
     expect(link.decoded.config).toEqual(config);

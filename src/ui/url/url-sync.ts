@@ -5,6 +5,7 @@ import { decodeConfig, encodeConfig, type DecodedLink } from '../../engine/confi
 import type { ExperimentConfig } from '../../engine/config';
 import { parseBackendName, type BackendName } from '../../protocol/messages';
 import { studio } from '../store';
+import { importedFor } from '../session/imported';
 import type { ThemeChoice } from '../store/view';
 
 export interface OpeningLink {
@@ -13,6 +14,8 @@ export interface OpeningLink {
   autostart: boolean;
   theme?: ThemeChoice;
   panel?: string;
+  /** The link was made while the data came from imported files (`data=local`), which no link carries. */
+  localData: boolean;
   /** The page was opened with an experiment in its query (not a bare URL). */
   hasExperiment: boolean;
 }
@@ -26,9 +29,11 @@ export function readOpeningLink(search = location.search): OpeningLink {
   const themeRaw = decoded.extras.theme;
   const theme = themeRaw === 'light' || themeRaw === 'dark' || themeRaw === 'system' ? themeRaw : undefined;
   if (themeRaw !== undefined && !theme) decoded.ignored.push({ key: 'theme', value: themeRaw, reason: 'not light, dark or system' });
+  const dataRaw = decoded.extras.data;
+  if (dataRaw !== undefined && dataRaw !== 'local') decoded.ignored.push({ key: 'data', value: dataRaw, reason: "only data=local is known (the link's maker used imported files)" });
   const run = decoded.extras.run;
   return {
-    decoded, backend, theme, panel: decoded.extras.panel,
+    decoded, backend, theme, panel: decoded.extras.panel, localData: dataRaw === 'local',
     autostart: run === '1' || run === 'true',
     hasExperiment: search.replace(/^\?/, '').length > 0,
   };
@@ -40,6 +45,7 @@ export function linkFor(config: ExperimentConfig, opts: { run?: boolean } = {}):
   const extras: string[] = [];
   if (backendKey) extras.push(`backend=${backendKey}`);
   if (s.themeChoice !== 'system') extras.push(`theme=${s.themeChoice}`);
+  if (importedFor(config.dataset)) extras.push('data=local'); // the files stay here: say so, never point silently at the served copy
   if (opts.run) extras.push('run=1');
   const query = [encodeConfig(config), ...extras].join('&');
   return `${location.origin}${location.pathname}?${query}`;
@@ -65,7 +71,7 @@ export function startUrlSync(backend: BackendName | undefined): () => void {
   backendKey = backend;
   write();
   const unsub = studio.subscribe((s, prev) => {
-    if (s.config === prev.config && s.themeChoice === prev.themeChoice) return;
+    if (s.config === prev.config && s.themeChoice === prev.themeChoice && s.data === prev.data) return;
     clearTimeout(timer);
     timer = setTimeout(write, 120);
   });

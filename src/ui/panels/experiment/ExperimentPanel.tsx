@@ -8,15 +8,7 @@ import { ModelSection } from './ModelSection';
 import { SparsitySection } from './SparsitySection';
 import { OptimSection } from './OptimSection';
 import { FlopsCalculator } from './FlopsCalculator';
-
-const PRESET_LABEL: Record<PresetName, string> = {
-  tiny: 'tiny: 2 blocks, 16×16 synthetic (seconds)',
-  fmnist: 'fmnist: 4 blocks, Fashion-MNIST',
-  cifar10: 'cifar10: 6 blocks, CIFAR-10',
-  'deit-tiny': 'DeiT-Tiny (paper scale, FLOPs only)',
-  'deit-small': 'DeiT-Small (paper scale, FLOPs only)',
-  'deit-base': 'DeiT-Base (paper scale, FLOPs only)',
-};
+import { presetLabel } from '../../config/preset-label';
 
 export function ExperimentPanel() {
   const applyPreset = useStudio((s) => s.applyPreset);
@@ -29,7 +21,7 @@ export function ExperimentPanel() {
       </div>
       <SelectField<PresetName>
         field="preset" label="Preset" onPick={applyPreset}
-        options={PRESETS.map((p) => ({ value: p, label: PRESET_LABEL[p] }))}
+        options={PRESETS.map((p) => ({ value: p, label: presetLabel(p) }))}
         hint="A complete starting point; the link stores only what you change."
       />
       <DataSection />

@@ -6,7 +6,7 @@ import { palette } from '../../canvas/palette';
 import { useFrameDraw, useWidth } from '../../canvas/hooks';
 import { PER_FRAME, runData } from '../../frames/run-data';
 import { useActiveConfig, useStudio, useTheme } from '../../store';
-import { flops, pct } from '../../format';
+import { change, flops } from '../../format';
 import { UChart, type ChartSpec } from '../charts/UChart';
 import { axes, base, line } from '../charts/options';
 import { Panel, Swatch } from '../Panel';
@@ -30,7 +30,7 @@ export function FlopsPanel() {
     const ctx = hidpi(el, width, rowsOf(r).length * ROW_H);
     drawFlopsBars(ctx, r, width, p);
     if (totals.current)
-      totals.current.textContent = `per image: dense ${flops(r.dense)} · theoretical ${flops(r.theoretical)} (−${pct(r.savedTheoretical)}) · executed ${flops(r.executed)} (−${pct(r.savedExecuted)})`;
+      totals.current.textContent = `per image: dense ${flops(r.dense)} · theoretical ${flops(r.theoretical)} (${change(r.savedTheoretical)}) · executed ${flops(r.executed)} (${change(r.savedExecuted)})`;
   }, [width, theme, preview, unit.div], () => { const r = runData.latest?.flops ?? preview; return r ? `${r.theoretical}:${r.executed}:${width}` : null; });
 
   const history: ChartSpec = {

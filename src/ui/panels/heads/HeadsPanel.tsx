@@ -26,6 +26,8 @@ export function HeadsPanel() {
   const na = c.method === 's2vite' ? null : 'Head pruning and regrowth appear with S²ViTE.';
   const H = c.numHeads, depth = c.depth;
   const cellH = Math.max(16, Math.min(26, Math.floor(200 / depth)));
+  const timelinePx = Math.max(24, Math.min(160, timelineHeight(depth, H) * 6));
+  const rowPx = timelinePx / timelineHeight(depth, H);
 
   useFrameDraw('heads', () => {
     if (na || !grid.current || !timeline.current) return;
@@ -73,8 +75,15 @@ export function HeadsPanel() {
       </div>
       <p className="readout"><span ref={info} /> <span ref={hover} className="muted" /></p>
       <div className="timeline">
-        <canvas ref={timeline} className="pixelated" data-testid="canvas-head-timeline"
-          style={{ width: '100%', height: `${Math.max(24, Math.min(160, timelineHeight(depth, H) * 6))}px` }} />
+        <div className="timeline-row">
+          {/* One label per block, over its H rows (the blank row between blocks is the gap). */}
+          <div className="axis-y" data-testid="head-timeline-axis" title="block">
+            {Array.from({ length: depth }, (_, b) => (
+              <span key={b} style={{ height: H * rowPx, marginBottom: b < depth - 1 ? rowPx : 0 }}>{b}</span>
+            ))}
+          </div>
+          <canvas ref={timeline} className="pixelated" data-testid="canvas-head-timeline" style={{ width: '100%', height: `${timelinePx}px` }} />
+        </div>
         <span className="axis-x muted" ref={axis} />
       </div>
       <div className="legend">

@@ -5,6 +5,7 @@ import { OFFICIAL_PAGE, type RealDatasetName } from '../../../engine/data/offici
 import { useStudio } from '../../store';
 import { Close } from '../../controls/icons';
 import { removeImport } from '../../session/import-files';
+import { noticeOf } from '../../../engine/config-url';
 
 const BACKEND_LABEL: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM (CPU)', cpu: 'the plain CPU backend' };
 
@@ -23,14 +24,16 @@ function LinkNotice() {
   const ignored = useStudio((s) => s.ignored);
   const clear = useStudio((s) => s.setIgnored);
   if (!ignored.length) return null;
+  const { shown, more } = noticeOf(ignored);
   return (
     <div className="banner warn" role="status" data-testid="link-notice">
       <div className="banner-body">
         <strong>This link had {ignored.length} setting{ignored.length === 1 ? '' : 's'} the studio could not use; everything else was loaded.</strong>
         <ul>
-          {ignored.map((k, i) => (
+          {shown.map((k, i) => (
             <li key={`${k.key}-${i}`}><code>{k.key}={k.value}</code>: {k.reason}</li>
           ))}
+          {more ? <li>…and {more} more</li> : null}
         </ul>
       </div>
       <button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => clear([])}><Close /></button>

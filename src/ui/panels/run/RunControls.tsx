@@ -2,6 +2,7 @@
 import { useStudio } from '../../store';
 import * as session from '../../session/session';
 import { Pause, Play, Reset, StepIcon, Stop, Gauge } from '../../controls/icons';
+import { pendingEdits } from '../../config/pending';
 
 export function RunControls() {
   const status = useStudio((s) => s.status);
@@ -12,9 +13,13 @@ export function RunControls() {
   const active = status === 'running' || status === 'starting';
   const paused = status === 'paused';
   const live = active || paused;
+  const edited = useStudio((s) => pendingEdits(s.config, s.runConfig));
   return (
     <div className="run-controls">
-      <div className="buttons" role="toolbar" aria-label="Run">
+      {/* A mouse click leaves no run button focused: space is the start/pause shortcut, and a focused
+          Step button would take it and step again. Keyboard focus (Tab) works as usual. */}
+      <div className="buttons" role="toolbar" aria-label="Run"
+        onMouseDown={(e) => { if ((e.target as HTMLElement).closest('button')) e.preventDefault(); }}>
         {paused ? (
           <button type="button" className="btn primary" onClick={session.resume} title="Resume (space)" data-testid="resume">
             <Play /> Resume
@@ -41,6 +46,11 @@ export function RunControls() {
           title="Evaluate on the test split now" data-testid="evaluate"><Gauge /> Evaluate</button>
       </div>
       {blocker && !live ? <p className="blocker" role="note" data-testid="start-blocker">{blocker}</p> : null}
+      {edited && live ? (
+        <p className="blocker" role="note" data-testid="pending-edits">
+          Changed settings apply to the next run: this one continues with the settings it started with.
+        </p>
+      ) : null}
     </div>
   );
 }

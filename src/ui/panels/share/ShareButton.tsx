@@ -4,11 +4,13 @@ import { useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../store';
 import { linkFor } from '../../url/url-sync';
 import { Share } from '../../controls/icons';
+import { pendingEdits } from '../../config/pending';
 
 export function ShareButton() {
   const open = useStudio((s) => s.shareOpen);
   const setOpen = useStudio((s) => s.setShareOpen);
   const config = useStudio((s) => s.config);
+  const edited = useStudio((s) => pendingEdits(s.config, s.runConfig));
   const [autorun, setAutorun] = useState(false);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -50,6 +52,7 @@ export function ShareButton() {
         <div className="popover" role="dialog" aria-label="Share this experiment" data-testid="share-popover">
           <p><strong>Link to this experiment</strong> <span className="muted">(every setting and the seed)</span></p>
           <input ref={input} readOnly value={link} data-testid="share-link" onFocus={(e) => e.target.select()} />
+          {edited ? <p className="muted" data-testid="share-edited">It holds the settings as edited since Start, not those of the run on screen.</p> : null}
           <label className="check">
             <input type="checkbox" checked={autorun} onChange={(e) => { setAutorun(e.target.checked); copy(linkFor(config, { run: e.target.checked })); }} />
             start training when opened (<code>run=1</code>)

@@ -1,0 +1,45 @@
+// Checks made before any work starts: a flag the command does not read, a positional argument it
+// does not take, an output file that cannot be written. Each fails at once, saying what to do, so
+// that nothing is silently ignored and no training time is lost to a typo.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PRESETS } from '../engine/config';
+
+/** The flags each command reads (--out and --save are one flag for train and export). */
+const FLAGS: Record<string, readonly string[]> = {
+  train: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet'],
+  export: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet'],
+  flops: ['preset', 'url', 'set', 'quiet'],
+  eval: ['backend', 'data-dir', 'quiet'],
+  bench: ['quick', 'only', 'quiet'],
+  profile: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'quiet'],
+};
+
+export function checkArgs(cmd: string, values: Record<string, unknown>, positionals: string[]): void {
+  const allowed = FLAGS[cmd];
+  if (!allowed) return; // an unknown command is reported by the caller, with the help
+  const stray = Object.keys(values).filter((k) => values[k] !== undefined && !allowed.includes(k));
+  if (stray.length)
+    throw new Error(`${stray.map((f) => `--${f}`).join(', ')} ${stray.length === 1 ? 'does' : 'do'} not apply to \`${cmd}\`, which reads ${allowed.map((f) => `--${f}`).join(', ')}`);
+  const takes = cmd === 'eval' ? 1 : 0;
+  if (positionals.length > takes) {
+    const extra = positionals.slice(takes);
+    const hint = (PRESETS as readonly string[]).includes(extra[0]) ? ` (to pick that preset, write --preset ${extra[0]})` : '';
+    throw new Error(`\`${cmd}\` takes ${takes ? 'one file' : 'no positional arguments'}; got ${extra.map((p) => `"${p}"`).join(' ')}${hint}`);
+  }
+  if (values.compact && !values.save && !values.out) throw new Error('--compact shapes the saved model: add --save FILE.safetensors');
+}
+
+/** Fails now, not after training, when `file` cannot be written. */
+export function checkWritable(flag: string, file: string): void {
+  const abs = path.resolve(file);
+  const exists = existsSync(abs);
+  if (exists && statSync(abs).isDirectory()) throw new Error(`--${flag} ${file} is a folder: give a file name`);
+  const dir = path.dirname(abs);
+  if (!exists && !existsSync(dir)) throw new Error(`--${flag} ${file}: the folder ${dir} does not exist; create it first`);
+  try {
+    accessSync(exists ? abs : dir, constants.W_OK);
+  } catch {
+    throw new Error(`--${flag} ${file}: ${exists ? 'the file is read-only' : `no permission to write in ${dir}`}`);
+  }
+}

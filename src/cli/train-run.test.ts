@@ -1,0 +1,32 @@
+// The CLI's run when the loss stops being finite: it stops there and still returns what it has.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as tf from '../engine/tf';
+import { presetConfig } from '../engine/config';
+import { syntheticDataset } from '../engine/data/synthetic';
+import { NonFiniteLossError, Trainer } from '../engine/trainer';
+import { trainRun } from './train-run';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  tf.disposeVariables();
+});
+
+describe('trainRun', () => {
+  it('stops at a non-finite loss, keeping the losses so far and the error in the summary', async () => {
+    const before = tf.memory().numTensors;
+    const step = Trainer.prototype.step;
+    vi.spyOn(Trainer.prototype, 'step').mockImplementation(async function (this: Trainer) {
+      if (this.stepsDone === 2) throw new NonFiniteLossError(3, NaN, 1e-3);
+      return step.call(this);
+    });
+    const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 100, testCount: 40 });
+    const { summary, trainer } = await trainRun({ ...presetConfig('tiny'), batchSize: 8, steps: 10, evalEvery: 0 }, data, 'cpu', { quiet: true, trainEvalImages: 40 });
+    expect(summary.error).toMatch(/^the loss at step 3 is NaN/);
+    expect(summary.stoppedBy).toBe('non-finite-loss');
+    expect(summary.steps).toBe(2);
+    expect(summary.losses).toHaveLength(2);
+    expect(summary.testImages).toBe(40);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

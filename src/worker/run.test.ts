@@ -1,0 +1,38 @@
+// The worker's run loop in Node (no Worker needed: Run takes a post function): a diverged model
+// stops the run with a message that names the step, and nothing outlives the run.
+import { afterEach, describe, expect, it } from 'vitest';
+import * as tf from '../engine/tf';
+import { presetConfig } from '../engine/config';
+import { syntheticDataset } from '../engine/data/synthetic';
+import { Trainer } from '../engine/trainer';
+import type { WorkerEvent } from '../protocol/messages';
+import { Run } from './run';
+
+afterEach(() => tf.disposeVariables());
+
+describe('Run', () => {
+  it('stops at the first non-finite loss and shows a message naming the step', async () => {
+    const before = tf.memory().numTensors;
+    const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 200, testCount: 50 });
+    const trainer = await Trainer.create({ ...presetConfig('tiny'), batchSize: 8, steps: 20, evalEvery: 0, evalSize: 50 }, data);
+    const params = await trainer.readParams();
+    params.get('head.bias')![0] = Infinity;
+    trainer.model.write(params);
+    const events: WorkerEvent[] = [];
+    let stopped = (): void => {};
+    const run = new Run(1, (e) => {
+      events.push(e);
+      if (e.type === 'state' && e.state === 'stopped') stopped();
+    });
+    await new Promise<void>((resolve) => {
+      stopped = resolve;
+      run.begin(trainer);
+    });
+    const errors = events.filter((e) => e.type === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ fatal: true, message: expect.stringMatching(/^Training failed: the loss at step 1 is NaN \(not finite\)/) });
+    expect(events.some((e) => e.type === 'state' && e.state === 'finished')).toBe(false);
+    await run.close(); // frees the trainer
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
