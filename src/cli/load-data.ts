@@ -14,3 +14,17 @@ export function loadForConfig(c: ExperimentConfig, dataDir?: string): Dataset {
   if (!dir) throw new Error(`no data folder for ${c.dataset}: run \`npm run datasets\` or pass --data-dir`);
   return loadDatasetFromDir(c.dataset, dir, { allowTestSplit: c.dataset === 'mnist' });
 }
+
+/**
+ * loadForConfig for many runs: each data set is loaded once. The synthetic set depends on the
+ * seed, as `cli train` builds it, so a run reproduces from its link.
+ */
+export function cachedLoader(dataDir?: string): (c: ExperimentConfig) => Dataset {
+  const cache = new Map<string, Dataset>();
+  return (c) => {
+    const key = c.dataset === 'synthetic' ? `synthetic:${c.imageSize}:${c.inChans}:${c.seed}` : c.dataset;
+    let d = cache.get(key);
+    if (!d) cache.set(key, (d = loadForConfig(c, dataDir)));
+    return d;
+  };
+}

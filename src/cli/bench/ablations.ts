@@ -4,7 +4,7 @@
 import { presetConfig, type ExperimentConfig } from '../../engine/config';
 import { encodeConfig } from '../../engine/config-url';
 import { useBackend } from '../../backend/node';
-import { loadForConfig } from '../load-data';
+import { cachedLoader } from '../load-data';
 import { trainRun, type RunSummary } from '../train-run';
 import type { AblationData, AblationGroup, AblationRow } from './results';
 import { loadResults } from './results';
@@ -88,7 +88,7 @@ export async function ablations(opts: { quick: boolean; part?: string; log: (s: 
   await useBackend('wasm');
   const base: ExperimentConfig = { ...presetConfig('tiny'), evalEvery: 0, ...(opts.quick ? { steps: 60 } : {}) };
   const seeds = opts.quick ? [0] : [0, 1, 2];
-  const data = loadForConfig(base);
+  const dataFor = cachedLoader();
   const done = new Map<string, AblationRow['runs'][number]>();
   const previous = loadResults().find((r) => r.section === 'ablations');
   const groups: AblationGroup[] = previous?.section === 'ablations' ? previous.data.groups.filter((g) => ABLATIONS.some((a) => a.id === g.id)) : [];
@@ -108,7 +108,7 @@ export async function ablations(opts: { quick: boolean; part?: string; log: (s: 
         const key = encodeConfig(c);
         let run = done.get(key);
         if (!run) {
-          const { summary, trainer } = await trainRun(c, data, 'wasm', { quiet: true, trainEvalImages: 500 });
+          const { summary, trainer } = await trainRun(c, dataFor(c), 'wasm', { quiet: true, trainEvalImages: 500 });
           trainer.dispose();
           run = { seed, config: summary.config, testAccuracy: summary.testAccuracy, updates: new Set(summary.updates.map((u) => u.step)).size, ...swapStats(summary) };
           done.set(key, run);

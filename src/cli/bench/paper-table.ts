@@ -7,7 +7,7 @@
 import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
 import { decodeConfig } from '../../engine/config-url';
 import { useBackend } from '../../backend/node';
-import { loadForConfig } from '../load-data';
+import { cachedLoader } from '../load-data';
 import { trainRun } from '../train-run';
 import type { PaperPreset, PaperRow, PaperTableData } from './results';
 import { loadResults } from './results';
@@ -55,9 +55,9 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
   for (const preset of PAPER_PRESETS) {
     if (onlyPreset && onlyPreset !== preset) continue;
     const base = baseConfig(preset, opts.quick);
-    const data = loadForConfig(base); // as `cli train` loads it, so a row reproduces from its link
+    const dataFor = cachedLoader();
     const kept = tables.find((t) => t.preset === preset && t.steps === base.steps)?.rows ?? [];
-    const table: PaperPreset = { preset, steps: base.steps, batchSize: base.batchSize, seeds, testImages: data.test.count, rows: [] };
+    const table: PaperPreset = { preset, steps: base.steps, batchSize: base.batchSize, seeds, testImages: dataFor(base).test.count, rows: [] };
     // Rows in the table's order: the ones measured now, and the others as they were.
     for (const [, name] of PAPER_ROWS) {
       const old = kept.find((r) => r.name === name);
@@ -80,7 +80,8 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
       for (const [id, name, over] of chosen) {
         const row = rows.get(id)!;
         if (row.runs.some((r) => r.seed === seed)) continue;
-        const { summary, trainer } = await trainRun({ ...base, ...over, seed }, data, 'wasm', { quiet: true, trainEvalImages: 1000 });
+        const c = { ...base, ...over, seed };
+        const { summary, trainer } = await trainRun(c, dataFor(c), 'wasm', { quiet: true, trainEvalImages: 1000 });
         trainer.dispose();
         row.runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, msPerStep: summary.trainMs / summary.steps, updates: summary.updates.length });
         const accs = row.runs.map((r) => r.testAccuracy);
