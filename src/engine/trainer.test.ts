@@ -26,6 +26,12 @@ describe('Trainer', () => {
     expect(await losses(cfg({ seed: 3, method: 'svite', density: 0.9, updateInterval: 4 }), 12)).not.toEqual(dense);
   });
 
+  it('SViTE with no updates is static sparse training: the masks never move, whatever ΔT says', async () => {
+    const none = await losses(cfg({ seed: 4, method: 'svite', updateEnd: 0, updateInterval: 2 }), 10);
+    expect(await losses(cfg({ seed: 4, method: 'svite', updateInterval: 1000 }), 10)).toEqual(none);
+    expect(await losses(cfg({ seed: 4, method: 'svite', updateInterval: 2 }), 10)).not.toEqual(none);
+  });
+
   it('leaks no tensor over many steps, evaluations and snapshots, in every method', async () => {
     for (const over of [{}, { method: 'svite' as const, updateInterval: 5 }, { method: 's2vite' as const, updateInterval: 5 }, { tokenKeep: 0.5 }]) {
       const before = tf.memory().numTensors, buffersBefore = tf.memory().numDataBuffers;
