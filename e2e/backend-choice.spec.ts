@@ -8,14 +8,20 @@ import { collectErrors } from './page-errors';
 type StudioWorker = { __studio: { backend(): string; info(): { wasmThreads?: number } | null } };
 const stepOf = async (page: Page): Promise<number> => Number(await page.getByTestId('step-counter').textContent());
 
-test('by default the studio measures the backends and trains on the fastest: WASM over SwiftShader', async ({ page }) => {
+/** Opens the studio on a link and waits until its worker trains on `backend`, by the badge and from inside. */
+async function openOn(page: Page, query: string, backend: string) {
   const errors = collectErrors(page);
   const workerSeen = page.waitForEvent('worker');
-  await page.goto('/?v=1&p=tiny&st=5&bs=8&ee=0&es=16&s=1');
+  await page.goto(`/?${query}`);
   const worker = await workerSeen;
   const badge = page.getByTestId('backend-badge');
-  await expect(badge).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
-  expect(await worker.evaluate(() => (globalThis as unknown as StudioWorker).__studio.backend())).toBe('wasm');
+  await expect(badge).toHaveAttribute('data-backend', backend, { timeout: 60_000 });
+  expect(await worker.evaluate(() => (globalThis as unknown as StudioWorker).__studio.backend())).toBe(backend);
+  return { errors, worker, badge };
+}
+
+test('by default the studio measures the backends and trains on the fastest: WASM over SwiftShader', async ({ page }) => {
+  const { errors, worker, badge } = await openOn(page, 'v=1&p=tiny&st=5&bs=8&ee=0&es=16&s=1', 'wasm');
   await expect(badge).toContainText('auto');
   await expect(page.getByTestId('backend-banner')).toHaveCount(0); // WebGPU exists: it lost, nothing failed
 
@@ -60,13 +66,7 @@ test('by default the studio measures the backends and trains on the fastest: WAS
 });
 
 test('?backend=webgpu forces WebGPU (nothing measured) and trains; the picker shows it and goes back to automatic', async ({ page }) => {
-  const errors = collectErrors(page);
-  const workerSeen = page.waitForEvent('worker');
-  await page.goto('/?v=1&p=tiny&n=16&st=2&bs=4&ee=0&es=8&s=1&backend=webgpu');
-  const worker = await workerSeen;
-  const badge = page.getByTestId('backend-badge');
-  await expect(badge).toHaveAttribute('data-backend', 'webgpu', { timeout: 60_000 });
-  expect(await worker.evaluate(() => (globalThis as unknown as StudioWorker).__studio.backend())).toBe('webgpu');
+  const { errors, worker, badge } = await openOn(page, 'v=1&p=tiny&n=16&st=2&bs=4&ee=0&es=8&s=1&backend=webgpu', 'webgpu');
   await expect(badge).toContainText('forced');
   await badge.click();
   await expect(page.getByTestId('backend-details')).toContainText('Forced with backend=webgpu');
