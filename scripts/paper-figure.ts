@@ -13,12 +13,16 @@ import { familyColour, type AccuracyPoint } from '../src/ui/panels/charts/accura
 async function main(): Promise<void> {
   const result = loadResults().find((r) => r.section === 'paper-table');
   if (!result || result.section !== 'paper-table') throw new Error('no paper-table result: run `npm run bench -- --only paper-table` first');
-  const charts = result.data.presets.map((p) => ({
-    title: `${p.preset}: ${p.steps} steps, ${p.seeds.length === 1 ? 'one seed' : `${p.seeds.length} seeds, mean ± std`}, theoretical FLOPs`,
+  const charts = result.data.presets.map((p) => {
+    // Seeds actually measured (a long table may be cut short), not the ones planned.
+    const seeds = Math.max(...p.rows.map((r) => r.runs.length));
+    return {
+    title: `${p.preset} · ${p.steps} steps · ${seeds === 1 ? 'one seed' : `${seeds} seeds, mean ± std`}`,
     points: p.rows.filter((r) => Number.isFinite(r.meanAccuracy)).map((r): AccuracyPoint => ({
       name: r.name, saved: Math.round(r.savedTheoretical * 1000) / 10, accuracy: r.meanAccuracy * 100, std: r.stdAccuracy * 100, colour: familyColour(r.name),
     })),
-  }));
+    };
+  });
   const root = repoRoot();
   const bundle = await build({
     entryPoints: [path.join(root, 'src/ui/panels/charts/accuracy-flops.ts')], bundle: true, write: false, format: 'iife', globalName: 'figure', logLevel: 'error',
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
     await page.addScriptTag({ content: bundle.outputFiles[0].text });
     await page.evaluate(`for (const c of ${JSON.stringify(charts)}) {
       const el = document.createElement('div'); document.body.append(el);
-      figure.accuracyFlopsChart(el, c.points, { title: c.title, width: 580, height: 420 });
+      figure.accuracyFlopsChart(el, c.points, { title: c.title, width: 580, height: 420, xLabel: 'theoretical FLOPs saved (%)' });
     }`);
     const out = path.join(root, 'docs', 'paper-table.png');
     await page.locator('body').screenshot({ path: out });
