@@ -14,7 +14,7 @@ const MOMENT_RULE_LABEL: Record<MomentRule, string> = {
 const METHOD_SHORT: Record<Method, string> = { dense: 'Dense', svite: 'SViTE', s2vite: 'S²ViTE' };
 const METHOD_HINT: Record<Method, string> = {
   dense: 'Every weight trains; the baseline.',
-  svite: 'Unstructured sparse weights from the start; prune smallest |W|, grow largest |∇W| every ΔT steps.',
+  svite: 'Unstructured sparse weights from the start; every ΔT steps prune the smallest |W| and regrow as many, by largest |∇W| (RigL) or at random (SET).',
   s2vite: 'Whole attention heads and MLP neurons: prune by Taylor / L1 scores, regrow by gradient.',
 };
 
