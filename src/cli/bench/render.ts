@@ -57,7 +57,7 @@ const renderers: Renderers = {
 
 function paperTable(d: PaperTableData): string {
   const parts = ['WASM backend. Test accuracy is mean ± std over the seeds; FLOPs saved are per image at the end of the run ' +
-    '(theoretical = nonzero weights, as the paper counts; executed = what our kernels compute); time per step includes topology updates. ' +
+    '(theoretical = nonzero weights, as the paper counts; executed = what our kernels compute); time per step includes topology updates; the runs are not back to back (a table takes hours), so for speed ratios see `structured-speed`. ' +
     'The figure plots these rows (`npm run paper-figure` draws it from the JSON).', '', '![Accuracy against FLOPs saved](docs/paper-table.png)'];
   for (const p of d.presets) {
     const dense = p.rows.find((r) => r.name === 'dense');
