@@ -1,7 +1,8 @@
 // One training run in Node with a progress bar and the JSON summary the CLI prints.
 import type { ExperimentConfig } from '../engine/config';
 import { encodeConfig } from '../engine/config-url';
-import { isPeriodicEvalStep } from '../engine/facts';
+import { isPeriodicEvalStep, mlpHidden } from '../engine/facts';
+import { unitsFromAlive } from '../engine/io/compact';
 import type { Dataset } from '../engine/data/types';
 import type { FlopsReport } from '../engine/flops';
 import type { EvalResult, UpdateEvent } from '../engine/snapshot';
@@ -45,10 +46,6 @@ interface LiveUnits {
   end: number[][];
 }
 
-/** Indices set in each block's row of a depth × n 0/1 array. */
-const liveIndices = (alive: Uint8Array, depth: number, n: number): number[][] =>
-  Array.from({ length: depth }, (_, b) => [...alive.subarray(b * n, (b + 1) * n).keys()].filter((j) => alive[b * n + j]));
-
 export const percent = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 
 const matrix = (e: EvalResult): number[][] =>
@@ -57,7 +54,8 @@ const matrix = (e: EvalResult): number[][] =>
 export async function trainRun(c: ExperimentConfig, data: Dataset, backend: string, opts: { log?: (s: string) => void; quiet?: boolean; trainEvalImages?: number; /** Stop stepping once this much wall time has passed since the start. */ deadlineMs?: number; /** Aborted: stop after the current step (Ctrl-C). */ signal?: AbortSignal } = {}): Promise<{ summary: RunSummary; trainer: Trainer }> {
   const started = Date.now();
   const trainer = await Trainer.create(c, data);
-  const start = await trainer.sparsity.exportState();
+  // Live units before the first step, for the summary (S²ViTE only: SViTE's state is its masks, a readback).
+  const start = c.method === 's2vite' ? await trainer.sparsity.exportState() : null;
   const losses: number[] = [];
   const updates: UpdateEvent[] = [];
   const evals: RunSummary['evals'] = [];
@@ -109,10 +107,10 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
     density: snap.density, globalDensity: snap.globalDensity, firedDensity: snap.firedDensity, globalFiredDensity: snap.globalFiredDensity,
     updates, flops: trainer.flops(),
   };
-  if (start.headsAlive && snap.headsAlive && start.neuronsAlive && snap.neuronsAlive) {
-    const hidden = snap.neuronsAlive.length / c.depth;
-    summary.heads = { start: liveIndices(start.headsAlive, c.depth, c.numHeads), end: liveIndices(snap.headsAlive, c.depth, c.numHeads) };
-    summary.neurons = { start: liveIndices(start.neuronsAlive, c.depth, hidden), end: liveIndices(snap.neuronsAlive, c.depth, hidden) };
+  if (start?.headsAlive && snap.headsAlive && start.neuronsAlive && snap.neuronsAlive) {
+    const hidden = mlpHidden(c);
+    summary.heads = { start: unitsFromAlive(start.headsAlive, c.depth, c.numHeads), end: unitsFromAlive(snap.headsAlive, c.depth, c.numHeads) };
+    summary.neurons = { start: unitsFromAlive(start.neuronsAlive, c.depth, hidden), end: unitsFromAlive(snap.neuronsAlive, c.depth, hidden) };
   }
   return { summary, trainer };
 }
