@@ -148,6 +148,14 @@ describe('link repair, by example', () => {
     // A consistent set of new values is kept whole.
     expect(put('p=tiny&ds=mnist&img=28&ps=7')).toMatchObject({ keys: [], config: { dataset: 'mnist', imageSize: 28, patchSize: 7 } });
   });
+  it('gives each put-back field the reason it resolves, not the first issue left', () => {
+    const reasons = new Map(decodeConfig('v=1&p=tiny&dim=50&img=18&lr=0.000001&ds=mnist').ignored.map((i) => [i.key, i.reason]));
+    expect([...reasons.keys()].sort()).toEqual(['dim', 'ds', 'img', 'lr']);
+    expect(reasons.get('ds')).toMatch(/^mnist images are 28×28/);
+    expect(reasons.get('lr')).toMatch(/^minLr must be between 0 and lr/);
+    expect(reasons.get('dim')).toMatch(/^embedDim 50 is not divisible/);
+    expect(reasons.get('img')).toMatch(/^imageSize 18 is not divisible/);
+  });
   it('has no round cap: twelve bad fields are all put back', () => {
     const bad = 'st=0&bs=0&dim=0&dep=0&h=0&img=0&ps=0&lr=5&d=0&a=0&ad=0&md=0';
     const { keys, config } = put(`p=fmnist&${bad}`);

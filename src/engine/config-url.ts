@@ -220,7 +220,11 @@ function putBackUntilValid(config: ExperimentConfig, fromLink: Map<keyof Experim
   const base = presetConfig(config.preset);
   for (let issues = validateConfig(config); issues.length && fromLink.size; issues = validateConfig(config)) {
     const field = culprit(config, issues, [...fromLink.keys()], base);
-    const issue = issues.find((i) => i.field === field) ?? issues[0];
+    // The reason is an issue this put-back resolves (ds=mnist resolves the image-size clash, not
+    // the head count's), preferring one that names the field.
+    const after = new Set(validateConfig({ ...config, [field]: base[field] }).map((i) => i.message));
+    const resolved = issues.filter((i) => !after.has(i.message));
+    const issue = resolved.find((i) => i.field === field) ?? resolved[0] ?? issues.find((i) => i.field === field) ?? issues[0];
     const { key, raw } = fromLink.get(field)!;
     ignored.push({ key, value: raw, reason: `${issue.message}; using the preset's ${field} ${format(base[field])}` });
     (config as unknown as Record<string, unknown>)[field] = base[field];
