@@ -125,8 +125,8 @@ describe('cli', () => {
 
   it('Ctrl-C stops after the current step and writes the summary it has', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
-    const file = path.join(dir, 'partial.json');
-    const child = spawn(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'train', '--set', 'steps=100000', '--set', 'evalEvery=0', '--json', file],
+    const file = path.join(dir, 'partial.json'), log = path.join(dir, 'steps.jsonl'), ckpt = path.join(dir, 'run.ckpt');
+    const child = spawn(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'train', '--set', 'steps=100000', '--set', 'evalEvery=0', '--json', file, '--log', log, '--checkpoint', ckpt],
       { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let done = false;
@@ -157,5 +157,7 @@ describe('cli', () => {
     expect(summary.losses.length).toBe(summary.steps);
     expect(summary.steps).toBeGreaterThanOrEqual(1);
     expect(summary.testImages).toBe(500); // the preset's evaluation sample, not the whole test set
+    expect(readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss)).toEqual(summary.losses);
+    expect(summary.checkpoint.step).toBe(summary.steps); // what the interrupted run had, ready to resume
   }, 180_000);
 });
