@@ -90,6 +90,10 @@ const CHECKPOINT_SECONDS = 30;
 export async function trainRun(c: ExperimentConfig, data: Dataset, backend: string, opts: TrainRunOptions = {}): Promise<{ summary: RunSummary; trainer: Trainer }> {
   const started = Date.now();
   const trainer = opts.resume ? await Trainer.fromCheckpoint(opts.resume.bytes, data, {}, opts.resume.file) : await Trainer.create(c, data);
+  if (encodeConfig(trainer.config) !== encodeConfig(c)) {
+    trainer.dispose();
+    throw new Error(`${opts.resume?.file}: holds the experiment ${encodeConfig(trainer.config)}, not ${encodeConfig(c)}: a resumed run keeps its own`);
+  }
   const hidden = mlpHidden(c);
   const carried: CarriedRun = opts.resume ? carriedFrom(opts.resume.bytes, opts.resume.file) : { backend, updates: [], evals: [], trainMs: 0, start: null };
   if (carried.backend !== backend)

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '../tf';
 import { presetConfig, type ExperimentConfig } from '../config';
@@ -5,7 +6,8 @@ import { syntheticDataset } from '../data/synthetic';
 import { Trainer } from '../trainer';
 import { CheckpointError, exportModel, importModel } from './checkpoint';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
-import { readCheckpointHeader, TRAINING_CHECKPOINT_FORMAT } from './training-checkpoint';
+import { StateWriter } from './state-bundle';
+import { encodeTrainingCheckpoint, readCheckpointHeader, TRAINING_CHECKPOINT_FORMAT } from './training-checkpoint';
 
 // 36 images in batches of 8: epochs end mid-batch (steps 5, 9, 14); updates follow steps 3, 6, 9.
 const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 36, testCount: 16 });
@@ -70,11 +72,15 @@ describe('training checkpoint: bad files', () => {
     expect((err as Error).message).toMatch(message);
     expect(tf.memory().numTensors).toBe(before);
   };
-  /** The checkpoint with one tensor's data replaced. */
-  const edit = (bytes: Uint8Array, name: string, f: (x: Float32Array) => void): Uint8Array => {
+  /** The checkpoint with one tensor's data replaced, or one tensor left out; resealed (a valid checksum) unless `seal` is false. */
+  const edit = (bytes: Uint8Array, name: string, f: ((x: Float32Array) => void) | 'drop', seal = true): Uint8Array => {
     const { tensors, metadata } = decodeSafetensors(bytes);
-    f(tensors.get(name)!.data as Float32Array);
-    return encodeSafetensors([...tensors].map(([n, t]) => ({ name: n, ...t })), metadata);
+    if (f === 'drop') tensors.delete(name);
+    else f(tensors.get(name)!.data as Float32Array);
+    const list = [...tensors].map(([n, t]) => ({ name: n, ...t }));
+    return seal
+      ? encodeTrainingCheckpoint({ config: c, step: Number(metadata.step), extra: {} }, new StateWriter(list, JSON.parse(metadata.state)))
+      : encodeSafetensors(list, metadata);
   };
 
   it('names what is wrong and how to go on', async () => {
@@ -86,19 +92,53 @@ describe('training checkpoint: bad files', () => {
     await fail(model, /^run\.ckpt: is a model file .* not a training checkpoint/);
     await fail(bytes.subarray(0, bytes.length - 10), /^run\.ckpt: .*hole|out of range/);
     await fail(new TextEncoder().encode('<!doctype html><html>'), /^run\.ckpt: is an HTML/);
+    await fail(edit(bytes, 'param.head.weight', (x) => (x[0] *= 1.5), false), /^run\.ckpt: is damaged: its checksum is "\w{8}" but its contents sum to "\w{8}"/);
     await fail(edit(bytes, 'param.head.weight', (x) => (x[0] = NaN)), /'param\.head\.weight' holds non-finite values/);
     await fail(edit(bytes, 'adamw.0.v', (x) => (x[1] = Infinity)), /'adamw\.0\.v' holds non-finite values/);
     const other = syntheticDataset({ imageSize: 16, channels: 1, seed: 1, trainCount: 36, testCount: 16 });
     await fail(bytes, /was trained on data synthetic:36:\w+ .* resume with the same data set/, other);
     const { tensors, metadata } = decodeSafetensors(bytes);
-    const reencode = (meta: Record<string, string>, drop = ''): Uint8Array =>
-      encodeSafetensors([...tensors].filter(([n]) => n !== drop).map(([n, x]) => ({ name: n, ...x })), meta);
-    await fail(reencode(metadata, 'sparsity.blocks.0.mlp.fc1.weight.mask'), /no 'sparsity\.blocks\.0\.mlp\.fc1\.weight\.mask' entry/);
+    const reencode = (meta: Record<string, string>): Uint8Array => encodeSafetensors([...tensors].map(([n, x]) => ({ name: n, ...x })), meta);
+    await fail(edit(bytes, 'sparsity.blocks.0.mlp.fc1.weight.mask', 'drop'), /no 'sparsity\.blocks\.0\.mlp\.fc1\.weight\.mask' entry/);
     await fail(reencode({ ...metadata, config: JSON.stringify({ ...c, numHeads: 5 }) }), /stored config is invalid:\n.*not divisible by numHeads 5/);
     await fail(reencode({ ...metadata, config: JSON.stringify({ ...c, lr: -1 }) }), /cannot be resumed as written:\n.*lr must be/);
     await fail(reencode({ ...metadata, step: '13' }), /metadata 'step' is "13", expected a whole number from 0 to steps \(12\)/);
     await fail(reencode({ ...metadata, format: 'sparse-vit-studio/checkpoint/9' }), /format 'sparse-vit-studio\/checkpoint\/9'; this version reads 'sparse-vit-studio\/checkpoint\/1'/);
     expect(() => readCheckpointHeader(model, 'm.safetensors')).toThrow(/^m\.safetensors: is a model file/);
     expect(() => importModel(bytes, 'run.ckpt')).toThrow(/^run\.ckpt: is a training checkpoint .* resume it with `cli train --resume`/);
+  });
+});
+
+describe('training checkpoint: corrupt files', () => {
+  it('any changed byte fails as a CheckpointError (never a raw error), or changes nothing that is read', async () => {
+    const c = cfg({ method: 's2vite', tokenKeep: 0.5 });
+    const t = await Trainer.create(c, data);
+    await stepTo(t, 4);
+    const bytes = await t.checkpoint();
+    t.dispose();
+    const before = tf.memory().numTensors;
+    const headerEnd = 8 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+    let loaded = 0, refused = 0;
+    await fc.assert(fc.asyncProperty(
+      // Half the changes in the header (config, state values, tensor table), half in the data.
+      fc.oneof(fc.integer({ min: 0, max: headerEnd - 1 }), fc.integer({ min: headerEnd, max: bytes.length - 1 })),
+      fc.integer({ min: 1, max: 255 }),
+      async (at, xor) => {
+        const bad = bytes.slice();
+        bad[at] ^= xor;
+        const r = await Trainer.fromCheckpoint(bad, data, {}, 'bad.ckpt').then((x) => x, (e: unknown) => e);
+        if (r instanceof Trainer) {
+          loaded++; // header padding: a space that became another blank
+          expect(await r.checkpoint()).toEqual(bytes);
+          r.dispose();
+        } else {
+          refused++;
+          expect(r, String(r)).toBeInstanceOf(CheckpointError);
+          expect((r as Error).message).toMatch(/^bad\.ckpt: /);
+        }
+        expect(tf.memory().numTensors).toBe(before);
+      }), { numRuns: 120, seed: 7 });
+    expect(refused).toBeGreaterThan(100);
+    expect(loaded + refused).toBe(120);
   });
 });

@@ -25,21 +25,39 @@ export interface CheckpointHeader {
 const canonicalJson = (c: ExperimentConfig): string =>
   JSON.stringify(Object.fromEntries(Object.keys(presetConfig(c.preset)).map((k) => [k, c[k as keyof ExperimentConfig]])));
 
+const FNV_START = 0x811c9dc5;
+/** FNV-1a, 32 bits. Each step is a bijection of the running hash, so any single changed value changes the result. */
+function fnv1a(h: number, values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) h = Math.imul(h ^ values[i], 0x01000193);
+  return h;
+}
+const codes = (s: string): number[] => Array.from(s, (ch) => ch.codePointAt(0)!);
+
 /** FNV-1a over the training labels: catches resuming on another data set of the same size cheaply. */
 export function dataFingerprint(d: Dataset): string {
-  let h = 0x811c9dc5;
-  for (const v of d.train.labels) h = Math.imul(h ^ v, 0x01000193);
-  return `${d.name}:${d.train.count}:${(h >>> 0).toString(16)}`;
+  return `${d.name}:${d.train.count}:${(fnv1a(FNV_START, d.train.labels) >>> 0).toString(16)}`;
+}
+
+/** What the checksum covers: the metadata that drives the run, then the data region's bytes. */
+const CHECKED_KEYS = ['config', 'step', 'state', 'extra'] as const;
+function checksum(metadata: Record<string, string>, data: Uint8Array[]): string {
+  let h = FNV_START;
+  for (const k of CHECKED_KEYS) h = fnv1a(h, codes(`${k}=${metadata[k] ?? ''};`));
+  for (const d of data) h = fnv1a(h, d);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 export function encodeTrainingCheckpoint(head: Omit<CheckpointHeader, 'format'>, w: StateWriter): Uint8Array {
-  return encodeSafetensors(w.tensors, {
+  const metadata: Record<string, string> = {
     format: TRAINING_CHECKPOINT_FORMAT,
     config: canonicalJson(head.config),
     step: String(head.step),
     state: JSON.stringify(w.values),
     extra: JSON.stringify(head.extra),
-  });
+  };
+  // The data region is the tensors' bytes in this order (safetensors.ts writes them so).
+  metadata.checksum = checksum(metadata, w.tensors.map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)));
+  return encodeSafetensors(w.tensors, metadata);
 }
 
 function headerOf(metadata: Record<string, string>, fail: (what: string) => never): CheckpointHeader {
@@ -90,6 +108,10 @@ export function decodeTrainingCheckpoint(bytes: Uint8Array, fileName = 'checkpoi
   const fail = failer(fileName);
   const { tensors, metadata } = asCheckpointError(() => decodeSafetensors(bytes, fileName));
   const header = headerOf(metadata, fail);
+  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true); // < 100 MB: decoded above
+  const sum = checksum(metadata, [bytes.subarray(8 + headerLen)]);
+  if (metadata.checksum !== sum)
+    fail(`is damaged: its checksum is ${JSON.stringify(metadata.checksum)} but its contents sum to "${sum}" (a partial copy or a changed byte). Use an intact copy, or start the run again`);
   let values: unknown;
   try {
     values = JSON.parse(metadata.state ?? 'null');
