@@ -5,6 +5,7 @@
 import * as tf from '../tf';
 import { type ModelConfig } from '../config';
 import { blockParam, headDim, numPatches } from '../facts/shape';
+import { attentionCore } from '../kernels/attention';
 import { dense2d, gelu, layerNorm } from './layers';
 import { selectTokens } from './select-tokens';
 
@@ -69,19 +70,14 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelCo
   const H = plan?.heads ?? c.numHeads;
   const wqkv = p(P, blockParam(i, 'qkv')), bqkv = p(P, blockParam(i, 'qkv', 'bias')); // [D, 3·H·hd], [3·H·hd]
   const wproj = p(P, blockParam(i, 'proj')); // [H·hd, D]
-  // qkv columns are (part·H + head)·hd + d: one 4-D transpose puts heads before tokens for all
-  // three parts, and q|k|v then split off as contiguous blocks per image. (5-D transposes are
-  // ~60× slower on WASM, and a column split copies row by row.)
-  const qkv = tf.transpose(tf.reshape(dense2d(h, wqkv, bqkv), [B, T, 3 * H, hd]), [0, 2, 1, 3]); // [B, 3H, T, hd]
-  const [q, k, v] = tf.split(tf.reshape(qkv, [B, 3, H * T * hd]), 3, 1)
-    .map((t) => tf.reshape(t, [B, H, T, hd]) as tf.Tensor4D); // [B, H, T, hd]
-  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, T, T]
-  let out: tf.Tensor = tf.matMul(tf.softmax(scores), v); // [B, H, T, hd]
-  out = tf.transpose(out, [0, 2, 1, 3]); // [B, T, H, hd]
-  if (plan?.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
-  if (plan?.headProbe) out = tf.add(out, plan.headProbe);
-  const merged = tf.reshape(out, [B * T, H * hd]) as tf.Tensor2D; // [B·T, H'·hd]
-  return dense2d(merged, wproj, p(P, blockParam(i, 'proj', 'bias'))); // [B·T, D]
+  let out: tf.Tensor = attentionCore(dense2d(h, wqkv, bqkv), { batch: B, tokens: T, heads: H, headDim: hd }); // [B·T, H·hd]
+  if (plan?.headGate || plan?.headProbe) {
+    out = tf.reshape(out, [B, T, H, hd]);
+    if (plan.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
+    if (plan.headProbe) out = tf.add(out, plan.headProbe);
+    out = tf.reshape(out, [B * T, H * hd]);
+  }
+  return dense2d(out as tf.Tensor2D, wproj, p(P, blockParam(i, 'proj', 'bias'))); // [B·T, D]
 }
 
 /** MLP on pre-normed tokens h [B·T, D] → [B·T, D] over the hidden neurons fc1/fc2 have (all, or the live ones). */

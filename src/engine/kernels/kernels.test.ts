@@ -1,0 +1,35 @@
+// Each fused kernel against the composed tfjs ops it replaces, values and gradients, on the CPU
+// backend and on the real WASM backend (the CLI's set-up: binaries from node_modules, our patches).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '../tf';
+import { useBackend } from '../../backend/node';
+import { attentionComposed, attentionCore, type AttentionAttrs } from './attention';
+import { expectFusedMatches } from './fused-check';
+import { fusedOn, setFusedKernels } from './js-kernel';
+
+const rand = (shape: number[], seed: number, scale = 1): tf.Tensor => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale);
+
+describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
+  beforeAll(async () => {
+    expect(await useBackend(backend)).toBe(backend);
+  });
+  afterAll(async () => {
+    setFusedKernels(true);
+    await tf.setBackend('cpu');
+  });
+
+  it('are the ones that run here, and switch off for the reference path', () => {
+    expect(fusedOn('SvAttention')).toBe(true);
+    setFusedKernels(false);
+    expect(fusedOn('SvAttention')).toBe(false);
+    setFusedKernels(true);
+  });
+
+  it('attention core: softmax(q·kᵀ/√hd)·v from the qkv layout, as the composed heads', () => {
+    for (const a of [{ batch: 3, tokens: 5, heads: 2, headDim: 4 }, { batch: 2, tokens: 7, heads: 3, headDim: 5 }] as AttentionAttrs[]) {
+      const qkv = rand([a.batch * a.tokens, 3 * a.heads * a.headDim], 1, 2);
+      expectFusedMatches([qkv], (x) => attentionCore(x as tf.Tensor2D, a), (x) => attentionComposed(x as tf.Tensor2D, a));
+      qkv.dispose();
+    }
+  });
+});
