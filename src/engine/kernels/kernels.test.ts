@@ -6,6 +6,7 @@ import { useBackend } from '../../backend/node';
 import { attentionComposed, attentionCore, type AttentionAttrs } from './attention';
 import { expectFusedMatches } from './fused-check';
 import { fusedOn, setFusedKernels } from './js-kernel';
+import { layerNormComposed, layerNormFused } from './layer-norm';
 
 const rand = (shape: number[], seed: number, scale = 1): tf.Tensor => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale);
 
@@ -31,5 +32,12 @@ describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
       expectFusedMatches([qkv], (x) => attentionCore(x as tf.Tensor2D, a), (x) => attentionComposed(x as tf.Tensor2D, a));
       qkv.dispose();
     }
+  });
+
+  it('LayerNorm: values and gradients for x, γ and β', () => {
+    const x = tf.add(rand([6, 10], 2, 3), 5), gamma = rand([10], 3), beta = rand([10], 4);
+    expectFusedMatches([x, gamma, beta],
+      (a, g, b) => layerNormFused(a as tf.Tensor2D, g, b, 1e-6), (a, g, b) => layerNormComposed(a as tf.Tensor2D, g, b, 1e-6));
+    tf.dispose([x, gamma, beta]);
   });
 });

@@ -1,6 +1,7 @@
 // Building blocks written on tfjs-core ops, 2-D matmuls only (tfjs 4.22's broadcast matMul has a
 // wrong gradient shape, see tfjs-notes.md).
 import * as tf from '../tf';
+import { layerNormFused } from '../kernels/layer-norm';
 
 /**
  * Linear layer with the backward written as plain matmuls on explicit transposes. tfjs's WASM
@@ -43,28 +44,10 @@ export function dense2d(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D
 /** timm's ViT LayerNorm epsilon. */
 const LN_EPS = 1e-6;
 
-/**
- * LayerNorm over the last axis, eps 1e-6 as timm's ViT. x [M, D]. The backward is written out:
- * ~12 kernels instead of the ~30 autodiff makes of the moments, broadcasts and reductions. x̂ and
- * rstd are saved for it (the engine frees saved tensors after backprop).
- */
-export const layerNorm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, gamma, beta, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-  const xc = tf.sub(x, tf.mean(x, -1, true));
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), LN_EPS)); // [M, 1]
-  const xhat = tf.mul(xc, rstd);
-  save([xhat, rstd, gamma]);
-  return {
-    value: tf.add(tf.mul(xhat, gamma), beta),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sr, sg] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-      const g = tf.mul(dy, sg); // d loss / d x̂
-      // dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)), per row
-      const dx = tf.mul(sr, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(sx, tf.mean(tf.mul(g, sx), -1, true))));
-      return [dx, tf.sum(tf.mul(dy, sx), 0), tf.sum(dy, 0)];
-    },
-  };
-}) as (x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor2D;
+/** LayerNorm over the last axis, eps 1e-6 as timm's ViT. x [M, D]; one kernel each way where the backend has it. */
+export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor2D {
+  return layerNormFused(x, gamma, beta, LN_EPS);
+}
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU(). */
 export function gelu(x: tf.Tensor): tf.Tensor {
