@@ -8,6 +8,7 @@
 // Linear writes it; out [B·T, H·hd] with column head·hd + d, as the proj Linear reads it; the
 // attention probabilities P [B, H, T, T] are kept for the backward pass.
 import * as tf from '../tf';
+import { fastExp } from './fast-exp';
 import { fusedOn, registerJsKernel, runJsKernel } from './js-kernel';
 
 export interface AttentionAttrs {
@@ -70,7 +71,7 @@ function forwardLoops([qkv]: Float32Array[], [out, probs]: Float32Array[], { bat
           if (sj > max) max = sj;
         }
         let sum = 0;
-        for (let j = 0; j < T; j++) sum += (s[j] = Math.exp(s[j] - max));
+        for (let j = 0; j < T; j++) sum += (s[j] = fastExp(s[j] - max));
         const p = ((b * H + h) * T + i) * T;
         acc.fill(0);
         for (let j = 0; j < T; j++) {

@@ -1,6 +1,7 @@
 // Building blocks written on tfjs-core ops, 2-D matmuls only (tfjs 4.22's broadcast matMul has a
 // wrong gradient shape, see tfjs-notes.md).
 import * as tf from '../tf';
+import { geluFused } from '../kernels/gelu';
 import { layerNormFused } from '../kernels/layer-norm';
 
 /**
@@ -50,9 +51,7 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf
 }
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU(). */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
-}
+export const gelu = geluFused;
 
 /** Cross-entropy with label smoothing (timm's LabelSmoothingCrossEntropy). logits [B, C], labels int32 [B]. */
 export function smoothedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number, smoothing: number): tf.Scalar {
