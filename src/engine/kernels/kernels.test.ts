@@ -3,14 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../tf';
 import { useBackend } from '../../backend/node';
+import { AdamW } from '../optim/adamw';
 import { attentionComposed, attentionCore, type AttentionAttrs } from './attention';
 import { fastExp } from './fast-exp';
-import { expectFusedMatches } from './fused-check';
+import { expectFusedMatches, maxRelDiff } from './fused-check';
 import { geluComposed, geluFused } from './gelu';
 import { fusedOn, setFusedKernels } from './js-kernel';
 import { layerNormComposed, layerNormFused } from './layer-norm';
 
-const rand = (shape: number[], seed: number, scale = 1): tf.Tensor => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale);
+// Seeded normals; seed 0 would mean unseeded to tfjs, so seeds start at 1.
+const rand = (shape: number[], seed: number, scale = 1): tf.Tensor => tf.tidy(() => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale));
 
 describe('fastExp', () => {
   it('is Math.exp within 1e-8 relative over the float range, and passes through the edges', () => {
@@ -48,15 +50,47 @@ describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
   });
 
   it('LayerNorm: values and gradients for x, γ and β', () => {
-    const x = tf.add(rand([6, 10], 2, 3), 5), gamma = rand([10], 3), beta = rand([10], 4);
+    const x = tf.tidy(() => tf.add(rand([6, 10], 2, 3), 5)), gamma = rand([10], 3), beta = rand([10], 4);
     expectFusedMatches([x, gamma, beta],
       (a, g, b) => layerNormFused(a as tf.Tensor2D, g, b, 1e-6), (a, g, b) => layerNormComposed(a as tf.Tensor2D, g, b, 1e-6));
     tf.dispose([x, gamma, beta]);
   });
 
   it('GELU: values and gradient, over the range where erf bends and saturates', () => {
-    const x = tf.concat([rand([50], 5, 3), tf.tensor1d([-9, -3, -0.5, 0, 0.5, 3, 9])]);
+    const x = tf.tidy(() => tf.concat([rand([50], 5, 3), tf.tensor1d([-9, -3, -0.5, 0, 0.5, 3, 9])]));
     expectFusedMatches([x], geluFused, geluComposed);
     x.dispose();
+  });
+
+  it('AdamW: parameters and moments as the composed step, with clipping, decay, several buckets and restarted ages', () => {
+    const before = tf.memory().numTensors;
+    const specs: [string, number[], boolean][] = [['w1', [3, 4], true], ['b1', [4], false], ['w2', [4, 2], true], ['b2', [2], false], ['w3', [5], true]];
+    const train = (fused: boolean): number[][] => {
+      setFusedKernels(fused);
+      const opt = new AdamW({ bucketElements: 14, restartBiasCorrection: true });
+      const params = new Map(specs.map(([n, s], i) => {
+        const init = rand(s, 10 + i), v = tf.variable(init, true, `kernels-test/${fused}/${n}`);
+        init.dispose();
+        return [n, v];
+      }));
+      for (const [n, s, d] of specs) opt.addParam(n, s, d);
+      for (let t = 0; t < 5; t++) {
+        if (t === 2) tf.tidy(() => opt.maskMany(new Map([['w1', tf.tensor2d([1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1], [3, 4])]])));
+        tf.tidy(() => opt.apply(params, new Map(specs.map(([n, s], i) => [n, rand(s, 1 + 100 * t + i, 3)])), 0.01, 0.05, t % 2 ? 0.5 : 0));
+      }
+      const out = [...params.values()].map((v) => Array.from(v.dataSync()));
+      for (const [n] of specs) {
+        const { m, v } = opt.moments(n)!;
+        out.push(Array.from(m.dataSync()), Array.from(v.dataSync()));
+        tf.dispose([m, v]);
+      }
+      opt.dispose();
+      for (const v of params.values()) v.dispose();
+      return out;
+    };
+    const composed = train(false), fused = train(true);
+    setFusedKernels(true);
+    fused.forEach((x, i) => expect(maxRelDiff(x, composed[i]), `tensor ${i}`).toBeLessThan(1e-5));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
