@@ -10,29 +10,34 @@ interface LayerNormAttrs {
 const FORWARD = 'SvLayerNorm';
 const BACKWARD = 'SvLayerNormGrad';
 
-/** x [M, D], γ, β [D] → y [M, D] and per row (mean, 1/σ) [M, 2], the backward pass's statistics. */
-function forwardLoops([x, gamma, beta]: Float32Array[], [y, stats]: Float32Array[], { eps }: LayerNormAttrs, [shape]: number[][]): void {
+/** A row's mean and 1/σ. */
+function rowStats(x: Float32Array, o: number, D: number, eps: number): [number, number] {
+  let sum = 0;
+  for (let d = 0; d < D; d++) sum += x[o + d];
+  const mean = sum / D;
+  let sq = 0;
+  for (let d = 0; d < D; d++) sq += (x[o + d] - mean) ** 2;
+  return [mean, 1 / Math.sqrt(sq / D + eps)];
+}
+
+/** x [M, D], γ, β [D] → y [M, D]. */
+function forwardLoops([x, gamma, beta]: Float32Array[], [y]: Float32Array[], { eps }: LayerNormAttrs, [shape]: number[][]): void {
   const [M, D] = shape;
   for (let r = 0; r < M; r++) {
-    const o = r * D;
-    let sum = 0;
-    for (let d = 0; d < D; d++) sum += x[o + d];
-    const mean = sum / D;
-    let sq = 0;
-    for (let d = 0; d < D; d++) sq += (x[o + d] - mean) ** 2;
-    const rstd = 1 / Math.sqrt(sq / D + eps);
+    const o = r * D, [mean, rstd] = rowStats(x, o, D, eps);
     for (let d = 0; d < D; d++) y[o + d] = (x[o + d] - mean) * rstd * gamma[d] + beta[d];
-    stats[2 * r] = mean;
-    stats[2 * r + 1] = rstd;
   }
 }
 
-/** dy, x, γ, stats → dx [M, D], dγ [D], dβ [D]. */
-function backwardLoops([dy, x, gamma, stats]: Float32Array[], [dx, dgamma, dbeta]: Float32Array[], _a: LayerNormAttrs, [shape]: number[][]): void {
+/**
+ * dy, x, γ → dx [M, D], dγ [D], dβ [D]. The row statistics are computed again from x: a pass
+ * over x costs less than keeping them (a saved tensor is a kernel of its own).
+ */
+function backwardLoops([dy, x, gamma]: Float32Array[], [dx, dgamma, dbeta]: Float32Array[], { eps }: LayerNormAttrs, [, shape]: number[][]): void {
   const [M, D] = shape;
   const dg = new Float64Array(D), db = new Float64Array(D);
   for (let r = 0; r < M; r++) {
-    const o = r * D, mean = stats[2 * r], rstd = stats[2 * r + 1];
+    const o = r * D, [mean, rstd] = rowStats(x, o, D, eps);
     // With g = dy·γ and x̂ the normalised row: dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)).
     let gSum = 0, gxSum = 0;
     for (let d = 0; d < D; d++) {
@@ -56,7 +61,7 @@ function backwardLoops([dy, x, gamma, stats]: Float32Array[], [dx, dgamma, dbeta
 
 registerJsKernel<LayerNormAttrs>({
   name: FORWARD,
-  outputShapes: ([x]) => [x, [x[0], 2]],
+  outputShapes: ([x]) => [x],
   compute: forwardLoops,
 });
 registerJsKernel<LayerNormAttrs>({
@@ -97,11 +102,10 @@ export function layerNormFused(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor
   if (!fusedOn(FORWARD)) return layerNormComposed(x, gamma, beta, eps);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, g, b, save] = args as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const [y, stats] = runJsKernel(FORWARD, [xs, g, b], { eps });
-    save([xs, g, stats]);
+    save([xs, g]);
     return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(BACKWARD, [dy, ...saved], {}),
+      value: runJsKernel(FORWARD, [xs, g, b], { eps })[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(BACKWARD, [dy, ...saved], { eps }),
     };
   }) as (x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor2D;
   return op(x, gamma, beta);
