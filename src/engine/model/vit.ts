@@ -6,7 +6,7 @@ import * as tf from '../tf';
 import { type ModelConfig } from '../config';
 import { blockParam, headDim, numPatches } from '../facts/shape';
 import { attentionCore } from '../kernels/attention';
-import { dense2d, gelu, layerNorm } from './layers';
+import { dense2d, gelu, layerNorm, residualAdd } from './layers';
 import { selectTokens } from './select-tokens';
 
 /** Parameters by timm name; read-only, so maps of variables (or compact stand-ins) pass as they are. */
@@ -100,9 +100,9 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
   for (let i = 0; i < c.depth; i++) {
     const bp = plan.blocks?.[i];
     const h1 = layerNorm(x, p(P, `blocks.${i}.norm1.weight`), p(P, `blocks.${i}.norm1.bias`));
-    x = tf.add(x, attention(P, h1, B, T, c, i, bp));
+    x = residualAdd(x, attention(P, h1, B, T, c, i, bp));
     const h2 = layerNorm(x, p(P, `blocks.${i}.norm2.weight`), p(P, `blocks.${i}.norm2.bias`));
-    x = tf.add(x, mlp(P, h2, i));
+    x = residualAdd(x, mlp(P, h2, i));
   }
   // The final LayerNorm is per token, so normalising only the cls token gives timm's result.
   const cls = tf.slice(tf.reshape(x, [B, T * c.embedDim]), [0, 0], [B, c.embedDim]); // token 0 of each image
