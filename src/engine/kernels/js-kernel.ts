@@ -8,7 +8,7 @@ import * as tf from '../tf';
 /** The backends that get the JavaScript kernels. */
 const JS_BACKENDS = ['cpu', 'wasm'] as const;
 
-/** What a kernel computes: float32 inputs in, preallocated float32 outputs filled. */
+/** What a kernel computes: float32 inputs in (int32 ones converted), preallocated float32 outputs filled. */
 export type JsCompute<A> = (inputs: Float32Array[], outputs: Float32Array[], attrs: A, shapes: number[][]) => void;
 
 export interface JsKernelSpec<A> {
@@ -30,20 +30,23 @@ interface WasmLike {
 
 const sizeOf = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
+/** float32 data as it lies; int32 (labels, indices: small) as a float32 copy, exact below 2^24. */
+const asFloat = (t: tf.TensorInfo, data: unknown): Float32Array => (t.dtype === 'int32' ? Float32Array.from(data as Int32Array) : (data as Float32Array));
+
 function run<A>(spec: JsKernelSpec<A>, backendName: string, inputs: tf.TensorInfo[], attrs: A, backend: unknown): tf.TensorInfo[] {
-  for (const t of inputs) if (t.dtype !== 'float32') throw new Error(`${spec.name}: inputs must be float32 (got ${t.dtype})`);
+  for (const t of inputs) if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`${spec.name}: inputs must be float32 or int32 (got ${t.dtype})`);
   const shapes = inputs.map((t) => t.shape);
   const outShapes = spec.outputShapes(shapes, attrs);
   if (backendName === 'wasm') {
     const b = backend as WasmLike;
     const outs = outShapes.map((s) => b.makeOutput(s, 'float32'));
     // Views only after every allocation: growing the heap detaches older views.
-    spec.compute(inputs.map((t) => b.typedArrayFromHeap(t)), outs.map((t) => b.typedArrayFromHeap(t)), attrs, shapes);
+    spec.compute(inputs.map((t) => asFloat(t, b.typedArrayFromHeap(t))), outs.map((t) => b.typedArrayFromHeap(t)), attrs, shapes);
     return outs;
   }
   const b = backend as CpuLike;
   const outs = outShapes.map((s) => new Float32Array(sizeOf(s)));
-  spec.compute(inputs.map((t) => b.data.get(t.dataId).values as Float32Array), outs, attrs, shapes);
+  spec.compute(inputs.map((t) => asFloat(t, b.data.get(t.dataId).values)), outs, attrs, shapes);
   return outs.map((v, i) => b.makeTensorInfo(outShapes[i], 'float32', v));
 }
 

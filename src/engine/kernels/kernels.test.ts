@@ -6,6 +6,7 @@ import { useBackend } from '../../backend/node';
 import { AdamW } from '../optim/adamw';
 import { attentionComposed, attentionCore, type AttentionAttrs } from './attention';
 import { fastExp } from './fast-exp';
+import { smoothedCrossEntropyComposed, smoothedCrossEntropyFused } from './cross-entropy';
 import { expectFusedMatches, maxRelDiff } from './fused-check';
 import { geluComposed, geluFused } from './gelu';
 import { fusedOn, setFusedKernels } from './js-kernel';
@@ -60,6 +61,15 @@ describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
     const x = tf.tidy(() => tf.concat([rand([50], 5, 3), tf.tensor1d([-9, -3, -0.5, 0, 0.5, 3, 9])]));
     expectFusedMatches([x], geluFused, geluComposed);
     x.dispose();
+  });
+
+  it('smoothed cross-entropy: the loss and the gradient of the logits, with and without smoothing', () => {
+    const logits = rand([6, 5], 6, 4), labels = tf.tensor1d([0, 4, 2, 2, 1, 3], 'int32');
+    for (const s of [0, 0.1]) {
+      expectFusedMatches([logits],
+        (x) => smoothedCrossEntropyFused(x as tf.Tensor2D, labels, 5, s), (x) => smoothedCrossEntropyComposed(x as tf.Tensor2D, labels, 5, s));
+    }
+    tf.dispose([logits, labels]);
   });
 
   it('AdamW: parameters and moments as the composed step, with clipping, decay, several buckets and restarted ages', () => {

@@ -1,6 +1,7 @@
 // Building blocks written on tfjs-core ops, 2-D matmuls only (tfjs 4.22's broadcast matMul has a
 // wrong gradient shape, see tfjs-notes.md).
 import * as tf from '../tf';
+import { smoothedCrossEntropyFused } from '../kernels/cross-entropy';
 import { geluFused } from '../kernels/gelu';
 import { layerNormFused } from '../kernels/layer-norm';
 
@@ -70,12 +71,7 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf
 export const gelu = geluFused;
 
 /** Cross-entropy with label smoothing (timm's LabelSmoothingCrossEntropy). logits [B, C], labels int32 [B]. */
-export function smoothedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number, smoothing: number): tf.Scalar {
-  const logp = tf.logSoftmax(logits);
-  const onehot = tf.cast(tf.oneHot(labels, numClasses), 'float32');
-  const target = smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / numClasses) : onehot;
-  return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1))) as tf.Scalar;
-}
+export const smoothedCrossEntropy = smoothedCrossEntropyFused;
 
 /**
  * Rows of x [M, D] at unique indices [K] → [K, D]. Backward by scatterND: tfjs's gather gradient
