@@ -10,6 +10,7 @@ import { smoothedCrossEntropyComposed, smoothedCrossEntropyFused } from './cross
 import { expectFusedMatches, maxRelDiff } from './fused-check';
 import { geluComposed, geluFused } from './gelu';
 import { fusedOn, setFusedKernels } from './js-kernel';
+import { tokensComposed, tokensFused } from './tokens';
 import { layerNormComposed, layerNormFused } from './layer-norm';
 
 // Seeded normals; seed 0 would mean unseeded to tfjs, so seeds start at 1.
@@ -70,6 +71,12 @@ describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
         (x) => smoothedCrossEntropyFused(x as tf.Tensor2D, labels, 5, s), (x) => smoothedCrossEntropyComposed(x as tf.Tensor2D, labels, 5, s));
     }
     tf.dispose([logits, labels]);
+  });
+
+  it('token sequence: cls first per image, position added, and the gradients of patches, cls and position', () => {
+    const patches = rand([3 * 4, 5], 8), cls = rand([1, 1, 5], 9), pos = rand([1, 5, 5], 10);
+    expectFusedMatches([patches, cls, pos], (p, c, e) => tokensFused(p as tf.Tensor2D, c, e, 3), (p, c, e) => tokensComposed(p as tf.Tensor2D, c, e, 3));
+    tf.dispose([patches, cls, pos]);
   });
 
   it('AdamW: parameters and moments as the composed step, with clipping, decay, several buckets and restarted ages', () => {

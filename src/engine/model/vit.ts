@@ -6,6 +6,7 @@ import * as tf from '../tf';
 import { type ModelConfig } from '../config';
 import { blockParam, headDim, numPatches } from '../facts/shape';
 import { attentionCore } from '../kernels/attention';
+import { tokensFused } from '../kernels/tokens';
 import { dense2d, gelu, layerNorm, residualAdd } from './layers';
 import { selectTokens } from './select-tokens';
 
@@ -55,13 +56,8 @@ export function patchify(x: tf.Tensor4D, patch: number): tf.Tensor2D {
 
 /** Tokens after patch embedding, cls and position embedding: [B·(N+1), D]. */
 export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D {
-  const B = x.shape[0];
-  const N = numPatches(c), D = c.embedDim;
   const patches = dense2d(patchify(x, c.patchSize), p(P, 'patch_embed.proj.weight'), p(P, 'patch_embed.proj.bias')); // [B·N, D]
-  // A broadcasting add, not tile/broadcastTo: their gradient is B slices and B adds, this one's is one sum.
-  const cls = tf.add(tf.zeros([B, 1, D]), p(P, 'cls_token')); // [B, 1, D]
-  const seq = tf.concat([cls, tf.reshape(patches, [B, N, D])], 1); // [B, N+1, D]
-  return tf.reshape(tf.add(seq, p(P, 'pos_embed')), [B * (N + 1), D]);
+  return tokensFused(patches, p(P, 'cls_token'), p(P, 'pos_embed'), x.shape[0]);
 }
 
 /** Multi-head self-attention on pre-normed tokens h [B·T, D] → [B·T, D]. */
