@@ -3,6 +3,7 @@
 // module's heap). One such kernel replaces a chain of small tfjs kernels: each costs a dispatch,
 // tensor bookkeeping and a full pass over memory. Other backends (webgl, webgpu) have no such
 // kernel and the callers take the composed path (see `fusedOn`).
+import { sizeOf } from '../facts/shape';
 import * as tf from '../tf';
 
 /** The backends that get the JavaScript kernels. */
@@ -27,8 +28,6 @@ interface WasmLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
-
-const sizeOf = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** float32 data as it lies; int32 (labels, indices: small) as a float32 copy, exact below 2^24. */
 const asFloat = (t: tf.TensorInfo, data: unknown): Float32Array => (t.dtype === 'int32' ? Float32Array.from(data as Int32Array) : (data as Float32Array));
