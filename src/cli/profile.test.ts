@@ -18,7 +18,8 @@ describe('cli profile', () => {
     expect(r.config).toBe('v=1&p=tiny&bs=8&s=0');
     expect(r.batchSize).toBe(8);
     // Backward and optimizer: several times the forward's kernels; both lists add up to their totals.
-    expect(r.inference.kernels).toBeGreaterThan(50);
+    // At least ten kernels a block (two LayerNorms, four Linears, attention, GELU, two residual adds), tiny has two.
+    expect(r.inference.kernels).toBeGreaterThanOrEqual(20);
     expect(r.kernelsPerStep).toBeGreaterThan(3 * r.inference.kernels);
     expect(r.byKernel.reduce((a, k) => a + k.count, 0)).toBe(r.kernelsPerStep);
     expect(r.inference.byKernel.reduce((a, k) => a + k.count, 0)).toBe(r.inference.kernels);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../tf';
-import { gatherUniqueScattered } from './layers';
+import { expectFusedMatches } from '../kernels/fused-check';
+import { gatherUniqueScattered, residualAdd } from './layers';
 
 describe('gatherUniqueScattered (the WASM path)', () => {
   it('matches tf.gather in value and gradient, for rows, columns and vectors', () => {
@@ -23,5 +24,15 @@ describe('gatherUniqueScattered (the WASM path)', () => {
       }
     });
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('residualAdd', () => {
+  it('is tf.add in value and in both gradients, also when x feeds another branch', () => {
+    const x = tf.randomNormal([4, 6], 0, 1, 'float32', 1), f = tf.randomNormal([4, 6], 0, 1, 'float32', 2);
+    // x used twice, as in a block (x + attn(LN(x))): the engine accumulates its two gradients.
+    expectFusedMatches([x, f], (a, b) => tf.mul(residualAdd(a as tf.Tensor2D, tf.tanh(tf.mul(a, b)) as tf.Tensor2D), a), (a, b) => tf.mul(tf.add(a, tf.tanh(tf.mul(a, b))), a));
+    tf.tidy(() => { expect(() => residualAdd(x as tf.Tensor2D, tf.zeros([4, 5]) as tf.Tensor2D)).toThrow(/shapes \[4,6\] and \[4,5\] differ/); });
+    tf.dispose([x, f]);
   });
 });

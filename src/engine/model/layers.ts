@@ -1,6 +1,9 @@
 // Building blocks written on tfjs-core ops, 2-D matmuls only (tfjs 4.22's broadcast matMul has a
 // wrong gradient shape, see tfjs-notes.md).
 import * as tf from '../tf';
+import { smoothedCrossEntropyFused } from '../kernels/cross-entropy';
+import { geluFused } from '../kernels/gelu';
+import { layerNormFused } from '../kernels/layer-norm';
 
 /**
  * Linear layer with the backward written as plain matmuls on explicit transposes. tfjs's WASM
@@ -40,44 +43,35 @@ export function dense2d(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D
   return tf.add(tf.matMul(x, w as tf.Tensor2D), b);
 }
 
+/**
+ * x + f for the residual stream, x and f of one shape. tfjs's Add keeps both inputs for its
+ * backward pass (a clone kernel each) and reshapes the gradient for each input; a same-shape
+ * sum's gradient is dy for both, so this keeps nothing and the backward is one clone of dy: 2
+ * kernels per residual connection instead of 5 (the Add and the accumulation excluded).
+ */
+const residualAddOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, f] = args as [tf.Tensor, tf.Tensor];
+  return { value: tf.add(x, f), gradFunc: (dy: tf.Tensor) => [dy, tf.clone(dy)] };
+}) as (x: tf.Tensor2D, f: tf.Tensor2D) => tf.Tensor2D;
+
+export function residualAdd(x: tf.Tensor2D, f: tf.Tensor2D): tf.Tensor2D {
+  if (x.shape.join() !== f.shape.join()) throw new Error(`residualAdd: shapes [${x.shape}] and [${f.shape}] differ`);
+  return residualAddOp(x, f);
+}
+
 /** timm's ViT LayerNorm epsilon. */
 const LN_EPS = 1e-6;
 
-/**
- * LayerNorm over the last axis, eps 1e-6 as timm's ViT. x [M, D]. The backward is written out:
- * ~12 kernels instead of the ~30 autodiff makes of the moments, broadcasts and reductions. x̂ and
- * rstd are saved for it (the engine frees saved tensors after backprop).
- */
-export const layerNorm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, gamma, beta, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-  const xc = tf.sub(x, tf.mean(x, -1, true));
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), LN_EPS)); // [M, 1]
-  const xhat = tf.mul(xc, rstd);
-  save([xhat, rstd, gamma]);
-  return {
-    value: tf.add(tf.mul(xhat, gamma), beta),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sr, sg] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-      const g = tf.mul(dy, sg); // d loss / d x̂
-      // dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)), per row
-      const dx = tf.mul(sr, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(sx, tf.mean(tf.mul(g, sx), -1, true))));
-      return [dx, tf.sum(tf.mul(dy, sx), 0), tf.sum(dy, 0)];
-    },
-  };
-}) as (x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor2D;
+/** LayerNorm over the last axis, eps 1e-6 as timm's ViT. x [M, D]; one kernel each way where the backend has it. */
+export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor2D {
+  return layerNormFused(x, gamma, beta, LN_EPS);
+}
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU(). */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
-}
+export const gelu = geluFused;
 
 /** Cross-entropy with label smoothing (timm's LabelSmoothingCrossEntropy). logits [B, C], labels int32 [B]. */
-export function smoothedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number, smoothing: number): tf.Scalar {
-  const logp = tf.logSoftmax(logits);
-  const onehot = tf.cast(tf.oneHot(labels, numClasses), 'float32');
-  const target = smoothing > 0 ? tf.add(tf.mul(onehot, 1 - smoothing), smoothing / numClasses) : onehot;
-  return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1))) as tf.Scalar;
-}
+export const smoothedCrossEntropy = smoothedCrossEntropyFused;
 
 /**
  * Rows of x [M, D] at unique indices [K] → [K, D]. Backward by scatterND: tfjs's gather gradient

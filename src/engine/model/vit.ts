@@ -5,7 +5,9 @@
 import * as tf from '../tf';
 import { type ModelConfig } from '../config';
 import { blockParam, headDim, numPatches } from '../facts/shape';
-import { dense2d, gelu, layerNorm } from './layers';
+import { attentionCore } from '../kernels/attention';
+import { tokensFused } from '../kernels/tokens';
+import { dense2d, gelu, layerNorm, residualAdd } from './layers';
 import { selectTokens } from './select-tokens';
 
 /** Parameters by timm name; read-only, so maps of variables (or compact stand-ins) pass as they are. */
@@ -54,13 +56,8 @@ export function patchify(x: tf.Tensor4D, patch: number): tf.Tensor2D {
 
 /** Tokens after patch embedding, cls and position embedding: [B·(N+1), D]. */
 export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D {
-  const B = x.shape[0];
-  const N = numPatches(c), D = c.embedDim;
   const patches = dense2d(patchify(x, c.patchSize), p(P, 'patch_embed.proj.weight'), p(P, 'patch_embed.proj.bias')); // [B·N, D]
-  // A broadcasting add, not tile/broadcastTo: their gradient is B slices and B adds, this one's is one sum.
-  const cls = tf.add(tf.zeros([B, 1, D]), p(P, 'cls_token')); // [B, 1, D]
-  const seq = tf.concat([cls, tf.reshape(patches, [B, N, D])], 1); // [B, N+1, D]
-  return tf.reshape(tf.add(seq, p(P, 'pos_embed')), [B * (N + 1), D]);
+  return tokensFused(patches, p(P, 'cls_token'), p(P, 'pos_embed'), x.shape[0]);
 }
 
 /** Multi-head self-attention on pre-normed tokens h [B·T, D] → [B·T, D]. */
@@ -69,19 +66,14 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelCo
   const H = plan?.heads ?? c.numHeads;
   const wqkv = p(P, blockParam(i, 'qkv')), bqkv = p(P, blockParam(i, 'qkv', 'bias')); // [D, 3·H·hd], [3·H·hd]
   const wproj = p(P, blockParam(i, 'proj')); // [H·hd, D]
-  // qkv columns are (part·H + head)·hd + d: one 4-D transpose puts heads before tokens for all
-  // three parts, and q|k|v then split off as contiguous blocks per image. (5-D transposes are
-  // ~60× slower on WASM, and a column split copies row by row.)
-  const qkv = tf.transpose(tf.reshape(dense2d(h, wqkv, bqkv), [B, T, 3 * H, hd]), [0, 2, 1, 3]); // [B, 3H, T, hd]
-  const [q, k, v] = tf.split(tf.reshape(qkv, [B, 3, H * T * hd]), 3, 1)
-    .map((t) => tf.reshape(t, [B, H, T, hd]) as tf.Tensor4D); // [B, H, T, hd]
-  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, T, T]
-  let out: tf.Tensor = tf.matMul(tf.softmax(scores), v); // [B, H, T, hd]
-  out = tf.transpose(out, [0, 2, 1, 3]); // [B, T, H, hd]
-  if (plan?.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
-  if (plan?.headProbe) out = tf.add(out, plan.headProbe);
-  const merged = tf.reshape(out, [B * T, H * hd]) as tf.Tensor2D; // [B·T, H'·hd]
-  return dense2d(merged, wproj, p(P, blockParam(i, 'proj', 'bias'))); // [B·T, D]
+  let out: tf.Tensor = attentionCore(dense2d(h, wqkv, bqkv), { batch: B, tokens: T, heads: H, headDim: hd }); // [B·T, H·hd]
+  if (plan?.headGate || plan?.headProbe) {
+    out = tf.reshape(out, [B, T, H, hd]);
+    if (plan.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
+    if (plan.headProbe) out = tf.add(out, plan.headProbe);
+    out = tf.reshape(out, [B * T, H * hd]);
+  }
+  return dense2d(out as tf.Tensor2D, wproj, p(P, blockParam(i, 'proj', 'bias'))); // [B·T, D]
 }
 
 /** MLP on pre-normed tokens h [B·T, D] → [B·T, D] over the hidden neurons fc1/fc2 have (all, or the live ones). */
@@ -104,9 +96,9 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
   for (let i = 0; i < c.depth; i++) {
     const bp = plan.blocks?.[i];
     const h1 = layerNorm(x, p(P, `blocks.${i}.norm1.weight`), p(P, `blocks.${i}.norm1.bias`));
-    x = tf.add(x, attention(P, h1, B, T, c, i, bp));
+    x = residualAdd(x, attention(P, h1, B, T, c, i, bp));
     const h2 = layerNorm(x, p(P, `blocks.${i}.norm2.weight`), p(P, `blocks.${i}.norm2.bias`));
-    x = tf.add(x, mlp(P, h2, i));
+    x = residualAdd(x, mlp(P, h2, i));
   }
   // The final LayerNorm is per token, so normalising only the cls token gives timm's result.
   const cls = tf.slice(tf.reshape(x, [B, T * c.embedDim]), [0, 0], [B, c.embedDim]); // token 0 of each image

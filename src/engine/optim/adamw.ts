@@ -7,6 +7,7 @@
 // that fixed cost, not arithmetic, dominates small and sparse models.
 import * as tf from '../tf';
 import { sizeOf } from '../facts/shape';
+import { adamwBucketStep, adamwFusedOn, clipScale } from '../kernels/adamw-step';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -92,7 +93,8 @@ export class AdamW {
     const t = this.t + 1; // counted once the step went through
     const bc1 = 1 - this.beta1 ** t;
     const bc2 = 1 - this.beta2 ** t;
-    tf.tidy(() => {
+    if (adamwFusedOn()) this.applyFused(params, grads, lr, weightDecay, clipNorm, bc1, bc2);
+    else tf.tidy(() => {
       const flat = this.buckets.map((b) => tf.concat(b.names.map((name, i) => {
         const g = grads.get(name);
         if (!g) throw new Error(`AdamW: no gradient for ${name}`);
@@ -136,6 +138,35 @@ export class AdamW {
       }
     });
     this.t = t;
+  }
+
+  /** `apply` as one kernel per bucket (and one for the clipping scale), reading every parameter where it lies. */
+  private applyFused(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number, weightDecay: number, clipNorm: number, bc1: number, bc2: number): void {
+    tf.tidy(() => {
+      const gradsOf = this.buckets.map((b) => b.names.map((name, i) => {
+        const g = grads.get(name);
+        if (!g) throw new Error(`AdamW: no gradient for ${name}`);
+        if (g.size !== sizeOf(b.shapes[i])) throw new Error(`AdamW: gradient of ${name} has shape [${g.shape}], its moments [${b.shapes[i]}]`);
+        return g;
+      }));
+      const byBucket = this.buckets.map((b, j) => b.names.map((name, i) => {
+        const p = params.get(name);
+        if (!p) throw new Error(`AdamW: unknown parameter ${name}`);
+        if (p.size !== sizeOf(b.shapes[i])) throw new Error(`AdamW: parameter ${name} has shape [${p.shape}], its moments [${b.shapes[i]}]`);
+        return { p, g: gradsOf[j][i] };
+      }));
+      const scale = clipNorm > 0 ? clipScale(byBucket.flat().map((x) => x.g), clipNorm) : null;
+      for (const [j, b] of this.buckets.entries()) {
+        const [m, v] = this.state(b);
+        const next = adamwBucketStep({ m, v, age: b.age }, byBucket[j].map((x) => x.p), byBucket[j].map((x) => x.g), scale, {
+          lr, decayRate: b.decay ? lr * weightDecay : 0, beta1: this.beta1, beta2: this.beta2, eps: this.eps, bc1, bc2,
+        });
+        m.assign(next.m);
+        v.assign(next.v);
+        if (b.age && next.age) b.age.assign(next.age);
+        byBucket[j].forEach((x, i) => x.p.assign(next.params[i]));
+      }
+    });
   }
 
   /**

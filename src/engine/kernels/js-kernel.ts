@@ -1,0 +1,89 @@
+// Fused kernels written as plain loops over the backend's float32 buffers, registered for the two
+// backends whose tensors live in JavaScript-reachable memory: 'cpu' (typed arrays) and 'wasm' (the
+// module's heap). One such kernel replaces a chain of small tfjs kernels: each costs a dispatch,
+// tensor bookkeeping and a full pass over memory. Other backends (webgl, webgpu) have no such
+// kernel and the callers take the composed path (see `fusedOn`).
+import { sizeOf } from '../facts/shape';
+import * as tf from '../tf';
+
+/** The backends that get the JavaScript kernels. */
+const JS_BACKENDS = ['cpu', 'wasm'] as const;
+
+/** What a kernel computes: float32 inputs in (int32 ones converted), preallocated float32 outputs filled. */
+export type JsCompute<A> = (inputs: Float32Array[], outputs: Float32Array[], attrs: A, shapes: number[][]) => void;
+
+export interface JsKernelSpec<A> {
+  name: string;
+  /** Output shapes from the input shapes and attributes. */
+  outputShapes: (shapes: number[][], attrs: A) => number[][];
+  compute: JsCompute<A>;
+}
+
+// The two backends' buffer access, by duck typing (the engine imports no backend package).
+interface CpuLike {
+  data: { get(id: object): { values: unknown } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+interface WasmLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+/** float32 data as it lies; int32 (labels, indices: small) as a float32 copy, exact below 2^24. */
+const asFloat = (t: tf.TensorInfo, data: unknown): Float32Array => (t.dtype === 'int32' ? Float32Array.from(data as Int32Array) : (data as Float32Array));
+
+function run<A>(spec: JsKernelSpec<A>, backendName: string, inputs: tf.TensorInfo[], attrs: A, backend: unknown): tf.TensorInfo[] {
+  for (const t of inputs) if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`${spec.name}: inputs must be float32 or int32 (got ${t.dtype})`);
+  const shapes = inputs.map((t) => t.shape);
+  const outShapes = spec.outputShapes(shapes, attrs);
+  if (backendName === 'wasm') {
+    const b = backend as WasmLike;
+    const outs = outShapes.map((s) => b.makeOutput(s, 'float32'));
+    // Views only after every allocation: growing the heap detaches older views.
+    spec.compute(inputs.map((t) => asFloat(t, b.typedArrayFromHeap(t))), outs.map((t) => b.typedArrayFromHeap(t)), attrs, shapes);
+    return outs;
+  }
+  const b = backend as CpuLike;
+  const outs = outShapes.map((s) => new Float32Array(sizeOf(s)));
+  spec.compute(inputs.map((t) => asFloat(t, b.data.get(t.dataId).values)), outs, attrs, shapes);
+  return outs.map((v, i) => b.makeTensorInfo(outShapes[i], 'float32', v));
+}
+
+/** Register a kernel for cpu and wasm; its inputs are named 0, 1, … in order. */
+export function registerJsKernel<A>(spec: JsKernelSpec<A>): void {
+  for (const backendName of JS_BACKENDS) {
+    if (tf.getKernel(spec.name, backendName)) continue; // module loaded twice (tests, HMR)
+    tf.registerKernel({
+      kernelName: spec.name,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const list = Object.keys(inputs).sort((a, b) => Number(a) - Number(b)).map((k) => (inputs as Record<string, tf.TensorInfo>)[k]);
+        const outs = run(spec, backendName, list, attrs as unknown as A, backend);
+        return outs.length === 1 ? outs[0] : outs;
+      },
+    });
+  }
+}
+
+/** Run a registered kernel on tensors; always an array of outputs. */
+export function runJsKernel<A extends object>(name: string, inputs: tf.Tensor[], attrs: A): tf.Tensor[] {
+  const named: Record<string, tf.Tensor> = {};
+  inputs.forEach((t, i) => (named[i] = t));
+  const out = tf.engine().runKernel(name, named, attrs as never) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(out) ? out : [out];
+}
+
+let enabled = true;
+
+/**
+ * Switch the fused kernels off (the composed tfjs ops run instead) or on. The composed path is the
+ * reference the fused kernels are tested against; the default is on.
+ */
+export function setFusedKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the fused kernel `name` runs on the current backend. */
+export function fusedOn(name: string): boolean {
+  return enabled && tf.getKernel(name, tf.getBackend()) !== undefined;
+}
