@@ -93,12 +93,21 @@ describe('cli', () => {
     expect(refused('eval', 'a.safetensors', '--set', 'steps=3')).toMatch(/^error: --set does not apply to `eval`/);
     expect(refused('train', '--compact')).toMatch(/^error: --compact shapes the saved model: add --save/);
     expect(refused('flops', '--preset', 'fmnist', '--url', 'p=tiny')).toMatch(/^error: give --preset or --url, not both/);
+  }, 120_000);
+
+  it('refuses checkpoint, resume and sweep flags that cannot work, before any training', () => {
+    const refused = (...args: string[]): string => {
+      const r = cliRun(...args);
+      expect(r.status, r.stdout).not.toBe(0);
+      expect(r.stderr).not.toMatch(/steps\/s|ENOENT|at .*\.ts:\d+/);
+      return r.stderr;
+    };
     expect(refused('train', '--resume', 'x.ckpt', '--set', 'lr=0.1')).toMatch(/^error: --resume continues the experiment stored in x\.ckpt as it was; --set would change it/);
     expect(refused('train', '--stop-at', '5')).toMatch(/^error: --stop-at leaves a checkpoint to resume from: add --checkpoint FILE/);
     expect(refused('train', '--checkpoint', 'x.ckpt', '--checkpoint-every', '0')).toMatch(/^error: --checkpoint-every must be a whole number ≥ 1 \(got "0"\)/);
     expect(refused('train', '--resume', '/nonexistent-svs.ckpt')).toMatch(/^error: --resume \/nonexistent-svs\.ckpt does not exist/);
     expect(refused('sweep', '--methods', 'dense,svitex')).toMatch(/^error: --methods dense,svitex: unknown svitex; choose from dense, svite, s2vite, svite\+/);
-  }, 120_000);
+  }, 150_000);
 
   it('train --stop-at then --resume gives the uninterrupted run\'s losses; sweep writes its table', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
