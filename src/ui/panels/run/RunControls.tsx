@@ -3,6 +3,8 @@ import { useStudio } from '../../store';
 import * as session from '../../session/session';
 import { Pause, Play, Reset, StepIcon, Stop, Gauge } from '../../controls/icons';
 import { pendingEdits } from '../../config/pending';
+import { ExportMenu } from '../../export/ExportMenu';
+import { ImportModelButton } from '../../export/ImportModelButton';
 
 export function RunControls() {
   const status = useStudio((s) => s.status);
@@ -44,6 +46,8 @@ export function RunControls() {
         </button>
         <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting'}
           title="Evaluate on the test split now" data-testid="evaluate"><Gauge /> Evaluate</button>
+        <ExportMenu />
+        <ImportModelButton />
       </div>
       {blocker && !live ? <p className="blocker" role="note" data-testid="start-blocker">{blocker}</p> : null}
       {edited && live ? (
