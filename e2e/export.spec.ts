@@ -1,7 +1,8 @@
 // Export from the studio, checked outside it: the model file evaluates in `cli eval` to the
-// accuracy the studio shows, the CSV has one row per step, and the panels come as PNGs.
+// accuracy the studio shows and loads back to the same evaluation, a results link shows the same
+// numbers in a fresh page without training, the CSV has one row per step, the panels come as PNGs.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -23,7 +24,7 @@ async function save(page: Page, item: string, dir: string): Promise<string> {
   return out;
 }
 
-test('a model exported from the studio gives in cli eval the accuracy the studio shows; curves and panels', async ({ page }) => {
+test('export: cli eval gives the studio accuracy; load back gives the same evaluation; results link; curves and panels', async ({ page }) => {
   test.setTimeout(240_000);
   const errors = collectErrors(page);
   const dir = mkdtempSync(path.join(tmpdir(), 'studio-export-'));
@@ -41,6 +42,34 @@ test('a model exported from the studio gives in cli eval the accuracy the studio
   const cli = JSON.parse(execFileSync('node', ['scripts/run-ts.mjs', 'src/cli/main.ts', 'eval', model, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 }));
   expect([cli.method, cli.layout, cli.testImages]).toEqual(['s2vite', 'dense', 1000]);
   expect(`${(100 * cli.testAccuracy).toFixed(1)}%`).toBe(studioAccuracy);
+
+  // Loaded back into a fresh studio (picker): the same evaluation, the same live heads.
+  const loaded = await page.context().newPage();
+  const loadedErrors = collectErrors(loaded);
+  await loaded.goto('/?backend=wasm');
+  await expect(loaded.getByTestId('start')).toBeEnabled({ timeout: 60_000 });
+  await loaded.getByTestId('load-model-input').setInputFiles(model);
+  await expect(loaded.getByTestId('test-acc')).toHaveAttribute('title', 'step 0, 1000 images', { timeout: 60_000 });
+  await expect(loaded.getByTestId('test-acc')).toHaveText(studioAccuracy!);
+  await expect(loaded.getByTestId('run-status')).toHaveAttribute('data-status', 'paused');
+  const liveHeads = async (p: Page) => (await p.getByTestId('panel-heads').innerText()).match(/\d+ of \d+ heads live/)?.[0];
+  expect(await liveHeads(loaded)).toBe(await liveHeads(page));
+  expect(loadedErrors).toEqual([]);
+  // A broken file: the CLI's own message, and nothing changes.
+  const bad = path.join(dir, 'bad.safetensors');
+  writeFileSync(bad, 'not a model at all');
+  let cliError = '';
+  try {
+    execFileSync('node', ['scripts/run-ts.mjs', 'src/cli/main.ts', 'eval', bad], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    cliError = String((e as { stderr: string }).stderr).trim().replace(/^error: .*?bad\.safetensors: /, '');
+  }
+  expect(cliError).toMatch(/headers are capped at 100 MB/);
+  await loaded.getByTestId('load-model-input').setInputFiles(bad);
+  await expect(loaded.getByText('This model file cannot be loaded: the experiment is unchanged')).toBeVisible();
+  await expect(loaded.getByText(cliError)).toBeVisible();
+  await expect(loaded.getByTestId('run-status')).toHaveAttribute('data-status', 'paused');
+  await loaded.close();
 
   const compact = await save(page, 'model-compact', dir);
   const cliCompact = JSON.parse(execFileSync('node', ['scripts/run-ts.mjs', 'src/cli/main.ts', 'eval', compact, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 }));
