@@ -42,9 +42,9 @@ export function ExportMenu() {
     download(`${stem}${layout === 'compact' ? '-compact' : ''}.safetensors`, await session.exportModel(layout), 'application/octet-stream');
   };
   const models: Item[] = linkOnly ? [] : [
-    { key: 'model-dense', label: 'Model (.safetensors)', note: 'timm names, masks, config, mean/std: the file `cli export` writes', save: model('dense') },
+    { key: 'model-dense', label: 'Model (.safetensors)', note: 'timm names, masks, config, mean/std: the file cli export writes', save: model('dense') },
     ...(config?.method === 's2vite'
-      ? [{ key: 'model-compact', label: 'Compact model (.safetensors)', note: 'removed heads and neurons dropped (`cli export --compact`)', save: model('compact') }]
+      ? [{ key: 'model-compact', label: 'Compact model (.safetensors)', note: 'removed heads and neurons dropped (cli export --compact)', save: model('compact') }]
       : []),
   ];
   const items: Item[] = [

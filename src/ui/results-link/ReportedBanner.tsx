@@ -32,7 +32,7 @@ export function ReportedBanner() {
     <div className="banners"><div className="banner info reported" role="status" data-testid="reported-banner">
       <div className="banner-body">
         <strong>Reported results</strong>: opened from a link, not trained here ({c.method}, seed {c.seed}, {s.step} steps on {s.backend} in {duration(s.elapsedMs)}).
-        {!verifying ? <> The panels show the link's summary; nothing is editable until you train.</> : null}
+        {!verifying ? <> The panels show the link's summary (no learning-rate curve, no confusion matrix: the link does not carry them).</> : null}
         {verifying && !done ? <p data-testid="reported-verifying">Re-running the same config to verify… the figures will be compared here when it finishes.</p> : null}
         {done ? (
           <table className="reported-diff" data-testid="reported-diff">
