@@ -112,3 +112,13 @@ describe('results link codec', () => {
     }
   });
 });
+
+describe('resultsFragment', () => {
+  it('finds r= among other fragment keys and refuses broken %-escapes clearly', async () => {
+    const { resultsFragment } = await import('./reported');
+    expect(resultsFragment('#r=1.abc')).toBe('1.abc');
+    expect(resultsFragment('#x=2&r=1.a%2Db')).toBe('1.a-b');
+    expect(resultsFragment('#panel=heads')).toBeNull();
+    expect(() => resultsFragment('#r=1.%zz')).toThrow(ResultsLinkError);
+  });
+});

@@ -20,7 +20,12 @@ export const useReported = create<ReportedState>()(() => ({ reported: null, veri
 /** The value of `r=` in a fragment, or null when the fragment holds no results. */
 export function resultsFragment(hash: string): string | null {
   const m = /^#?(?:.*&)?r=([^&]*)/.exec(hash);
-  return m ? decodeURIComponent(m[1]) : null;
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    throw new ResultsLinkError('it holds a broken %-escape');
+  }
 }
 
 function flopsOf(s: ResultsSummary, config: ExperimentConfig): FlopsReport {
@@ -73,10 +78,10 @@ export function showReported(d: DecodedResults): void {
 
 /** Reads `#r=` at start-up: results on screen, or a notice saying why not (the query's config still loads). */
 export function openResultsLink(hash = location.hash): void {
-  const value = resultsFragment(hash);
-  if (value === null) return;
+  if (!/^#?(?:.*&)?r=/.test(hash)) return;
   try {
-    showReported(decodeResults(value));
+    const value = resultsFragment(hash);
+    if (value !== null) showReported(decodeResults(value));
   } catch (e) {
     const why = e instanceof ResultsLinkError ? e.message : String(e);
     studio.getState().pushNotice({
