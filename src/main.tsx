@@ -5,8 +5,10 @@ import 'uplot/dist/uPlot.min.css';
 import './ui/app.css';
 import { App } from './ui/App';
 import { boot } from './ui/boot';
+import { openResultsLink } from './ui/results-link/reported';
 
 const link = boot();
+openResultsLink();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

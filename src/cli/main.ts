@@ -5,8 +5,9 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
 import { applyOverrides, decodeConfig, encodeConfig, noticeOf, type IgnoredKey } from '../engine/config-url';
 import { flopsForConfig } from '../engine/flops';
-import { exportModel, importModel } from '../engine/io/checkpoint';
+import { importModel } from '../engine/io/checkpoint';
 import { readCheckpointHeader } from '../engine/io/training-checkpoint';
+import { exportTrained } from '../engine/io/export-trained';
 import { useBackend, type NodeBackend } from '../backend/node';
 import { loadForConfig } from './load-data';
 import { percent, trainRun } from './train-run';
@@ -134,8 +135,7 @@ async function main(argv: string[]): Promise<number> {
       if (summary.checkpoint) log(`checkpoint ${summary.checkpoint.file} at step ${summary.checkpoint.step} (${(summary.checkpoint.bytes / 2 ** 20).toFixed(2)} MiB)`);
       if (out && summary.stoppedBy === 'non-finite-loss') log(`not saving ${out}: the weights are not finite`);
       else if (out) {
-        const st = await trainer.exportState();
-        writeFileSync(out, exportModel({ config: c, specs: trainer.model.specs, ...st, compact: values.compact }));
+        writeFileSync(out, await exportTrained(trainer, values.compact ? 'compact' : 'dense'));
         log(`saved ${out}${values.compact ? ' (compact: removed heads and neurons are gone)' : ''}`);
       }
       trainer.dispose();

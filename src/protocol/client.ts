@@ -1,7 +1,8 @@
 // A thin typed client over the training worker: posts commands (transferring file buffers), hands
 // out events of the current run only, and awaits `ready`. Structural types, so it compiles without
 // DOM types and works with a real Worker, a MessagePort or a test double.
-import type { BackendInfo, BackendName, Command, DataSource, RunOptions, WorkerEvent } from './messages';
+import type { BackendInfo, BackendName, Command, DataFile, DataSource, ExportedEvent, RunOptions, WorkerEvent } from './messages';
+import type { Layout } from '../engine/io/checkpoint';
 import type { CalibrationRequest } from './calibration';
 import { commandTransfers } from './messages';
 import { RunGate } from './run-gate';
@@ -21,6 +22,7 @@ export class TrainingClient {
   /** Set once the worker itself has failed (script not loaded, crashed): it will not answer. */
   private brokenBecause: string | null = null;
   private readonly listeners = new Set<{ fn: EventListener; stale: boolean }>();
+  private exportRequests = 0;
 
   constructor(private readonly worker: WorkerLike, gate = new RunGate()) {
     this.gate = gate;
@@ -57,14 +59,14 @@ export class TrainingClient {
   }
 
   /** Starts a new run (stale events of earlier runs are dropped from now on); returns its runId. */
-  start(config: ExperimentConfig, data: DataSource, options?: RunOptions, backend?: BackendName, calibrate?: CalibrationRequest): number {
+  start(config: ExperimentConfig, data: DataSource, options?: RunOptions, backend?: BackendName, calibrate?: CalibrationRequest, model?: DataFile): number {
     const runId = this.gate.next();
     // A dead worker never answers: the new run fails at once, saying why, instead of waiting forever.
     if (this.brokenBecause) {
       this.dispatch({ type: 'error', runId, fatal: true, message: this.brokenBecause });
       return runId;
     }
-    this.send({ type: 'start', runId, config, data, ...(options ? { options } : {}), ...(backend ? { backend } : {}), ...(calibrate ? { calibrate } : {}) });
+    this.send({ type: 'start', runId, config, data, ...(options ? { options } : {}), ...(backend ? { backend } : {}), ...(calibrate ? { calibrate } : {}), ...(model ? { model } : {}) });
     return runId;
   }
 
@@ -74,6 +76,17 @@ export class TrainingClient {
   stop(): void { this.send({ type: 'stop', runId: this.gate.runId }); }
   evaluate(limit?: number): void {
     this.send({ type: 'evaluate', runId: this.gate.runId, ...(limit !== undefined ? { limit } : {}) });
+  }
+
+  /** The current run's model file (safetensors bytes, as `cli export` writes them). */
+  exportModel(layout: Layout): Promise<Uint8Array> {
+    const requestId = ++this.exportRequests;
+    const answer = this.waitFor((e) => (e.type === 'exported' && e.requestId === requestId) || (e.type === 'error' && (e.command === 'export' || e.fatal)));
+    this.send({ type: 'export', runId: this.gate.runId, requestId, layout });
+    return answer.then((e) => {
+      if (e.type === 'exported') return (e as ExportedEvent).bytes;
+      throw new Error(e.type === 'error' ? e.message : 'export failed');
+    });
   }
 
   /** The next event of the current run that matches. */

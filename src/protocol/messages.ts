@@ -8,6 +8,7 @@ import type { ExperimentConfig } from '../engine/config';
 import type { FlopsReport } from '../engine/flops';
 import type { EvalResult, SparsitySnapshot, UpdateEvent } from '../engine/snapshot';
 import type { Calibration, CalibrationRequest } from './calibration';
+import type { Layout } from '../engine/io/checkpoint';
 
 // ---------------------------------------------------------------------------------------------
 // Backends
@@ -78,6 +79,8 @@ export type Command =
       /** As for `init`: re-measures when the shapes differ from the current calibration's. */
       calibrate?: CalibrationRequest;
       options?: RunOptions;
+      /** A model file (safetensors, e.g. from `cli export` or Export) to load before the first step. */
+      model?: DataFile;
     }
   | { type: 'pause'; runId: number }
   | { type: 'resume'; runId: number }
@@ -86,7 +89,9 @@ export type Command =
   /** Ends the run after the current step; the trained model stays for `evaluate`. */
   | { type: 'stop'; runId: number }
   /** Evaluate between steps (also after stop/finish). limit: test images (default config.evalSize). */
-  | { type: 'evaluate'; runId: number; limit?: number };
+  | { type: 'evaluate'; runId: number; limit?: number }
+  /** The model file (safetensors, as `cli export` writes it), read between steps; answered by `exported`. */
+  | { type: 'export'; runId: number; requestId: number; layout: Layout };
 
 export type CommandType = Command['type'];
 
@@ -181,15 +186,24 @@ export interface WorkerErrorEvent {
   command?: CommandType;
 }
 
-export type WorkerEvent = ReadyEvent | StartedEvent | FrameEvent | EvalEvent | StateEvent | WorkerErrorEvent;
+/** The answer to `export`: the model file's bytes (transferred). */
+export interface ExportedEvent {
+  type: 'exported';
+  runId: number;
+  requestId: number;
+  layout: Layout;
+  bytes: Uint8Array;
+}
+
+export type WorkerEvent = ReadyEvent | StartedEvent | FrameEvent | EvalEvent | StateEvent | WorkerErrorEvent | ExportedEvent;
 
 // ---------------------------------------------------------------------------------------------
 // Transfers
 
 /** Buffers a command can hand over (the files of a `files` data source). */
 export function commandTransfers(cmd: Command): ArrayBuffer[] {
-  if (cmd.type !== 'start' || cmd.data.kind !== 'files') return [];
-  return uniqueWholeBuffers(cmd.data.files.map((f) => f.bytes));
+  if (cmd.type !== 'start') return [];
+  return uniqueWholeBuffers([...(cmd.data.kind === 'files' ? cmd.data.files.map((f) => f.bytes) : []), ...(cmd.model ? [cmd.model.bytes] : [])]);
 }
 
 /** Each distinct ArrayBuffer once, and only those the views cover entirely (safe to detach). */

@@ -24,6 +24,7 @@ import { TokensPanel } from './panels/tokens/TokensPanel';
 import { FlopsPanel } from './panels/flops/FlopsPanel';
 import { HelpOverlay } from './panels/help/HelpOverlay';
 import { ShareButton } from './panels/share/ShareButton';
+import { ReportedBanner } from './results-link/ReportedBanner';
 
 export function App({ backend, panel }: { backend?: BackendName; panel?: string }) {
   const theme = useTheme();
@@ -52,6 +53,7 @@ export function App({ backend, panel }: { backend?: BackendName; panel?: string 
     <div className="app">
       <Header />
       <Banners />
+      <ReportedBanner />
       <main className="layout">
         <ExperimentPanel />
         <section className="centre" aria-label="Training">
@@ -65,7 +67,7 @@ export function App({ backend, panel }: { backend?: BackendName; panel?: string 
         <Maps />
       </main>
       <HelpOverlay />
-      {dragging ? <div className="drop-overlay" aria-hidden="true"><div>Drop data files to import them<br /><small>IDX (.gz), CIFAR-10 .bin batches or cifar-10-binary.tar.gz</small></div></div> : null}
+      {dragging ? <div className="drop-overlay" aria-hidden="true"><div>Drop data files to import them<br /><small>IDX (.gz), CIFAR-10 .bin batches or cifar-10-binary.tar.gz; or a .safetensors model to load</small></div></div> : null}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { studio } from './store';
 import { importFiles } from './session/import-files';
+import { importModelFile, isModelFile } from './export/import-model';
 
 const hasFiles = (e: DragEvent): boolean => Boolean(e.dataTransfer?.types?.includes('Files'));
 
@@ -29,7 +30,11 @@ export function useFileDrop(): void {
       e.preventDefault();
       depth = 0;
       studio.getState().setDragging(false);
-      void importFiles(e.dataTransfer ? [...e.dataTransfer.files] : []);
+      const files = e.dataTransfer ? [...e.dataTransfer.files] : [];
+      // A model file loads a model; anything else is data.
+      const model = files.find((f) => isModelFile(f.name));
+      if (model) void importModelFile(model);
+      else void importFiles(files);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

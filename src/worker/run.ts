@@ -5,6 +5,8 @@
 import * as tf from '../engine/tf';
 import { isPeriodicEvalStep } from '../engine/facts';
 import type { Trainer } from '../engine/trainer';
+import type { Layout } from '../engine/io/checkpoint';
+import { exportTrained } from '../engine/io/export-trained';
 import type { RunOptions, RunState, WorkerEvent } from '../protocol/messages';
 import { errorText } from '../backend/error-text';
 import { ScalarLog, Throughput, buildFrame } from './frames';
@@ -20,6 +22,8 @@ export class Run {
   private failed = false;
   private stepRequests = 0;
   private evalRequests: Array<{ limit?: number }> = [];
+  /** Reads of the model (export) waiting for the loop to be between steps. */
+  private reads: Array<(trainer: Trainer) => Promise<void>> = [];
   private wake: (() => void) | null = null;
   private trainer: Trainer | null = null;
   private ended = false;
@@ -87,6 +91,29 @@ export class Run {
     });
   }
 
+  /** The model file as `cli export` writes it; a failure is reported and leaves the run as it is. */
+  exportModel(requestId: number, layout: Layout): void {
+    this.betweenSteps(async (trainer) => {
+      try {
+        const bytes = await exportTrained(trainer, layout);
+        this.post({ type: 'exported', runId: this.runId, requestId, layout, bytes }, [bytes.buffer as ArrayBuffer]);
+      } catch (err) {
+        this.post({ type: 'error', runId: this.runId, message: `Export failed: ${errorText(err)}`, fatal: false, command: 'export' });
+      }
+    });
+  }
+
+  /** Runs a read of the trainer between steps, or after the loop has ended. */
+  private betweenSteps(read: (trainer: Trainer) => Promise<void>): void {
+    if (!this.ended) {
+      this.reads.push(read);
+      this.poke();
+      return;
+    }
+    const trainer = this.trainer;
+    if (trainer) this.idle = this.idle.then(() => read(trainer));
+  }
+
   get stopping(): boolean {
     return this.stopRequested;
   }
@@ -114,6 +141,7 @@ export class Run {
       this.clock.pause();
       // Evaluations asked for while the last frame was being read back.
       for (const r of this.evalRequests.splice(0)) this.evaluate(r.limit);
+      for (const r of this.reads.splice(0)) this.betweenSteps(r);
     });
   }
 
@@ -126,6 +154,11 @@ export class Run {
       const request = this.evalRequests.shift();
       if (request) {
         await this.runEval(request.limit ?? c.evalSize, 'requested');
+        continue;
+      }
+      const read = this.reads.shift();
+      if (read) {
+        await read(trainer);
         continue;
       }
       if (trainer.finished) break;

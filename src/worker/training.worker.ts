@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-core';
 import * as tf from '../engine/tf';
 import { assertValidConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
+import { importModel } from '../engine/io/checkpoint';
 import type { BackendInfo, BackendName, Command, WorkerEvent } from '../protocol/messages';
 import { backendAnswers, type CalibrationRequest } from '../protocol/calibration';
 import { chooseBackend, resetBackend, watchWebGpuDevice } from '../backend/worker';
@@ -71,6 +72,7 @@ function handle(cmd: Command): void {
     default: {
       if (!current || current.runId !== cmd.runId) return; // a command for a run that is not current
       if (cmd.type === 'evaluate') current.evaluate(cmd.limit);
+      else if (cmd.type === 'export') current.exportModel(cmd.requestId, cmd.layout);
       else current[cmd.type]();
     }
   }
@@ -95,6 +97,14 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
     if (superseded()) return;
     tf.disposeVariables(); // nothing else lives in this worker; a clean slate for the new model
     const trainer = await Trainer.create(cmd.config, dataset, cmd.options?.sampleCount ? { sampleCount: cmd.options.sampleCount } : {});
+    if (cmd.model) {
+      try {
+        trainer.restore(importModel(cmd.model.bytes, cmd.model.name, { config: cmd.config }));
+      } catch (err) {
+        trainer.dispose();
+        throw err;
+      }
+    }
     if (superseded()) {
       trainer.dispose();
       return;

@@ -13,6 +13,7 @@ import {
 import { decodeSafetensors, encodeSafetensors, toFloat32, type NamedTensor, type SafeTensor } from './safetensors';
 import { sizeOf } from '../facts/shape';
 import { fromTimmLayout, toTimmLayout } from './timm-layout';
+import { PRETRAINED_CFG_KEY, pretrainedCfgJson, readPretrainedCfg, type DataFacts, type Preprocessing } from './pretrained-cfg';
 
 export const CHECKPOINT_FORMAT = 'sparse-vit-studio/1';
 /** Training checkpoints' formats (training-checkpoint.ts) start so: a model import names them. */
@@ -37,6 +38,8 @@ export interface ExportArgs {
   neuronsAlive?: Uint8Array;
   /** Drop removed heads and neurons physically. */
   compact?: boolean;
+  /** Normalisation and class names of the training data, stored as timm's `pretrained_cfg`. */
+  data?: DataFacts;
 }
 
 export interface ImportOptions {
@@ -60,6 +63,8 @@ export interface ImportedModel {
   /** depth × numHeads / depth × hidden, 1 = live; null when the file does not record them. */
   headsAlive: Uint8Array | null;
   neuronsAlive: Uint8Array | null;
+  /** timm's `pretrained_cfg` (mean, std, input size, classes); null for files written before it was stored. */
+  preprocessing: Preprocessing | null;
   metadata: Record<string, string>;
 }
 
@@ -101,6 +106,14 @@ export function exportModel(args: ExportArgs): Uint8Array {
   }
   const bad = nonFinite(params);
   if (bad.length) problems.push(nonFiniteText(bad));
+  const cfgJson = args.data && pretrainedCfgJson(c, args.data);
+  if (cfgJson) {
+    try {
+      readPretrainedCfg(cfgJson, c, (what) => { throw new CheckpointError(what); });
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
   if (problems.length) throw new CheckpointError(`cannot export the model:\n  - ${problems.join('\n  - ')}`);
 
   const heads = unitsFromAlive(args.headsAlive, c.depth, c.numHeads);
@@ -127,6 +140,7 @@ export function exportModel(args: ExportArgs): Uint8Array {
   };
   if (args.headsAlive || args.compact) metadata.heads = JSON.stringify(heads);
   if (args.neuronsAlive || args.compact) metadata.neurons = JSON.stringify(neurons);
+  if (cfgJson) metadata[PRETRAINED_CFG_KEY] = cfgJson;
   return encodeSafetensors(tensors, metadata);
 }
 
@@ -184,10 +198,12 @@ export function importModel(bytes: Uint8Array, fileName = 'file', options: Impor
   }
   const bad = nonFinite(params);
   if (bad.length) fail(nonFiniteText(bad));
+  const cfg = meta(PRETRAINED_CFG_KEY);
   return {
     config, configNotes: notes, method, layout, specs, hasSelector, params, masks,
     headsAlive: heads && aliveFromUnits(heads, config.numHeads),
     neuronsAlive: neurons && aliveFromUnits(neurons, hidden),
+    preprocessing: cfg === undefined ? null : readPretrainedCfg(cfg, config, fail),
     metadata,
   };
 }

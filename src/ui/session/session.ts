@@ -3,7 +3,8 @@
 // run-data (streamed, outside React), and offers the run actions the buttons and keys call.
 import type { ExperimentConfig } from '../../engine/config';
 import { TrainingClient } from '../../protocol/client';
-import type { BackendName, WorkerEvent } from '../../protocol/messages';
+import type { BackendName, DataFile, WorkerEvent } from '../../protocol/messages';
+import type { Layout } from '../../engine/io/checkpoint';
 import { parseCalibrationCache, rememberCalibration, type Calibration, type CalibrationRequest } from '../../protocol/calibration';
 import { setLinkBackend } from '../url/url-sync';
 import { paperScaleReason } from '../config/relevance';
@@ -132,7 +133,8 @@ function onEvent(e: WorkerEvent): void {
   const s = studio.getState();
   switch (e.type) {
     case 'ready':
-      return; // handled for every run (see connect)
+    case 'exported':
+      return; // handled for every run (see connect) / by the caller of exportModel
     case 'started':
       runData.setSamples(e.samples);
       later('meta', () => studio.getState().setMeta({
@@ -179,14 +181,14 @@ export function startBlocker(config: ExperimentConfig, issues: number): string |
 }
 
 /** A fresh run of the edited config (supersedes any current run). */
-export function start(opts: { paused?: boolean } = {}): boolean {
+export function start(opts: { paused?: boolean; model?: DataFile } = {}): boolean {
   const s = studio.getState();
   if (!client || startBlocker(s.config, s.issues.length)) return false;
   // The store's configs are immutable: the run shares the edited object, so panels that show the
   // active config do not re-render at Start. The store's runConfig is its one home on this side.
   const config = s.config;
   s.beginRun(config);
-  client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend, calibrationFor(config));
+  client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend, calibrationFor(config), opts.model);
   runData.reset();
   latestLoss = NaN;
   lastWordAt = performance.now();
@@ -216,6 +218,16 @@ export function stop(): void {
 
 export function evaluate(): void {
   client?.evaluate();
+}
+
+/** On the whole test split, as `cli eval` does (an imported model). */
+export function evaluateWholeTestSet(): void {
+  client?.evaluate(0);
+}
+
+/** The run's model file, as `cli export` writes it (read between steps). */
+export function exportModel(layout: Layout): Promise<Uint8Array> {
+  return client ? client.exportModel(layout) : Promise.reject(new Error('the training worker is not running'));
 }
 
 /** Stops the run and clears everything it drew; the config stays. */

@@ -3,6 +3,9 @@ import { useStudio } from '../../store';
 import * as session from '../../session/session';
 import { Pause, Play, Reset, StepIcon, Stop, Gauge } from '../../controls/icons';
 import { pendingEdits } from '../../config/pending';
+import { ExportMenu } from '../../export/ExportMenu';
+import { ImportModelButton } from '../../export/ImportModelButton';
+import { useReported } from '../../results-link/reported';
 
 export function RunControls() {
   const status = useStudio((s) => s.status);
@@ -14,6 +17,8 @@ export function RunControls() {
   const paused = status === 'paused';
   const live = active || paused;
   const edited = useStudio((s) => pendingEdits(s.config, s.runConfig));
+  // Results opened from a link have no model in the worker to evaluate.
+  const linkOnly = useReported((s) => s.reported !== null && !s.verifying);
   return (
     <div className="run-controls">
       {/* A mouse click leaves no run button focused: space is the start/pause shortcut, and a focused
@@ -42,8 +47,10 @@ export function RunControls() {
         <button type="button" className="btn" onClick={session.reset} disabled={status === 'idle'} title="Clear the run (r); the settings stay" data-testid="reset">
           <Reset /> Reset
         </button>
-        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting'}
+        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting' || linkOnly}
           title="Evaluate on the test split now" data-testid="evaluate"><Gauge /> Evaluate</button>
+        <ExportMenu />
+        <ImportModelButton />
       </div>
       {blocker && !live ? <p className="blocker" role="note" data-testid="start-blocker">{blocker}</p> : null}
       {edited && live ? (

@@ -5,6 +5,7 @@ import { useStudio } from '../../store';
 import { linkFor } from '../../url/url-sync';
 import { Share } from '../../controls/icons';
 import { pendingEdits } from '../../config/pending';
+import { resultsLink } from '../../results-link/results-link';
 
 export function ShareButton() {
   const open = useStudio((s) => s.shareOpen);
@@ -15,6 +16,8 @@ export function ShareButton() {
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const link = linkFor(config, { run: autorun });
+  const finished = useStudio((s) => s.status === 'finished' && s.lastEval !== null);
+  const results = open && finished ? resultsLink() : null;
 
   const copy = (text: string): void => {
     setCopied(null);
@@ -60,6 +63,15 @@ export function ShareButton() {
           <p className={`copy-status ${copied ?? ''}`} data-testid="copy-status">
             {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'no' ? 'Could not reach the clipboard: the link is selected, press Ctrl+C (⌘C).' : '\u00a0'}
           </p>
+          {results ? (
+            <div className="share-results" data-testid="share-results">
+              <p><strong>Share results</strong> <span className="muted">(final metrics, curves, maps, FLOPs: shown at once, marked as reported; {results.length} characters)</span></p>
+              <input readOnly value={results} data-testid="results-link" onFocus={(e) => e.target.select()} />
+              <div className="row">
+                <button type="button" className="btn small" data-testid="copy-results" onClick={() => copy(results)}>Copy results link</button>
+              </div>
+            </div>
+          ) : null}
           <div className="row">
             <button type="button" className="btn small" onClick={() => copy(link)}>Copy again</button>
             <button type="button" className="btn small ghost" onClick={() => setOpen(false)}>Close</button>
