@@ -24,6 +24,8 @@ import { TokensPanel } from './panels/tokens/TokensPanel';
 import { FlopsPanel } from './panels/flops/FlopsPanel';
 import { HelpOverlay } from './panels/help/HelpOverlay';
 import { ShareButton } from './panels/share/ShareButton';
+import { RunsPanel } from './runs/RunsPanel';
+import { RunsButton } from './runs/RunsButton';
 
 export function App({ backend, panel }: { backend?: BackendName; panel?: string }) {
   const theme = useTheme();
@@ -52,6 +54,7 @@ export function App({ backend, panel }: { backend?: BackendName; panel?: string 
     <div className="app">
       <Header />
       <Banners />
+      <RunsPanel />
       <main className="layout">
         <ExperimentPanel />
         <section className="centre" aria-label="Training">
@@ -104,6 +107,7 @@ function Header() {
       </div>
       <div className="top-actions">
         <BackendBadge />
+        <RunsButton />
         <ShareButton />
         <button type="button" className="icon-btn" data-testid="theme-toggle" title={`Theme: ${choice} (click for ${next})`}
           aria-label={`Theme: ${choice}`} onClick={() => setChoice(next)}>

@@ -11,6 +11,8 @@ import { runData } from '../frames/run-data';
 import { later } from '../frames/scheduler';
 import { studio } from '../store';
 import { dataSourceFor } from './imported';
+import { openRun, recordEnd, recordEval, recordFrame, recordStart, recordStarted } from '../runs/runs';
+import { useRuns } from '../runs/store';
 
 const STALL_MS = 90_000;
 const STALL_MESSAGE = 'No word from the training worker for 90 s while training. The GPU may be stuck or the tab starved of resources: Stop, or reload the page (the link keeps your settings).';
@@ -47,6 +49,14 @@ export function connect(): () => void {
   }, { stale: true });
   initBackend(c);
   const watchdog = setInterval(checkStall, 5000);
+  // Leaving while a run trains asks first (the run is saved up to the last second either way).
+  const onLeave = (ev: BeforeUnloadEvent): void => {
+    const status = studio.getState().status;
+    if (status !== 'running' && status !== 'starting' && status !== 'paused') return;
+    ev.preventDefault();
+    ev.returnValue = '';
+  };
+  window.addEventListener('beforeunload', onLeave);
   const timer = autostart ? setTimeout(() => {
     autostart = false;
     if (start()) return;
@@ -57,6 +67,7 @@ export function connect(): () => void {
   return () => {
     clearTimeout(timer);
     clearInterval(watchdog);
+    window.removeEventListener('beforeunload', onLeave);
     off();
     offReady();
     worker.terminate();
@@ -134,6 +145,7 @@ function onEvent(e: WorkerEvent): void {
     case 'ready':
       return; // handled for every run (see connect)
     case 'started':
+      recordStarted(e, s.backend);
       runData.setSamples(e.samples);
       later('meta', () => studio.getState().setMeta({
         paramsCount: e.paramsCount, trainCount: e.trainCount, testCount: e.testCount,
@@ -141,6 +153,7 @@ function onEvent(e: WorkerEvent): void {
       }));
       return;
     case 'frame': {
+      recordFrame(e);
       runData.ingest(e);
       const lastLoss = e.loss.length ? e.loss[e.loss.length - 1] : NaN;
       if (Number.isFinite(lastLoss)) latestLoss = lastLoss;
@@ -155,18 +168,21 @@ function onEvent(e: WorkerEvent): void {
       return;
     }
     case 'eval':
+      recordEval(e);
       runData.addEval(e);
       later('eval', () => studio.getState().setEval({ step: e.result.step, accuracy: e.result.accuracy, loss: e.result.loss, count: e.result.count, reason: e.reason }));
       return;
     case 'state':
       stateSeq++;
       s.setStatus(e.state, e.step);
+      if (e.state === 'finished' || e.state === 'stopped') void recordEnd(e.state);
       return;
     case 'error': {
       // Failures to assemble the data set (missing or corrupt files) get the data help beside them.
       const data = e.command === 'start' && !/backend|WebGPU/i.test(e.message);
       s.pushError({ message: e.message, fatal: e.fatal, deviceLost: Boolean(e.deviceLost), data, command: e.command });
       if (e.fatal && (s.status === 'starting' || s.status === 'running')) s.setStatus('stopped');
+      if (e.fatal) void recordEnd('failed');
       return;
     }
   }
@@ -185,7 +201,9 @@ export function start(opts: { paused?: boolean } = {}): boolean {
   // The store's configs are immutable: the run shares the edited object, so panels that show the
   // active config do not re-render at Start. The store's runConfig is its one home on this side.
   const config = s.config;
+  void recordEnd('stopped'); // a run this one supersedes is kept, as far as it got
   s.beginRun(config);
+  recordStart(config, s.backend);
   client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend, calibrationFor(config));
   runData.reset();
   latestLoss = NaN;
@@ -225,8 +243,20 @@ export function reset(): void {
     client.stop();
     client.gate.next(); // its remaining events are stale from now on
   }
+  // The run stays in the history (Runs panel): Reset only clears the screen.
+  void recordEnd('stopped');
+  useRuns.setState({ viewingId: null });
   runData.reset();
   s.resetRun();
+}
+
+/** Shows a saved run read-only in the panels (not while a run trains: that one would draw over it). */
+export async function openSaved(id: string): Promise<boolean> {
+  const status = studio.getState().status;
+  if (status === 'running' || status === 'starting' || status === 'paused') return false;
+  if (client && status !== 'idle') client.gate.next(); // late events of the run on screen are stale now
+  latestLoss = NaN;
+  return openRun(id);
 }
 
 /** Space: start, pause or resume, whatever fits the state. */

@@ -3,6 +3,7 @@ import { useStudio } from '../../store';
 import * as session from '../../session/session';
 import { Pause, Play, Reset, StepIcon, Stop, Gauge } from '../../controls/icons';
 import { pendingEdits } from '../../config/pending';
+import { useRuns } from '../../runs/store';
 
 export function RunControls() {
   const status = useStudio((s) => s.status);
@@ -14,6 +15,8 @@ export function RunControls() {
   const paused = status === 'paused';
   const live = active || paused;
   const edited = useStudio((s) => pendingEdits(s.config, s.runConfig));
+  // A saved run reopened from the history: its model is not in the worker, so nothing to evaluate.
+  const viewing = useRuns((s) => s.viewingId !== null);
   return (
     <div className="run-controls">
       {/* A mouse click leaves no run button focused: space is the start/pause shortcut, and a focused
@@ -31,7 +34,7 @@ export function RunControls() {
         ) : (
           <button type="button" className="btn primary" onClick={() => session.start()} disabled={Boolean(blocker) || backendPending}
             title={blocker ?? 'Start training (space)'} data-testid="start">
-            <Play /> {status === 'idle' ? 'Start' : 'Restart'}
+            <Play /> {status === 'idle' ? 'Start' : viewing ? 'New run' : 'Restart'}
           </button>
         )}
         <button type="button" className="btn" onClick={session.step} disabled={active || (!paused && Boolean(blocker))}
@@ -39,11 +42,11 @@ export function RunControls() {
         <button type="button" className="btn" onClick={session.stop} disabled={!live} title="Stop after this step; the model stays for evaluation" data-testid="stop">
           <Stop /> Stop
         </button>
-        <button type="button" className="btn" onClick={session.reset} disabled={status === 'idle'} title="Clear the run (r); the settings stay" data-testid="reset">
+        <button type="button" className="btn" onClick={session.reset} disabled={status === 'idle'} title="Clear the screen (r); the run stays in Runs, the settings stay" data-testid="reset">
           <Reset /> Reset
         </button>
-        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting'}
-          title="Evaluate on the test split now" data-testid="evaluate"><Gauge /> Evaluate</button>
+        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting' || viewing}
+          title={viewing ? 'A saved run: its model is not loaded' : 'Evaluate on the test split now'} data-testid="evaluate"><Gauge /> Evaluate</button>
       </div>
       {blocker && !live ? <p className="blocker" role="note" data-testid="start-blocker">{blocker}</p> : null}
       {edited && live ? (
