@@ -9,6 +9,7 @@ import { refresh, remove, rename, star } from './runs';
 import { methodName } from './labels';
 import { useRuns } from './store';
 import { useStudio } from '../store';
+import { ComparePanel } from './ComparePanel';
 
 const date = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -45,6 +46,7 @@ export function RunsPanel() {
           </table>
         </div>
       ) : <p className="muted">No saved runs yet: every run is saved here as it trains.</p>}
+      {comparable.length >= 2 ? <ComparePanel ids={comparable} /> : runs.length >= 2 ? <p className="muted">Tick two or more runs to compare them.</p> : null}
     </section>
   );
 }
