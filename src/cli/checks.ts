@@ -7,7 +7,8 @@ import { PRESETS } from '../engine/config';
 
 /** The flags each command reads (--out and --save are one flag for train and export). */
 const FLAGS: Record<string, readonly string[]> = {
-  train: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet'],
+  train: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet', 'checkpoint', 'checkpoint-every', 'stop-at', 'resume', 'log'],
+  sweep: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'seeds', 'methods', 'quiet'],
   export: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet'],
   flops: ['preset', 'url', 'set', 'quiet'],
   eval: ['backend', 'data-dir', 'quiet'],
@@ -28,6 +29,21 @@ export function checkArgs(cmd: string, values: Record<string, unknown>, position
     throw new Error(`\`${cmd}\` takes ${takes ? 'one file' : 'no positional arguments'}; got ${extra.map((p) => `"${p}"`).join(' ')}${hint}`);
   }
   if (values.compact && !values.save && !values.out) throw new Error('--compact shapes the saved model: add --save FILE.safetensors');
+  const changes = (['preset', 'url', 'set'] as const).filter((f) => values[f] !== undefined);
+  if (values.resume && changes.length)
+    throw new Error(`--resume continues the experiment stored in ${String(values.resume)} as it was; ${changes.map((f) => `--${f}`).join(', ')} would change it. ` +
+      'Drop them, or start a new run with them instead');
+  const checkpointed = values.checkpoint !== undefined || values.resume !== undefined;
+  if (values['checkpoint-every'] !== undefined && !checkpointed) throw new Error('--checkpoint-every says how often to write --checkpoint FILE: add --checkpoint FILE');
+  if (values['stop-at'] !== undefined && !checkpointed) throw new Error('--stop-at leaves a checkpoint to resume from: add --checkpoint FILE');
+}
+
+/** A whole-number flag ≥ min, or undefined when absent; anything else fails, naming the flag. */
+export function wholeFlag(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new Error(`--${flag} must be a whole number ≥ ${min} (got "${value}")`);
+  return n;
 }
 
 /** Fails now, not after training, when `file` cannot be written. */

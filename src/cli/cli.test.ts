@@ -93,12 +93,40 @@ describe('cli', () => {
     expect(refused('eval', 'a.safetensors', '--set', 'steps=3')).toMatch(/^error: --set does not apply to `eval`/);
     expect(refused('train', '--compact')).toMatch(/^error: --compact shapes the saved model: add --save/);
     expect(refused('flops', '--preset', 'fmnist', '--url', 'p=tiny')).toMatch(/^error: give --preset or --url, not both/);
+    expect(refused('train', '--resume', 'x.ckpt', '--set', 'lr=0.1')).toMatch(/^error: --resume continues the experiment stored in x\.ckpt as it was; --set would change it/);
+    expect(refused('train', '--stop-at', '5')).toMatch(/^error: --stop-at leaves a checkpoint to resume from: add --checkpoint FILE/);
+    expect(refused('train', '--checkpoint', 'x.ckpt', '--checkpoint-every', '0')).toMatch(/^error: --checkpoint-every must be a whole number ≥ 1 \(got "0"\)/);
+    expect(refused('train', '--resume', '/nonexistent-svs.ckpt')).toMatch(/^error: --resume \/nonexistent-svs\.ckpt does not exist/);
+    expect(refused('sweep', '--methods', 'dense,svitex')).toMatch(/^error: --methods dense,svitex: unknown svitex; choose from dense, svite, s2vite, svite\+/);
   }, 120_000);
+
+  it('train --stop-at then --resume gives the uninterrupted run\'s losses; sweep writes its table', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
+    const at = (name: string): string => path.join(dir, name);
+    const exp = ['--preset', 'tiny', '--set', 'steps=9', '--set', 'batchSize=8', '--set', 'method=svite', '--set', 'updateInterval=3', '--set', 'evalEvery=0', '--quiet'];
+    cli('train', ...exp, '--json', at('whole.json'));
+    cli('train', ...exp, '--checkpoint', at('run.ckpt'), '--stop-at', '4', '--json', at('first.json'));
+    const stopped = cliRun('train', '--resume', at('run.ckpt'), '--json', at('resumed.json'), '--log', at('resumed.jsonl'));
+    expect(stopped.status, stopped.stderr).toBe(0);
+    const [whole, first, resumed] = ['whole', 'first', 'resumed'].map((n) => JSON.parse(readFileSync(at(`${n}.json`), 'utf8')));
+    expect(first.stoppedBy).toBe('stop-at');
+    expect(first.losses).toHaveLength(4);
+    expect(resumed.resumedFrom).toBe(4);
+    expect(resumed.losses).toEqual(whole.losses);
+    expect(resumed.config).toBe(whole.config);
+    expect(readFileSync(at('resumed.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([5, 6, 7, 8, 9]);
+
+    cli('sweep', '--preset', 'tiny', '--set', 'steps=2', '--set', 'evalSize=50', '--seeds', '2', '--methods', 'dense,svite+', '--json', at('sweep.json'), '--quiet');
+    const table = JSON.parse(readFileSync(at('sweep.json'), 'utf8'));
+    expect(table.rows.map((r: { method: string; seeds: number[] }) => [r.method, r.seeds])).toEqual([['dense', [0, 1]], ['svite+', [0, 1]]]);
+    for (const r of table.rows) for (const k of ['accuracyMean', 'accuracyStd', 'flopsSavedTheoretical', 'flopsSavedExecuted']) expect(typeof r[k]).toBe('number');
+    expect(table.rows[1].flopsSavedTheoretical).toBeGreaterThan(0.3);
+  }, 300_000);
 
   it('Ctrl-C stops after the current step and writes the summary it has', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'svs-cli-'));
-    const file = path.join(dir, 'partial.json');
-    const child = spawn(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'train', '--set', 'steps=100000', '--set', 'evalEvery=0', '--json', file],
+    const file = path.join(dir, 'partial.json'), log = path.join(dir, 'steps.jsonl'), ckpt = path.join(dir, 'run.ckpt');
+    const child = spawn(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'train', '--set', 'steps=100000', '--set', 'evalEvery=0', '--json', file, '--log', log, '--checkpoint', ckpt],
       { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let done = false;
@@ -129,5 +157,7 @@ describe('cli', () => {
     expect(summary.losses.length).toBe(summary.steps);
     expect(summary.steps).toBeGreaterThanOrEqual(1);
     expect(summary.testImages).toBe(500); // the preset's evaluation sample, not the whole test set
+    expect(readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss)).toEqual(summary.losses);
+    expect(summary.checkpoint.step).toBe(summary.steps); // what the interrupted run had, ready to resume
   }, 180_000);
 });

@@ -1,20 +1,33 @@
 // Command line: train / flops / export / eval / bench a config given as a preset, a share link
 // (the studio's URL or its query string) and field overrides. Run: npm run --silent cli -- <cmd> ...
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
 import { applyOverrides, decodeConfig, encodeConfig, noticeOf, type IgnoredKey } from '../engine/config-url';
 import { flopsForConfig } from '../engine/flops';
 import { exportModel, importModel } from '../engine/io/checkpoint';
+import { readCheckpointHeader } from '../engine/io/training-checkpoint';
 import { useBackend, type NodeBackend } from '../backend/node';
 import { loadForConfig } from './load-data';
 import { percent, trainRun } from './train-run';
-import { checkArgs, checkWritable } from './checks';
+import { checkArgs, checkWritable, wholeFlag } from './checks';
+import { parseMethods, sweep, SWEEP_METHOD_NAMES } from './sweep';
 
 const HELP = `Sparse ViT Studio CLI
 
   cli train  [--preset P] [--url "<link or query>"] [--set field=value]... [--backend wasm|cpu]
              [--data-dir DIR] [--json FILE] [--save FILE.safetensors [--compact]] [--quiet]
+             [--checkpoint FILE [--checkpoint-every N] [--stop-at N]] [--log FILE.jsonl]
+             --checkpoint writes everything needed to resume, every N steps (default: every ~30 s)
+             and when the run stops; --stop-at N ends the run after step N, as Ctrl-C would;
+             --log appends one JSON line per step as the run goes.
+  cli train  --resume FILE [--checkpoint FILE] [--stop-at N] [--log ...] [--json ...] [--save ...]
+             continues a checkpoint: the same experiment (no --preset/--url/--set), the same
+             losses as an uninterrupted run on the same backend; it keeps checkpointing to FILE
+             unless --checkpoint names another. The summary's losses cover every step.
+  cli sweep  [--preset P] [--url ...] [--set ...] [--seeds N] [--methods ${SWEEP_METHOD_NAMES.join(',')}]
+             [--json FILE]   the paper's table: each method × N seeds (default 3), mean ± std accuracy
+             and FLOPs saved per method; the JSON is rewritten after every run
   cli flops  [--preset P] [--url ...] [--set ...]          FLOPs/params of a config (MACs), no training
   cli export [--preset P] [--url ...] [--set ...] --out FILE [--compact]   train, then save safetensors
   cli eval   FILE.safetensors [--data-dir DIR] [--backend ...]             test accuracy of a saved model
@@ -49,6 +62,15 @@ function configFrom(values: { preset?: string; url?: string; set?: string[] }, l
   return { config, link };
 }
 
+/** A checkpoint to resume: its bytes, and its config and step (checked before any data loads). */
+function readResume(file: string): { bytes: Uint8Array; config: ExperimentConfig; step: number } {
+  if (!existsSync(file)) throw new Error(`--resume ${file} does not exist (give a file written by --checkpoint)`);
+  const bytes = new Uint8Array(readFileSync(file));
+  const { config, step } = readCheckpointHeader(bytes, file);
+  if (step >= config.steps) throw new Error(`${file} is a finished run (step ${step} of ${config.steps}): there is nothing to resume`);
+  return { bytes, config, step };
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
@@ -63,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       backend: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'string' },
       out: { type: 'string' }, save: { type: 'string' }, compact: { type: 'boolean' }, quiet: { type: 'boolean' },
       quick: { type: 'boolean' }, only: { type: 'string' },
+      checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'stop-at': { type: 'string' },
+      resume: { type: 'string' }, log: { type: 'string' }, seeds: { type: 'string' }, methods: { type: 'string' },
     },
   });
   checkArgs(cmd, values, positionals);
@@ -80,11 +104,20 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'train':
     case 'export': {
-      const { config: c, link } = configFrom(values, log);
+      const resume = values.resume ? readResume(values.resume) : null;
+      const { config: c, link } = resume ? { config: resume.config, link: {} } : configFrom(values, log);
       const out = values.out ?? values.save;
       if (cmd === 'export' && !out) throw new Error('export needs --out FILE.safetensors');
       if (out) checkWritable(values.out ? 'out' : 'save', out);
       if (values.json) checkWritable('json', values.json);
+      if (values.log) checkWritable('log', values.log);
+      // A resumed run keeps checkpointing where it came from, unless told otherwise.
+      const checkpointFile = values.checkpoint ?? values.resume;
+      if (checkpointFile) checkWritable(values.checkpoint ? 'checkpoint' : 'resume', checkpointFile);
+      const every = wholeFlag('checkpoint-every', values['checkpoint-every'], 1) ?? 0;
+      const stopAt = wholeFlag('stop-at', values['stop-at'], 1);
+      if (resume && stopAt !== undefined && stopAt <= resume.step)
+        log(`${values.resume} is at step ${resume.step} already: --stop-at ${stopAt} stops it at once`);
       const backend = await useBackend(backendArg, log);
       const data = loadForConfig(c, values['data-dir']);
       // Ctrl-C: finish the step, then write what the run has; a second Ctrl-C quits at once.
@@ -93,7 +126,12 @@ async function main(argv: string[]): Promise<number> {
         log('\ninterrupted: writing what the run has (Ctrl-C again to quit at once)');
         interrupt.abort();
       });
-      const { summary, trainer } = await trainRun(c, data, backend, { log, quiet: values.quiet, signal: interrupt.signal });
+      const { summary, trainer } = await trainRun(c, data, backend, {
+        log, quiet: values.quiet, signal: interrupt.signal, stopAt, logFile: values.log,
+        resume: resume ? { bytes: resume.bytes, file: values.resume! } : undefined,
+        checkpoint: checkpointFile ? { file: checkpointFile, every } : undefined,
+      });
+      if (summary.checkpoint) log(`checkpoint ${summary.checkpoint.file} at step ${summary.checkpoint.step} (${(summary.checkpoint.bytes / 2 ** 20).toFixed(2)} MiB)`);
       if (out && summary.stoppedBy === 'non-finite-loss') log(`not saving ${out}: the weights are not finite`);
       else if (out) {
         const st = await trainer.exportState();
@@ -108,6 +146,31 @@ async function main(argv: string[]): Promise<number> {
       if (summary.stoppedBy === 'interrupt') return 130; // the shell's code for Ctrl-C
       if (summary.error) throw new Error(summary.error); // after the summary is written: exit 1
       return 0;
+    }
+    case 'sweep': {
+      const { config: base, link } = configFrom(values, log);
+      const methods = parseMethods(values.methods ?? SWEEP_METHOD_NAMES.join(','));
+      const seeds = wholeFlag('seeds', values.seeds, 1) ?? 3;
+      if (values.json) checkWritable('json', values.json);
+      const backend = await useBackend(backendArg, log);
+      const data = loadForConfig(base, values['data-dir']);
+      const interrupt = new AbortController();
+      process.once('SIGINT', () => {
+        log('\ninterrupted: writing the runs finished so far');
+        interrupt.abort();
+      });
+      const text = (r: object): string => JSON.stringify({ ...r, ...link }, null, 2);
+      // Rewritten after every run (atomically), so a sweep cut short keeps the runs it finished.
+      const write = (r: object): void => {
+        if (!values.json) return;
+        writeFileSync(`${values.json}.tmp-${process.pid}`, text(r));
+        renameSync(`${values.json}.tmp-${process.pid}`, values.json);
+      };
+      log(`sweep: ${methods.join(', ')} × ${seeds} seed(s), ${base.steps} steps each on ${base.preset}`);
+      const result = await sweep(base, methods, seeds, data, backend, { log, progress: write, signal: interrupt.signal });
+      write(result);
+      if (!values.json) console.log(text(result));
+      return interrupt.signal.aborted ? 130 : 0;
     }
     case 'eval': {
       const file = positionals[0];

@@ -1,6 +1,12 @@
 // Seeded PRNG (sfc32 seeded through splitmix32). Every random choice in the engine takes one,
 // so a seed reproduces data order, initial weights, masks and growth exactly on any backend.
 
+/** Everything a stream's next draws depend on: its four sfc32 words and the cached second normal. */
+export interface RngState {
+  words: [number, number, number, number]; // uint32 each
+  spareNormal: number | null;
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -22,6 +28,16 @@ export class Rng {
     this.c = next();
     this.d = next();
     for (let i = 0; i < 12; i++) this.uint32();
+  }
+
+  state(): RngState {
+    return { words: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0], spareNormal: this.spareNormal };
+  }
+
+  /** Continue exactly where the stream whose state() this is stood (a resumed run). */
+  setState(s: RngState): void {
+    [this.a, this.b, this.c, this.d] = s.words.map((w) => w | 0);
+    this.spareNormal = s.spareNormal;
   }
 
   /** A child stream that does not disturb this one's sequence order for other consumers. */

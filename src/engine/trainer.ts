@@ -10,10 +10,14 @@ import { smoothedCrossEntropy } from './model/layers';
 import { ViTModel } from './model/model';
 import { countParams } from './model/params';
 import { forward, type ForwardPlan } from './model/vit';
-import { AdamW } from './optim/adamw';
+import { AdamW, type AdamWState } from './optim/adamw';
 import { learningRate } from './optim/lr-schedule';
 import { Rng } from './rng';
 import type { EvalResult, SparsitySnapshot, StepInfo, UpdateEvent } from './snapshot';
+import { CheckpointError } from './io/checkpoint';
+import { StateWriter, type StateReader } from './io/state-bundle';
+import { dataFingerprint, decodeTrainingCheckpoint, encodeTrainingCheckpoint } from './io/training-checkpoint';
+import { sizeOf } from './facts/shape';
 import { DenseTraining, type SavedSparseState, type SparseState, type SparsityMethod } from './sparse/method';
 import { StructuredSparsity } from './sparse/structured';
 import { UnstructuredSparsity } from './sparse/unstructured';
@@ -24,13 +28,20 @@ export interface TrainerOptions {
   sampleCount?: number;
 }
 
+/** Where the caller stored the trainer's last checkpoint (a file, a run in the store). */
+export interface SavedCheckpoint {
+  step: number;
+  where: string;
+}
+
 /** The loss stopped being a number: the weights are no longer usable, so training must not go on. */
 export class NonFiniteLossError extends Error {
   override name = 'NonFiniteLossError';
-  constructor(readonly step: number, readonly loss: number, lr: number) {
+  constructor(readonly step: number, readonly loss: number, lr: number, readonly lastGood: SavedCheckpoint | null = null) {
     super(`the loss at step ${step} is ${loss} (not finite): training stopped there, since every later step would be NaN too. ` +
       `The weights are no longer usable. Start again with a lower lr (it was ${lr.toPrecision(3)} at that step) or clipNorm on, ` +
-      `or check the data for non-finite values.`);
+      `or check the data for non-finite values.` +
+      (lastGood ? ` The last good checkpoint is ${lastGood.where}, at step ${lastGood.step}.` : ''));
   }
 }
 
@@ -43,6 +54,9 @@ export class Trainer {
   /** The SViTE+ token selector, orthogonal to the sparsity method. */
   readonly tokens: TokenSelector | null = null;
   private done = 0;
+  private readonly lossHistory: number[] = [];
+  /** Set by whoever stores checkpoint(): a non-finite loss then names it. */
+  lastCheckpoint: SavedCheckpoint | null = null;
   /** The first test images, shown in the token panel; normalised once, on first use. */
   private readonly sampleCount: number;
   private sampleInput: Float32Array | null = null;
@@ -75,8 +89,88 @@ export class Trainer {
     return new Trainer(config, dataset, opts);
   }
 
+  /**
+   * A trainer that goes on exactly where checkpoint() stood: its next losses equal those the
+   * original would have had. Throws a CheckpointError naming what is wrong with the file.
+   */
+  static async fromCheckpoint(bytes: Uint8Array, dataset: Dataset, opts: TrainerOptions = {}, fileName = 'checkpoint'): Promise<Trainer> {
+    const { header, state } = decodeTrainingCheckpoint(bytes, fileName);
+    const fingerprint = state.scope('data').text('fingerprint');
+    if (fingerprint !== dataFingerprint(dataset))
+      throw new CheckpointError(`${fileName}: was trained on data ${fingerprint} (name:training images:label hash), but the data given is ${dataFingerprint(dataset)}: resume with the same data set`);
+    const t = await Trainer.create(header.config, dataset, opts).catch((e: Error) => {
+      throw new CheckpointError(`${fileName}: ${e.message}`);
+    });
+    try {
+      t.loadState(state, header.step);
+    } catch (e) {
+      t.dispose();
+      throw e instanceof CheckpointError ? e : new CheckpointError(`${fileName}: ${(e as Error).message}`);
+    }
+    return t;
+  }
+
+  /**
+   * Everything the next steps read, as one file (training-checkpoint.ts): parameters, optimizer
+   * moments, sparsity state, random streams, the data cursor and the losses so far. `extra`
+   * travels in its metadata (readCheckpointHeader returns it).
+   */
+  async checkpoint(extra: Record<string, string> = {}): Promise<Uint8Array> {
+    const w = new StateWriter();
+    const params = await this.readParams();
+    const pw = w.scope('param');
+    for (const s of this.model.specs) pw.array(s.name, params.get(s.name)!, s.shape);
+    const opt = await this.opt.exportState();
+    w.value('adamw.t', opt.t);
+    opt.buckets.forEach((b, j) => {
+      const bw = w.scope(`adamw.${j}`);
+      bw.array('m', b.m);
+      bw.array('v', b.v);
+      if (b.age) bw.array('age', b.age);
+    });
+    await this.sparsity.saveState(w.scope('sparsity'));
+    const cursor = this.batcher.state();
+    const dw = w.scope('data');
+    dw.value('fingerprint', dataFingerprint(this.dataset));
+    dw.array('order', cursor.order);
+    dw.value('pos', cursor.pos);
+    dw.value('epoch', cursor.epoch);
+    dw.value('orderRng', cursor.orderRng);
+    dw.value('augRng', cursor.augRng);
+    if (this.tokens) w.value('tokens.rng', this.tokens.rngState());
+    w.array('losses', Float32Array.from(this.lossHistory));
+    return encodeTrainingCheckpoint({ config: this.config, step: this.done, extra }, w);
+  }
+
+  /** Every entry is read and checked before it is written; on a throw the caller disposes this trainer. */
+  private loadState(r: StateReader, step: number): void {
+    const pr = r.scope('param');
+    const params = new Map(this.model.specs.map((s) => [s.name, pr.f32(s.name, sizeOf(s.shape))]));
+    const opt: AdamWState = { t: r.int('adamw.t'), buckets: [] };
+    for (let j = 0; r.has(`adamw.${j}.m`); j++) {
+      const br = r.scope(`adamw.${j}`);
+      opt.buckets.push({ m: br.f32('m'), v: br.f32('v'), age: br.has('age') ? br.f32('age') : null });
+    }
+    const dr = r.scope('data');
+    const cursor = { order: dr.i32('order'), pos: dr.int('pos'), epoch: dr.int('epoch'), orderRng: dr.rng('orderRng'), augRng: dr.rng('augRng') };
+    const tokenRng = this.tokens ? r.rng('tokens.rng') : null;
+    const losses = r.f32('losses', step);
+    this.model.write(params);
+    this.sparsity.loadState(r.scope('sparsity')); // lays the parameters out (S²ViTE: compact) before the moments
+    this.opt.importState(opt);
+    this.batcher.setState(cursor);
+    if (tokenRng) this.tokens!.setRngState(tokenRng);
+    this.done = step;
+    for (const l of losses) this.lossHistory.push(l); // not push(...): a long run would overflow the stack
+  }
+
   get stepsDone(): number {
     return this.done;
+  }
+
+  /** The loss of every step done, the steps before a resume included. */
+  get losses(): readonly number[] {
+    return this.lossHistory;
   }
 
   get finished(): boolean {
@@ -125,8 +219,9 @@ export class Trainer {
     const loss = (await lossT.data())[0];
     lossT.dispose();
     // The first non-finite loss ends the run: the step counter stays at the last good step.
-    if (!Number.isFinite(loss)) throw new NonFiniteLossError(stepNo, loss, lr);
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(stepNo, loss, lr, this.lastCheckpoint);
     this.done = stepNo;
+    this.lossHistory.push(loss);
     return { step: stepNo, loss, lr, tau: this.tokens?.temperature(t) ?? NaN, update: events, elapsedMs: now() - started };
   }
 

@@ -6,6 +6,7 @@
 // some of its rows.
 import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
 import { decodeConfig } from '../../engine/config-url';
+import { PAPER_ROWS } from '../../engine/facts/paper-rows';
 import { useBackend } from '../../backend/node';
 import { cachedLoader } from '../load-data';
 import { trainRun } from '../train-run';
@@ -14,17 +15,6 @@ import { loadResults } from './results';
 import { mean, std } from './stats';
 
 export const PAPER_PRESETS = ['tiny', 'fmnist'] as const satisfies readonly PresetName[];
-
-/** The rows of the paper's table: an id for the command line, the name shown, config overrides. */
-export const PAPER_ROWS: readonly [string, string, Partial<ExperimentConfig>][] = [
-  ['dense', 'dense', { method: 'dense' }],
-  ['svite-0.5', 'SViTE d=0.5', { method: 'svite', density: 0.5 }],
-  ['svite-0.3', 'SViTE d=0.3', { method: 'svite', density: 0.3 }],
-  ['s2vite-0.7-0.6', 'S²ViTE (0.7, 0.6)', { method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 }],
-  ['s2vite-0.5-0.5', 'S²ViTE (0.5, 0.5)', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
-  ['svite+-0.9', 'SViTE+ d=0.5 keep 0.9', { method: 'svite', density: 0.5, tokenKeep: 0.9 }],
-  ['svite+-0.7', 'SViTE+ d=0.5 keep 0.7', { method: 'svite', density: 0.5, tokenKeep: 0.7 }],
-];
 
 /** The base config of a preset's table: fmnist at the 10-minute run's config (its step count and schedule). */
 function baseConfig(preset: (typeof PAPER_PRESETS)[number], quick: boolean): ExperimentConfig {

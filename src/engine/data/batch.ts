@@ -1,6 +1,6 @@
 // Seeded mini-batches as plain typed arrays (NHWC float32, normalised), so the same code feeds
 // tfjs in a worker, in Node, or a test without tfjs at all.
-import type { Rng } from '../rng';
+import type { Rng, RngState } from '../rng';
 import { cropPadding, drawCropFlip, normalizationTable, writeImage, type CropFlip } from './augment';
 import { imageBytes } from './image-set';
 import type { ImageSet } from './types';
@@ -32,6 +32,15 @@ function makeBatch(set: ImageSet, indices: Int32Array, lut: Float32Array, transf
     y[b] = set.labels[indices[b]];
   }
   return { x, y, indices, size: indices.length };
+}
+
+/** Where a Batcher stands: the current epoch's order, the position in it, and both streams. */
+export interface BatcherState {
+  order: Int32Array;
+  pos: number;
+  epoch: number;
+  orderRng: RngState;
+  augRng: RngState;
 }
 
 /**
@@ -71,6 +80,25 @@ export class Batcher {
       idx[b] = this.order[this.pos++];
     }
     return this.build(idx);
+  }
+
+  state(): BatcherState {
+    return { order: this.order.slice(), pos: this.pos, epoch: this.epoch, orderRng: this.orderRng.state(), augRng: this.augRng.state() };
+  }
+
+  /** Continue from a state() of a Batcher over the same images (a resumed run). */
+  setState(s: BatcherState): void {
+    if (s.order.length !== 0 && s.order.length !== this.count)
+      throw new Error(`the data cursor's order has ${s.order.length} entries, but this Batcher has ${this.count} images`);
+    if (!(Number.isInteger(s.pos) && s.pos >= 0 && s.pos <= s.order.length))
+      throw new Error(`the data cursor's position ${s.pos} is outside its order (0..${s.order.length})`);
+    if (s.order.some((i) => !(i >= 0 && i < this.count)))
+      throw new Error(`the data cursor's order names images outside 0..${this.count - 1}`);
+    this.order = s.order.slice();
+    this.pos = s.pos;
+    this.epoch = s.epoch;
+    this.orderRng.setState(s.orderRng);
+    this.augRng.setState(s.augRng);
   }
 
   /** One whole epoch in a fresh order; the last batch holds the remainder. */

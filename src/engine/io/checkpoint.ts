@@ -15,6 +15,8 @@ import { sizeOf } from '../facts/shape';
 import { fromTimmLayout, toTimmLayout } from './timm-layout';
 
 export const CHECKPOINT_FORMAT = 'sparse-vit-studio/1';
+/** Training checkpoints' formats (training-checkpoint.ts) start so: a model import names them. */
+export const TRAINING_CHECKPOINT_FAMILY = 'sparse-vit-studio/checkpoint/';
 export type Layout = 'dense' | 'compact';
 const MASK = '.mask';
 
@@ -140,6 +142,8 @@ export function importModel(bytes: Uint8Array, fileName = 'file', options: Impor
   };
   const { tensors, metadata } = decodeSafetensors(bytes, fileName);
   const ours = metadata.format?.startsWith('sparse-vit-studio/') ?? false;
+  if (ours && metadata.format.startsWith(TRAINING_CHECKPOINT_FAMILY))
+    fail('is a training checkpoint (for resuming a run), not a model file: resume it with `cli train --resume`, and save the model with --save');
   if (ours && metadata.format !== CHECKPOINT_FORMAT)
     fail(`was written in format '${metadata.format}'; this version of the studio reads '${CHECKPOINT_FORMAT}'`);
   const meta = (k: string): string | undefined => (ours ? metadata[k] : undefined);

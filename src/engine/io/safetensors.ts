@@ -116,7 +116,8 @@ function sniff(bytes: Uint8Array): string | null {
   return null;
 }
 
-export function decodeSafetensors(bytes: Uint8Array, fileName = 'file'): DecodedSafetensors {
+/** The framing: header length, UTF-8 JSON header object; `dataStart` is where the data region begins. */
+function decodeHeader(bytes: Uint8Array, fileName: string): { header: Record<string, unknown>; dataStart: number; fail: (what: string) => never } {
   const fail = (what: string): never => {
     throw new SafetensorsError(`${fileName}: ${what}`);
   };
@@ -140,20 +141,34 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = 'file'): Decoded
     failFraming(`header is not valid JSON (${(e as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) failFraming('header is not a JSON object');
-  const dataStart = 8 + headerLen;
+  return { header: header as Record<string, unknown>, dataStart: 8 + headerLen, fail };
+}
+
+function readMetadata(info: unknown, fail: (what: string) => never): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  if (info === undefined) return metadata;
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) fail('__metadata__ is not an object of strings');
+  for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
+    if (typeof v !== 'string') fail(`__metadata__ "${k}" is not a string`);
+    metadata[k] = v as string;
+  }
+  return metadata;
+}
+
+/** Only the metadata: reads the header, copies no tensor (a quick look at a large file). */
+export function decodeSafetensorsMetadata(bytes: Uint8Array, fileName = 'file'): Record<string, string> {
+  const { header, fail } = decodeHeader(bytes, fileName);
+  return readMetadata(header.__metadata__, fail);
+}
+
+export function decodeSafetensors(bytes: Uint8Array, fileName = 'file'): DecodedSafetensors {
+  const { header, dataStart, fail } = decodeHeader(bytes, fileName);
   const dataLen = bytes.length - dataStart;
 
-  const metadata: Record<string, string> = {};
+  const metadata = readMetadata(header.__metadata__, fail);
   const spans: { name: string; begin: number; end: number; dtype: Dtype; shape: number[] }[] = [];
-  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (typeof info !== 'object' || info === null || Array.isArray(info)) fail('__metadata__ is not an object of strings');
-      for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`__metadata__ "${k}" is not a string`);
-        metadata[k] = v as string;
-      }
-      continue;
-    }
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
     if (typeof info !== 'object' || info === null || Array.isArray(info)) fail(`tensor "${name}": header entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
     const absent = (['dtype', 'shape', 'data_offsets'] as const).filter((k) => (info as Record<string, unknown>)[k] === undefined);

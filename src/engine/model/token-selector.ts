@@ -4,7 +4,7 @@
 import * as tf from '../tf';
 import { type ExperimentConfig } from '../config';
 import { keptTokens, numPatches } from '../facts';
-import type { Rng } from '../rng';
+import type { Rng, RngState } from '../rng';
 import type { ViTModel } from './model';
 import { patchScores } from './select-tokens';
 import { embed, type TokenPlan } from './vit';
@@ -31,6 +31,15 @@ export class TokenSelector {
   trainPlan(batch: number, t: number): TokenPlan {
     const noise = tf.tensor2d(Float32Array.from({ length: batch * this.n }, () => this.rng.gumbel()), [batch, this.n]);
     return { k: this.k, noise, tau: this.temperature(t) };
+  }
+
+  /** The Gumbel stream: all the state later steps read (τ follows the step count). */
+  rngState(): RngState {
+    return this.rng.state();
+  }
+
+  setRngState(s: RngState): void {
+    this.rng.setState(s);
   }
 
   /** Deterministic plan for evaluation: top-k of the scores, no noise. */

@@ -34,6 +34,12 @@ interface Bucket {
   age: tf.Variable | null;
 }
 
+/** What the next steps read: the step count and each bucket's flat moments, in their current layout. */
+export interface AdamWState {
+  t: number;
+  buckets: { m: Float32Array; v: Float32Array; age: Float32Array | null }[];
+}
+
 const total = (b: Bucket): number => b.shapes.reduce((a, s) => a + sizeOf(s), 0);
 
 export class AdamW {
@@ -183,6 +189,44 @@ export class AdamW {
     const n = sizeOf(b.shapes[i]);
     const [bm, bv] = this.state(b);
     return tf.tidy(() => ({ m: tf.reshape(tf.slice(bm, offset, n), b.shapes[i]), v: tf.reshape(tf.slice(bv, offset, n), b.shapes[i]) }));
+  }
+
+  /** A copy of the whole state (a checkpoint); buckets of compact parameters are in their compact layout. */
+  async exportState(): Promise<AdamWState> {
+    const buckets: AdamWState['buckets'] = [];
+    for (const b of this.buckets) {
+      const [m, v] = this.state(b);
+      buckets.push({
+        m: (await m.data() as Float32Array).slice(), v: (await v.data() as Float32Array).slice(),
+        age: b.age ? (await b.age.data() as Float32Array).slice() : null,
+      });
+    }
+    return { t: this.t, buckets };
+  }
+
+  /**
+   * Continue from an exportState() of an optimizer over the same parameters, laid out as they are
+   * here now (the sparsity method restores its layout first). Throws, changing nothing, on a mismatch.
+   */
+  importState(s: AdamWState): void {
+    if (!(Number.isInteger(s.t) && s.t >= 0)) throw new Error(`optimizer step count ${s.t} is not a whole number ≥ 0`);
+    if (s.buckets.length !== this.buckets.length) throw new Error(`optimizer state has ${s.buckets.length} buckets, expected ${this.buckets.length}`);
+    s.buckets.forEach((x, j) => {
+      const n = total(this.buckets[j]);
+      for (const [what, a] of [['m', x.m], ['v', x.v], ['age', x.age]] as const)
+        if (a && a.length !== n) throw new Error(`optimizer bucket ${j}: ${what} has ${a.length} entries, expected ${n}`);
+    });
+    s.buckets.forEach((x, j) => {
+      const b = this.buckets[j];
+      const [m, v] = this.state(b);
+      tf.tidy(() => {
+        m.assign(tf.tensor1d(x.m));
+        v.assign(tf.tensor1d(x.v));
+      });
+      b.age?.dispose();
+      b.age = x.age ? tf.tidy(() => tf.variable(tf.tensor1d(x.age!), false)) : null;
+    });
+    this.t = s.t;
   }
 
   /** A bucket's moment variables, zeros at first use. */

@@ -5,6 +5,7 @@
 import type * as tf from '../tf';
 import type { FlopsState } from '../flops';
 import type { BlockPlan, ParamMap } from '../model/vit';
+import type { StateReader, StateWriter } from '../io/state-bundle';
 import type { AdamW } from '../optim/adamw';
 import type { SparsitySnapshot, UpdateEvent } from '../snapshot';
 
@@ -61,6 +62,10 @@ export interface SparsityMethod {
   exportState(): Promise<SparseState>;
   /** After the full parameters were overwritten (import): take the sparse state from the file, or keep the current one. */
   restore(state: SavedSparseState, params: Map<string, Float32Array>): void;
+  /** Everything its later steps read, for a training checkpoint (the parameters are the trainer's). */
+  saveState(w: StateWriter): Promise<void>;
+  /** After the full parameters were overwritten from a checkpoint: continue exactly where saveState stood. */
+  loadState(r: StateReader): void;
   dispose(): void;
 }
 
@@ -122,6 +127,10 @@ export class DenseTraining implements SparsityMethod {
   }
 
   restore(): void {}
+
+  async saveState(): Promise<void> {}
+
+  loadState(): void {}
 
   dispose(): void {}
 }

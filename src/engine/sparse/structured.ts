@@ -10,6 +10,7 @@ import * as tf from '../tf';
 import type { ExperimentConfig } from '../config';
 import { headDim, isTopologyUpdateStep, keptHeads, keptNeurons, mlpHidden } from '../facts';
 import type { FlopsState } from '../flops';
+import type { StateReader, StateWriter } from '../io/state-bundle';
 import type { ViTModel } from '../model/model';
 import type { BlockPlan, ParamMap } from '../model/vit';
 import type { AdamW } from '../optim/adamw';
@@ -335,6 +336,34 @@ export class StructuredSparsity implements SparsityMethod {
     this.headsFired.set(heads);
     this.neuronsFired.set(neurons);
     for (let b = 0; b < this.depth; b++) this.zeroDeadUnits(b, null);
+    this.rebuild();
+  }
+
+  async saveState(w: StateWriter): Promise<void> {
+    w.array('headsAlive', this.headsAlive.slice(), [this.depth, this.H]);
+    w.array('neuronsAlive', this.neuronsAlive.slice(), [this.depth, this.hidden]);
+    w.array('headsFired', this.headsFired.slice(), [this.depth, this.H]);
+    w.array('neuronsFired', this.neuronsFired.slice(), [this.depth, this.hidden]);
+    w.array('headScores', this.headScores.slice(), [this.depth, this.H]);
+    w.value('rng', this.rng.state());
+  }
+
+  /**
+   * Live and fired sets, scores and the fresh-init stream as saved. The full parameters were just
+   * overwritten with the saved (flushed) values, so the compact ones are taken anew from them.
+   */
+  loadState(r: StateReader): void {
+    const heads = r.bits('headsAlive', this.headsAlive.length), neurons = r.bits('neuronsAlive', this.neuronsAlive.length);
+    const headsFired = r.bits('headsFired', this.headsFired.length), neuronsFired = r.bits('neuronsFired', this.neuronsFired.length);
+    const scores = r.f32('headScores', this.headScores.length, true); // NaN until the first update
+    const rng = r.rng('rng');
+    this.compact.release(true);
+    this.headsAlive.set(heads);
+    this.neuronsAlive.set(neurons);
+    this.headsFired.set(headsFired);
+    this.neuronsFired.set(neuronsFired);
+    this.headScores.set(scores);
+    this.rng.setState(rng);
     this.rebuild();
   }
 

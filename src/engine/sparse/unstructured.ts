@@ -7,6 +7,7 @@ import * as tf from '../tf';
 import type { ExperimentConfig } from '../config';
 import { isTopologyUpdateStep, sizeOf } from '../facts';
 import type { FlopsState } from '../flops';
+import type { StateReader, StateWriter } from '../io/state-bundle';
 import type { ViTModel } from '../model/model';
 import type { ParamMap } from '../model/vit';
 import type { AdamW } from '../optim/adamw';
@@ -182,6 +183,28 @@ export class UnstructuredSparsity implements SparsityMethod {
     for (const l of this.layers)
       if (!masks.has(l.name)) masks.set(l.name, Uint8Array.from(params.get(l.name)!, (v) => (v !== 0 ? 1 : 0)));
     this.setMasks(masks);
+  }
+
+  async saveState(w: StateWriter): Promise<void> {
+    for (const l of this.layers) {
+      w.array(`${l.name}.mask`, Uint8Array.from(await l.mask.data() as Float32Array), [l.rows, l.cols]);
+      w.array(`${l.name}.fired`, Uint8Array.from(await l.fired.data() as Float32Array), [l.rows, l.cols]);
+    }
+    w.value('rng', this.rng.state());
+  }
+
+  /** Masks, fired record and growth stream as saved; the weights (already masked) are the trainer's. */
+  loadState(r: StateReader): void {
+    const read = this.layers.map((l) => ({ l, mask: r.bits(`${l.name}.mask`, l.size), fired: r.bits(`${l.name}.fired`, l.size) }));
+    const rng = r.rng('rng');
+    for (const { l, mask, fired } of read) {
+      l.active = mask.reduce((a, v) => a + v, 0);
+      tf.tidy(() => {
+        l.mask.assign(tf.tensor(Float32Array.from(mask), [l.rows, l.cols]));
+        l.fired.assign(tf.tensor(Float32Array.from(fired), [l.rows, l.cols]));
+      });
+    }
+    this.rng.setState(rng);
   }
 
   /** Bitsets of the masks and the fired fractions (one readback per layer, at frame cadence). */

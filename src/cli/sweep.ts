@@ -1,0 +1,75 @@
+// `cli sweep`: the paper's table on one base config, method by method over N seeds, as JSON rows
+// (the studio's sweep trains the same rows, from the same definitions in engine/facts).
+import type { ExperimentConfig } from '../engine/config';
+import { encodeConfig } from '../engine/config-url';
+import type { Dataset } from '../engine/data/types';
+import { paperRowConfig, SWEEP_METHODS, sweepRow, type SweepMethod } from '../engine/facts/paper-rows';
+import { mean, std } from './bench/stats';
+import { trainRun } from './train-run';
+
+export interface SweepRow {
+  method: SweepMethod;
+  name: string;
+  /** The seeds trained so far. */
+  seeds: number[];
+  accuracyMean: number;
+  accuracyStd: number;
+  flopsSavedTheoretical: number;
+  flopsSavedExecuted: number;
+  msPerStep: number;
+  runs: { seed: number; config: string; testAccuracy: number; testLoss: number; msPerStep: number }[];
+}
+
+export interface SweepResult {
+  base: string;
+  backend: string;
+  dataset: string;
+  steps: number;
+  rows: SweepRow[];
+}
+
+export const SWEEP_METHOD_NAMES = Object.keys(SWEEP_METHODS) as SweepMethod[];
+
+/** `dense,svite` → the methods, or a message naming the unknown ones. */
+export function parseMethods(list: string): SweepMethod[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !(SWEEP_METHOD_NAMES as string[]).includes(n));
+  if (bad.length || !names.length)
+    throw new Error(`--methods ${list}: ${bad.length ? `unknown ${bad.join(', ')}` : 'no method'}; choose from ${SWEEP_METHOD_NAMES.join(', ')}`);
+  return [...new Set(names)] as SweepMethod[];
+}
+
+/**
+ * Trains every method with seeds base.seed, base.seed + 1, …; seed by seed across the methods, so a
+ * sweep cut short still has every row. `progress` gets the table after each run.
+ */
+export async function sweep(base: ExperimentConfig, methods: SweepMethod[], seeds: number, data: Dataset, backend: string,
+  opts: { log?: (s: string) => void; progress?: (r: SweepResult) => void; signal?: AbortSignal } = {}): Promise<SweepResult> {
+  const result: SweepResult = { base: encodeConfig(base), backend, dataset: data.name, steps: base.steps, rows: [] };
+  const rows = methods.map((method): SweepRow => ({
+    method, name: sweepRow(method).name, seeds: [], accuracyMean: NaN, accuracyStd: NaN,
+    flopsSavedTheoretical: NaN, flopsSavedExecuted: NaN, msPerStep: NaN, runs: [],
+  }));
+  result.rows = rows;
+  for (let i = 0; i < seeds; i++)
+    for (const row of rows) {
+      if (opts.signal?.aborted) return result;
+      const seed = base.seed + i;
+      const c = paperRowConfig(base, sweepRow(row.method).over, seed);
+      const { summary, trainer } = await trainRun(c, data, backend, { quiet: true, signal: opts.signal });
+      trainer.dispose();
+      if (summary.stoppedBy === 'interrupt') return result; // a cut-short run is no measurement
+      const msPerStep = summary.trainMs / Math.max(1, summary.steps);
+      row.runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, testLoss: summary.testLoss, msPerStep });
+      const accs = row.runs.map((r) => r.testAccuracy);
+      Object.assign(row, {
+        seeds: row.runs.map((r) => r.seed), accuracyMean: mean(accs), accuracyStd: std(accs),
+        msPerStep: mean(row.runs.map((r) => r.msPerStep)),
+        flopsSavedTheoretical: summary.flops.savedTheoretical, flopsSavedExecuted: summary.flops.savedExecuted,
+      });
+      const acc = Number.isFinite(summary.testAccuracy) ? `${(summary.testAccuracy * 100).toFixed(2)}%` : 'n/a';
+      opts.log?.(`${row.name} seed ${seed}: test accuracy ${acc}${summary.error ? ` (${summary.error})` : ''}`);
+      opts.progress?.(result);
+    }
+  return result;
+}

@@ -1,0 +1,26 @@
+// The rows of the paper's table (accuracy against FLOPs), written once for the benchmark, the CLI's
+// sweep and the studio's sweep: an id for the command line, the name shown, the config overrides.
+import type { ExperimentConfig } from '../config';
+
+export const PAPER_ROWS: readonly [string, string, Partial<ExperimentConfig>][] = [
+  ['dense', 'dense', { method: 'dense' }],
+  ['svite-0.5', 'SViTE d=0.5', { method: 'svite', density: 0.5 }],
+  ['svite-0.3', 'SViTE d=0.3', { method: 'svite', density: 0.3 }],
+  ['s2vite-0.7-0.6', 'S²ViTE (0.7, 0.6)', { method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 }],
+  ['s2vite-0.5-0.5', 'S²ViTE (0.5, 0.5)', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
+  ['svite+-0.9', 'SViTE+ d=0.5 keep 0.9', { method: 'svite', density: 0.5, tokenKeep: 0.9 }],
+  ['svite+-0.7', 'SViTE+ d=0.5 keep 0.7', { method: 'svite', density: 0.5, tokenKeep: 0.7 }],
+];
+
+/** The sweep's methods: the table row each one stands for (the paper's headline settings). */
+export const SWEEP_METHODS = { dense: 'dense', svite: 'svite-0.5', s2vite: 's2vite-0.7-0.6', 'svite+': 'svite+-0.7' } as const;
+export type SweepMethod = keyof typeof SWEEP_METHODS;
+
+export function sweepRow(m: SweepMethod): { name: string; over: Partial<ExperimentConfig> } {
+  const [, name, over] = PAPER_ROWS.find(([id]) => id === SWEEP_METHODS[m])!;
+  return { name, over };
+}
+
+/** A row's run on a base experiment: the token selector only where the row turns it on. */
+export const paperRowConfig = (base: ExperimentConfig, over: Partial<ExperimentConfig>, seed: number): ExperimentConfig =>
+  ({ ...base, tokenKeep: 1, ...over, seed });

@@ -1,0 +1,101 @@
+// Training checkpoints: one safetensors file with everything a run needs to go on bit-exactly
+// (parameters, AdamW moments, sparsity state, every random stream, the data cursor, the losses so
+// far), its experiment config and step in the metadata. Unlike a model file (checkpoint.ts) it is
+// not meant for other tools: its tensor names are the trainer's internal state.
+import { presetConfig, type ExperimentConfig } from '../config';
+import type { Dataset } from '../data/types';
+import { CHECKPOINT_FORMAT, CheckpointError, TRAINING_CHECKPOINT_FAMILY } from './checkpoint';
+import { decodeSafetensors, decodeSafetensorsMetadata, encodeSafetensors, SafetensorsError } from './safetensors';
+import { StateReader, StateWriter } from './state-bundle';
+import { readStoredConfig } from './stored-config';
+
+export { CheckpointError };
+export const TRAINING_CHECKPOINT_FORMAT = `${TRAINING_CHECKPOINT_FAMILY}1`;
+
+export interface CheckpointHeader {
+  format: string;
+  config: ExperimentConfig;
+  /** Steps done when it was written. */
+  step: number;
+  /** What the writer added (e.g. the CLI's evaluations so far), by key. */
+  extra: Record<string, string>;
+}
+
+/** The config's fields in its preset's order: the same config always writes the same bytes. */
+const canonicalJson = (c: ExperimentConfig): string =>
+  JSON.stringify(Object.fromEntries(Object.keys(presetConfig(c.preset)).map((k) => [k, c[k as keyof ExperimentConfig]])));
+
+/** FNV-1a over the training labels: catches resuming on another data set of the same size cheaply. */
+export function dataFingerprint(d: Dataset): string {
+  let h = 0x811c9dc5;
+  for (const v of d.train.labels) h = Math.imul(h ^ v, 0x01000193);
+  return `${d.name}:${d.train.count}:${(h >>> 0).toString(16)}`;
+}
+
+export function encodeTrainingCheckpoint(head: Omit<CheckpointHeader, 'format'>, w: StateWriter): Uint8Array {
+  return encodeSafetensors(w.tensors, {
+    format: TRAINING_CHECKPOINT_FORMAT,
+    config: canonicalJson(head.config),
+    step: String(head.step),
+    state: JSON.stringify(w.values),
+    extra: JSON.stringify(head.extra),
+  });
+}
+
+function headerOf(metadata: Record<string, string>, fail: (what: string) => never): CheckpointHeader {
+  const format = metadata.format;
+  if (format === CHECKPOINT_FORMAT)
+    fail('is a model file (from export or --save), not a training checkpoint: it has no optimizer or data state to resume from. Evaluate it with `cli eval`, or start a new run');
+  if (format?.startsWith(TRAINING_CHECKPOINT_FAMILY) && format !== TRAINING_CHECKPOINT_FORMAT)
+    fail(`was written in checkpoint format '${format}'; this version reads '${TRAINING_CHECKPOINT_FORMAT}'`);
+  if (format !== TRAINING_CHECKPOINT_FORMAT)
+    fail('is not a training checkpoint (its metadata names no checkpoint format): resume only from files written by --checkpoint or the studio');
+  const json = metadata.config ?? fail("has no 'config' metadata");
+  const { config, notes } = readStoredConfig(json, fail);
+  // A model file may put back a bad training-only field; a run that continues must not change.
+  if (notes.length) fail(`its config cannot be resumed as written:\n  - ${notes.join('\n  - ')}`);
+  const step = Number(metadata.step);
+  if (!(Number.isSafeInteger(step) && step >= 0 && step <= config.steps))
+    fail(`metadata 'step' is ${JSON.stringify(metadata.step)}, expected a whole number from 0 to steps (${config.steps})`);
+  let extra: unknown = {};
+  try {
+    extra = JSON.parse(metadata.extra ?? '{}');
+  } catch {
+    fail("metadata 'extra' is not valid JSON");
+  }
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra) || Object.values(extra).some((v) => typeof v !== 'string'))
+    fail("metadata 'extra' is not an object of strings");
+  return { format, config, step, extra: extra as Record<string, string> };
+}
+
+const failer = (fileName: string) => (what: string): never => {
+  throw new CheckpointError(`${fileName}: ${what}`);
+};
+
+/** Framing errors of the file itself read as checkpoint errors, naming the file. */
+function asCheckpointError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof SafetensorsError ? new CheckpointError(e.message) : e;
+  }
+}
+
+/** Config, step and format only: reads the header, copies no tensor. */
+export function readCheckpointHeader(bytes: Uint8Array, fileName = 'checkpoint'): CheckpointHeader {
+  return headerOf(asCheckpointError(() => decodeSafetensorsMetadata(bytes, fileName)), failer(fileName));
+}
+
+export function decodeTrainingCheckpoint(bytes: Uint8Array, fileName = 'checkpoint'): { header: CheckpointHeader; state: StateReader } {
+  const fail = failer(fileName);
+  const { tensors, metadata } = asCheckpointError(() => decodeSafetensors(bytes, fileName));
+  const header = headerOf(metadata, fail);
+  let values: unknown;
+  try {
+    values = JSON.parse(metadata.state ?? 'null');
+  } catch {
+    fail("metadata 'state' is not valid JSON");
+  }
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) fail("has no 'state' metadata: it is not a complete training checkpoint");
+  return { header, state: new StateReader(tensors, values as Record<string, unknown>, fail) };
+}
