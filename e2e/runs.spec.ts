@@ -56,6 +56,7 @@ test('a trained run is in the history after a reload, and reopens with its curve
   await row.getByTestId('run-name-input').fill('my tiny run');
   await row.getByTestId('run-name-input').press('Enter');
   await row.getByTestId('run-star').click();
+  await expect(row.getByTestId('run-star')).toHaveAttribute('aria-pressed', 'true');
   await page.reload();
   await page.getByTestId('runs-toggle').click();
   await expect(page.getByTestId('run-name').first()).toHaveText('my tiny run');
@@ -97,4 +98,70 @@ test('a full quota says what to delete, keeps the unsaved steps, and saves them 
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await page.getByTestId('run-row').first().getByTestId('run-open').click();
   await expect.poll(() => losses(page)).toEqual(trained);
+});
+
+type PixelCanvas = { width: number; height: number; getContext(t: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+type MarkerEl = { style: { borderColor: string; background: string } };
+type HostEl = { querySelector(s: string): PixelCanvas | null; parentElement: { querySelectorAll(s: string): ArrayLike<MarkerEl> } | null };
+
+/** Pixels of each legend series' colour on an overlay chart's canvas (one count per run). */
+async function seriesPixels(page: Page, testid: string): Promise<number[]> {
+  return page.getByTestId(testid).evaluate((node) => {
+    const host = node as unknown as HostEl;
+    const canvas = host.querySelector('canvas')!;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const markers = Array.from(host.parentElement!.querySelectorAll('.u-series:not(:first-child) .u-marker'));
+    return markers.map((m) => {
+      const rgb = (m.style.borderColor || m.style.background).match(/\d+/g)!.map(Number);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 40 && data[i + 3] > 200) n++;
+      return n;
+    });
+  });
+}
+
+test('comparing two runs draws both curves, the table, the scatter and their shared topology', async ({ page }) => {
+  const errors = collectErrors(page);
+  await train(page, TINY.replace('st=16', 'st=12'));
+  await train(page, TINY.replace('st=16', 'st=12') + '&s=7');
+  await page.getByTestId('runs-toggle').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await expect(page.getByTestId('compare')).toHaveCount(0);
+  for (const pick of await page.getByTestId('run-pick').all()) await pick.check();
+  await expect(page.getByTestId('compare-row')).toHaveCount(2);
+  for (const id of ['compare-loss', 'compare-density']) {
+    const counts = await seriesPixels(page, id);
+    expect(counts).toHaveLength(2);
+    for (const n of counts) expect(n).toBeGreaterThan(20);
+  }
+  // Wall time on the x axis redraws the loss chart.
+  const before = await pixels(page, 'compare-loss');
+  await page.getByTestId('compare-x').selectOption('time');
+  await expect.poll(() => pixels(page, 'compare-loss')).not.toBe(before);
+  await expect(page.getByTestId('compare-scatter').locator('canvas')).toHaveCount(1);
+  // Two SViTE runs of one shape: per-layer mask Jaccard.
+  await expect(page.getByTestId('compare-overlap')).toContainText('Mask Jaccard');
+  expect(errors).toEqual([]);
+});
+
+test('a 2-method × 2-seed sweep from its link trains every run, saves each, and fills its table', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(`${TINY.replace('st=16', 'st=8').replace('&ee=8', '&ee=0')}&sweep=dense,svite&seeds=2`);
+  await expect(page.getByTestId('sweep-methods')).toHaveText('dense, SViTE d=0.5 on the edited experiment');
+  await expect(page.getByTestId('sweep-seeds')).toHaveValue('2');
+  await expect(page.getByTestId('start')).toBeEnabled();
+  await page.waitForTimeout(3000);
+  await page.getByTestId('sweep-start').click();
+  await expect.poll(async () => {
+    await page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.status()); // keeps the page polled (see train)
+    return page.getByTestId('sweep-status').getAttribute('data-status');
+  }, { timeout: 240_000, intervals: [1000] }).toBe('done');
+  await expect(page.getByTestId('sweep-status')).toContainText('4 of 4 runs done');
+  await expect(page.getByTestId('run-row')).toHaveCount(4);
+  const rows = page.getByTestId('sweep-row');
+  await expect(rows).toHaveCount(2);
+  for (const row of await rows.all()) await expect(row).toContainText(/2 \/ 2\s*\d+\.\d% ± \d+\.\d/);
+  await expect(page.getByTestId('sweep-scatter').locator('canvas')).toHaveCount(1);
+  expect(errors).toEqual([]);
 });

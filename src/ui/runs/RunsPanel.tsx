@@ -10,6 +10,7 @@ import { methodName } from './labels';
 import { useRuns } from './store';
 import { useStudio } from '../store';
 import { ComparePanel } from './ComparePanel';
+import { SweepPanel } from './SweepPanel';
 
 const date = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -47,6 +48,7 @@ export function RunsPanel() {
         </div>
       ) : <p className="muted">No saved runs yet: every run is saved here as it trains.</p>}
       {comparable.length >= 2 ? <ComparePanel ids={comparable} /> : runs.length >= 2 ? <p className="muted">Tick two or more runs to compare them.</p> : null}
+      <SweepPanel />
     </section>
   );
 }

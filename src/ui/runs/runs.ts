@@ -15,6 +15,13 @@ import { methodName } from './labels';
 import { bytes as formatBytes } from '../format';
 
 let recorder: RunRecorder | null = null;
+const endListeners = new Set<(r: RunRecord) => void>();
+
+/** Called once a run's end is written (the sweep queues its next run from here). */
+export function onRunEnded(listener: (r: RunRecord) => void): () => void {
+  endListeners.add(listener);
+  return () => endListeners.delete(listener);
+}
 let refreshQueued = false;
 
 /** The preset the config was made from (same data and model shape), or 'custom'. */
@@ -51,7 +58,10 @@ export const recordEval = (e: EvalEvent): void => recorder?.evaluation(e);
 export function recordEnd(status: 'finished' | 'stopped' | 'failed'): Promise<void> {
   const r = recorder;
   if (!r || r.record.status !== 'running') return Promise.resolve();
-  return r.end(status).then(scheduleRefresh);
+  return r.end(status).then(() => {
+    scheduleRefresh();
+    for (const l of endListeners) l({ ...r.record });
+  });
 }
 
 /** The recorder of the live run (tests and the benchmark read its timings). */

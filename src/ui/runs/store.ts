@@ -2,7 +2,7 @@
 // second), storage use, the run being recorded, the saved run on screen, a quota problem, and the
 // runs picked for comparison. Typed arrays of saved runs stay out of here (loaded on demand).
 import { create } from 'zustand';
-import type { RunRecord } from './db';
+import type { RunRecord, SweepRecord } from './db';
 import type { StorageUse } from './history';
 
 export interface QuotaProblem {
@@ -23,12 +23,15 @@ export interface RunsState {
   /** Another write error (not quota): shown, never swallowed. */
   writeError: string | null;
   picked: string[];
+  /** The newest sweep (queued, done or cancelled). */
+  sweep: SweepRecord | null;
   setOpen: (open: boolean) => void;
   togglePick: (id: string) => void;
 }
 
 export const useRuns = create<RunsState>()((set, get) => ({
-  open: false,
+  // A sweep link opens the panel that holds the sweep.
+  open: typeof location !== 'undefined' && new URLSearchParams(location.search).has('sweep'),
   runs: [],
   storage: null,
   liveId: null,
@@ -36,6 +39,7 @@ export const useRuns = create<RunsState>()((set, get) => ({
   quota: null,
   writeError: null,
   picked: [],
+  sweep: null,
   setOpen: (open) => set({ open }),
   togglePick: (id) => {
     const picked = get().picked;

@@ -13,6 +13,8 @@ import { studio } from '../store';
 import { dataSourceFor } from './imported';
 import { openRun, recordEnd, recordEval, recordFrame, recordStart, recordStarted } from '../runs/runs';
 import { useRuns } from '../runs/store';
+import { setSweepStarter } from '../runs/sweep';
+import { validateConfig } from '../../engine/config';
 
 const STALL_MS = 90_000;
 const STALL_MESSAGE = 'No word from the training worker for 90 s while training. The GPU may be stuck or the tab starved of resources: Stop, or reload the page (the link keeps your settings).';
@@ -197,19 +199,27 @@ export function startBlocker(config: ExperimentConfig, issues: number): string |
 /** A fresh run of the edited config (supersedes any current run). */
 export function start(opts: { paused?: boolean } = {}): boolean {
   const s = studio.getState();
-  if (!client || startBlocker(s.config, s.issues.length)) return false;
+  if (startBlocker(s.config, s.issues.length)) return false;
   // The store's configs are immutable: the run shares the edited object, so panels that show the
   // active config do not re-render at Start. The store's runConfig is its one home on this side.
-  const config = s.config;
+  return startConfig(s.config, opts) !== null;
+}
+
+/** A fresh run of `config` (a sweep's queued runs come here); the id of its saved record, or null. */
+function startConfig(config: ExperimentConfig, opts: { paused?: boolean; sweepId?: string } = {}): string | null {
+  const s = studio.getState();
+  if (!client) return null;
   void recordEnd('stopped'); // a run this one supersedes is kept, as far as it got
   s.beginRun(config);
-  recordStart(config, s.backend);
+  const id = recordStart(config, s.backend, opts.sweepId ? { sweepId: opts.sweepId } : {});
   client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend, calibrationFor(config));
   runData.reset();
   latestLoss = NaN;
   lastWordAt = performance.now();
-  return true;
+  return id;
 }
+
+setSweepStarter((config, sweepId) => (startBlocker(config, validateConfig(config).length) ? null : startConfig(config, { sweepId })));
 
 export function pause(): void {
   client?.pause();
