@@ -110,9 +110,10 @@ async function seriesPixels(page: Page, testid: string): Promise<number[]> {
     const host = node as unknown as HostEl;
     const canvas = host.querySelector('canvas')!;
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    const markers = Array.from(host.parentElement!.querySelectorAll('.u-series:not(:first-child) .u-marker'));
-    return markers.map((m) => {
-      const rgb = (m.style.borderColor || m.style.background).match(/\d+/g)!.map(Number);
+    // The legend's markers carry each run's colour (the x series has none).
+    const colours = Array.from(host.parentElement!.querySelectorAll('.u-series .u-marker')).map((m) => m.style.borderColor).filter((c) => /\d/.test(c));
+    return colours.map((c) => {
+      const rgb = c.match(/\d+/g)!.map(Number);
       let n = 0;
       for (let i = 0; i < data.length; i += 4)
         if (Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 40 && data[i + 3] > 200) n++;
@@ -124,7 +125,7 @@ async function seriesPixels(page: Page, testid: string): Promise<number[]> {
 test('comparing two runs draws both curves, the table, the scatter and their shared topology', async ({ page }) => {
   const errors = collectErrors(page);
   await train(page, TINY.replace('st=16', 'st=12'));
-  await train(page, TINY.replace('st=16', 'st=12') + '&s=7');
+  await train(page, TINY.replace('st=16', 'st=12') + '&s=7&d=0.3'); // another density: the density lines must not overlap
   await page.getByTestId('runs-toggle').click();
   await expect(page.getByTestId('run-row')).toHaveCount(2);
   await expect(page.getByTestId('compare')).toHaveCount(0);
@@ -164,4 +165,17 @@ test('a 2-method × 2-seed sweep from its link trains every run, saves each, and
   for (const row of await rows.all()) await expect(row).toContainText(/2 \/ 2\s*\d+\.\d% ± \d+\.\d/);
   await expect(page.getByTestId('sweep-scatter').locator('canvas')).toHaveCount(1);
   expect(errors).toEqual([]);
+});
+
+test('measure: what saving costs the main thread while a run trains (printed for the report, not asserted)', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = globalThis as unknown as { __longTasks: number[]; PerformanceObserver: new (cb: (l: { getEntries(): { duration: number }[] }) => void) => { observe(o: { type: string }): void } };
+    w.__longTasks = [];
+    new w.PerformanceObserver((l) => { for (const e of l.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
+  });
+  await train(page, TINY.replace('st=16', 'st=120').replace('&ee=8', '&ee=40'));
+  const cost = await page.evaluate(() => (globalThis as unknown as { __studioRuns: { saveCost(): { flushMs: number; trainMs: number } } }).__studioRuns.saveCost());
+  const longTasks = await page.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks);
+  expect(cost.trainMs).toBeGreaterThan(0);
+  console.log(`SAVE-COST ${JSON.stringify({ ...cost, ratio: cost.flushMs / cost.trainMs, longTasks })}`);
 });

@@ -109,6 +109,7 @@ export class RunRecorder {
   }
 
   private async write(final: boolean): Promise<void> {
+    const db = await this.db;
     const t0 = performance.now();
     const frames = this.frames, evals = this.evals;
     const now = this.now();
@@ -126,7 +127,6 @@ export class RunRecorder {
     const record = { ...this.record, bytes: this.record.bytes + bytes };
     let pending: Promise<unknown> = Promise.resolve();
     try {
-      const db = await this.db;
       if (simulated.fullQuota) throw new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError');
       const tx = db.transaction(['runs', 'chunks', 'snapshots'], 'readwrite');
       const puts: Promise<unknown>[] = [tx.objectStore('runs').put(record)];
@@ -150,6 +150,11 @@ export class RunRecorder {
       this.pendingSteps += frames.reduce((n, f) => n + f.steps.length, 0);
       this.hooks.onWrite(err);
     }
+  }
+
+  /** Training milliseconds of the steps seen so far (the yardstick for flushMs). */
+  get trainMs(): number {
+    return this.msSum;
   }
 
   /** Frames not yet written (still in memory). */

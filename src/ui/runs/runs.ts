@@ -195,5 +195,6 @@ export async function openRun(id: string): Promise<boolean> {
 // For e2e tests: the history's state, and a simulated full quota.
 (globalThis as unknown as { __studioRuns: unknown }).__studioRuns = {
   simulateFullQuota: (on: boolean) => { simulated.fullQuota = on; },
-  liveFlushMs: () => recorder?.flushMs ?? NaN,
+  /** Main-thread milliseconds spent saving the live run, and its training milliseconds. */
+  saveCost: () => ({ flushMs: recorder?.flushMs ?? NaN, trainMs: recorder?.trainMs ?? NaN }),
 };
