@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { palette } from '../canvas/palette';
 import { useTheme } from '../store';
-import { change, int, num, pct, si } from '../format';
+import { int, num, pct, si } from '../format';
 import { accuracyFlopsChart, familyColour } from '../panels/charts/accuracy-flops';
 import { axes, line } from '../panels/charts/options';
 import { compareRow, curvesOf, overlapOf, type CompareX, type Overlap, type RunCurves } from './compare';
@@ -50,7 +50,7 @@ export function ComparePanel({ ids }: { ids: string[] }) {
             {rows.map((r) => (
               <tr key={r.id} data-testid="compare-row">
                 <td>{r.name}</td><td>{pct(r.accuracy)}</td><td>{r.testLoss === null ? '–' : num(r.testLoss)}</td><td>{num(r.trainLoss)}</td>
-                <td>{change(r.savedTheoretical)}</td><td>{change(r.savedExecuted)}</td><td>{num(r.msPerStep, 3)}</td><td>{int(r.params)} / {int(r.denseParams)}</td>
+                <td>{pct(r.savedTheoretical)}</td><td>{pct(r.savedExecuted)}</td><td>{num(r.msPerStep, 3)}</td><td>{int(r.params)} / {int(r.denseParams)}</td>
               </tr>
             ))}
           </tbody>

@@ -2,7 +2,7 @@
 // delete, pick two or more to compare; storage used against the browser's quota.
 import { useEffect, useState } from 'react';
 import './runs.css';
-import { bytes, change, pct } from '../format';
+import { bytes, pct } from '../format';
 import * as session from '../session/session';
 import { runState, type RunRecord } from './db';
 import { refresh, remove, rename, star } from './runs';
@@ -79,7 +79,7 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
       <td>{methodName(r.config)}</td>
       <td>{r.preset}</td>
       <td data-testid="run-accuracy">{pct(r.accuracy)}</td>
-      <td>{r.flops ? change(r.flops.savedTheoretical) : '–'}</td>
+      <td>{r.flops ? pct(r.flops.savedTheoretical) : '–'}</td>
       <td>{date(r.startedAt)}</td>
       <td data-testid="saved-run-status" data-status={status}>{status}{status !== 'finished' ? ` at ${r.step}/${r.totalSteps}` : ''}</td>
       <td className="run-actions">

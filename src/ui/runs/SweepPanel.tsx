@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStudio } from '../store';
 import * as session from '../session/session';
-import { change, pct } from '../format';
+import { pct } from '../format';
 import { accuracyFlopsChart, familyColour } from '../panels/charts/accuracy-flops';
 import { sweepRow } from '../../engine/facts/paper-rows';
 import { ALL_METHODS, DEFAULT_SEEDS, parseSweepParams, cancelSweep, loadQueuedSweep, queueSweep, resumeSweep, sweepLink, sweepTable, type SweepRow } from './sweep';
@@ -52,7 +52,7 @@ export function SweepPanel() {
               <thead><tr><th>Method</th><th>Runs</th><th>Accuracy (mean ± std)</th><th>FLOPs saved</th></tr></thead>
               <tbody>{rows.map((r) => (
                 <tr key={r.label} data-testid="sweep-row"><td>{r.label}</td><td>{r.done} / {r.total}</td>
-                  <td>{r.done ? `${pct(r.mean)} ± ${(100 * r.std).toFixed(1)}` : '–'}</td><td>{change(r.saved)}</td></tr>
+                  <td>{r.done ? `${pct(r.mean)} ± ${(100 * r.std).toFixed(1)}` : '–'}</td><td>{pct(r.saved)}</td></tr>
               ))}</tbody>
             </table>
             <SweepScatter rows={rows} />
