@@ -71,7 +71,8 @@ function onWrite(err: unknown): void {
   const live = recorder;
   if (!err) {
     if (useRuns.getState().quota || useRuns.getState().writeError) useRuns.setState({ quota: null, writeError: null });
-    scheduleRefresh();
+    // The list follows the live run only while someone looks at it (ends refresh it anyway).
+    if (useRuns.getState().open) scheduleRefresh();
     return;
   }
   if (isQuotaError(err)) {
