@@ -60,7 +60,7 @@ export const URL_FIELDS: readonly Field[] = [
 ];
 
 /** Keys the studio itself reads from a link (not part of the experiment). */
-export const UI_KEYS = ['run', 'backend', 'panel', 'theme', 'data'] as const;
+export const UI_KEYS = ['run', 'backend', 'panel', 'theme', 'data', 'sweep', 'seeds'] as const;
 
 export interface IgnoredKey {
   key: string;

@@ -25,6 +25,8 @@ import { FlopsPanel } from './panels/flops/FlopsPanel';
 import { HelpOverlay } from './panels/help/HelpOverlay';
 import { ShareButton } from './panels/share/ShareButton';
 import { ReportedBanner } from './results-link/ReportedBanner';
+import { RunsPanel } from './runs/RunsPanel';
+import { RunsButton } from './runs/RunsButton';
 
 export function App({ backend, panel }: { backend?: BackendName; panel?: string }) {
   const theme = useTheme();
@@ -54,6 +56,7 @@ export function App({ backend, panel }: { backend?: BackendName; panel?: string 
       <Header />
       <Banners />
       <ReportedBanner />
+      <RunsPanel />
       <main className="layout">
         <ExperimentPanel />
         <section className="centre" aria-label="Training">
@@ -106,6 +109,7 @@ function Header() {
       </div>
       <div className="top-actions">
         <BackendBadge />
+        <RunsButton />
         <ShareButton />
         <button type="button" className="icon-btn" data-testid="theme-toggle" title={`Theme: ${choice} (click for ${next})`}
           aria-label={`Theme: ${choice}`} onClick={() => setChoice(next)}>

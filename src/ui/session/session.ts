@@ -12,6 +12,10 @@ import { runData } from '../frames/run-data';
 import { later } from '../frames/scheduler';
 import { studio } from '../store';
 import { dataSourceFor } from './imported';
+import { openRun, recordEnd, recordEval, recordFrame, recordStart, recordStarted } from '../runs/runs';
+import { useRuns } from '../runs/store';
+import { setSweepStarter } from '../runs/sweep';
+import { validateConfig } from '../../engine/config';
 
 const STALL_MS = 90_000;
 const STALL_MESSAGE = 'No word from the training worker for 90 s while training. The GPU may be stuck or the tab starved of resources: Stop, or reload the page (the link keeps your settings).';
@@ -48,6 +52,14 @@ export function connect(): () => void {
   }, { stale: true });
   initBackend(c);
   const watchdog = setInterval(checkStall, 5000);
+  // Leaving while a run trains asks first (the run is saved up to the last second either way).
+  const onLeave = (ev: BeforeUnloadEvent): void => {
+    const status = studio.getState().status;
+    if (status !== 'running' && status !== 'starting' && status !== 'paused') return;
+    ev.preventDefault();
+    ev.returnValue = '';
+  };
+  window.addEventListener('beforeunload', onLeave);
   const timer = autostart ? setTimeout(() => {
     autostart = false;
     if (start()) return;
@@ -58,6 +70,7 @@ export function connect(): () => void {
   return () => {
     clearTimeout(timer);
     clearInterval(watchdog);
+    window.removeEventListener('beforeunload', onLeave);
     off();
     offReady();
     worker.terminate();
@@ -136,6 +149,7 @@ function onEvent(e: WorkerEvent): void {
     case 'exported':
       return; // handled for every run (see connect) / by the caller of exportModel
     case 'started':
+      recordStarted(e, s.backend);
       runData.setSamples(e.samples);
       later('meta', () => studio.getState().setMeta({
         paramsCount: e.paramsCount, trainCount: e.trainCount, testCount: e.testCount,
@@ -143,6 +157,7 @@ function onEvent(e: WorkerEvent): void {
       }));
       return;
     case 'frame': {
+      recordFrame(e);
       runData.ingest(e);
       const lastLoss = e.loss.length ? e.loss[e.loss.length - 1] : NaN;
       if (Number.isFinite(lastLoss)) latestLoss = lastLoss;
@@ -157,18 +172,21 @@ function onEvent(e: WorkerEvent): void {
       return;
     }
     case 'eval':
+      recordEval(e);
       runData.addEval(e);
       later('eval', () => studio.getState().setEval({ step: e.result.step, accuracy: e.result.accuracy, loss: e.result.loss, count: e.result.count, reason: e.reason }));
       return;
     case 'state':
       stateSeq++;
       s.setStatus(e.state, e.step);
+      if (e.state === 'finished' || e.state === 'stopped') void recordEnd(e.state);
       return;
     case 'error': {
       // Failures to assemble the data set (missing or corrupt files) get the data help beside them.
       const data = e.command === 'start' && !/backend|WebGPU/i.test(e.message);
       s.pushError({ message: e.message, fatal: e.fatal, deviceLost: Boolean(e.deviceLost), data, command: e.command });
       if (e.fatal && (s.status === 'starting' || s.status === 'running')) s.setStatus('stopped');
+      if (e.fatal) void recordEnd('failed');
       return;
     }
   }
@@ -183,17 +201,27 @@ export function startBlocker(config: ExperimentConfig, issues: number): string |
 /** A fresh run of the edited config (supersedes any current run). */
 export function start(opts: { paused?: boolean; model?: DataFile } = {}): boolean {
   const s = studio.getState();
-  if (!client || startBlocker(s.config, s.issues.length)) return false;
+  if (startBlocker(s.config, s.issues.length)) return false;
   // The store's configs are immutable: the run shares the edited object, so panels that show the
   // active config do not re-render at Start. The store's runConfig is its one home on this side.
-  const config = s.config;
+  return startConfig(s.config, opts) !== null;
+}
+
+/** A fresh run of `config` (a sweep's queued runs come here); the id of its saved record, or null. */
+function startConfig(config: ExperimentConfig, opts: { paused?: boolean; sweepId?: string; model?: DataFile } = {}): string | null {
+  const s = studio.getState();
+  if (!client) return null;
+  void recordEnd('stopped'); // a run this one supersedes is kept, as far as it got
   s.beginRun(config);
+  const id = recordStart(config, s.backend, opts.sweepId ? { sweepId: opts.sweepId } : {});
   client.start(config, dataSourceFor(config.dataset), { frameHz: 4, startPaused: Boolean(opts.paused) }, requestedBackend, calibrationFor(config), opts.model);
   runData.reset();
   latestLoss = NaN;
   lastWordAt = performance.now();
-  return true;
+  return id;
 }
+
+setSweepStarter((config, sweepId) => (startBlocker(config, validateConfig(config).length) ? null : startConfig(config, { sweepId })));
 
 export function pause(): void {
   client?.pause();
@@ -237,8 +265,20 @@ export function reset(): void {
     client.stop();
     client.gate.next(); // its remaining events are stale from now on
   }
+  // The run stays in the history (Runs panel): Reset only clears the screen.
+  void recordEnd('stopped');
+  useRuns.setState({ viewingId: null });
   runData.reset();
   s.resetRun();
+}
+
+/** Shows a saved run read-only in the panels (not while a run trains: that one would draw over it). */
+export async function openSaved(id: string): Promise<boolean> {
+  const status = studio.getState().status;
+  if (status === 'running' || status === 'starting' || status === 'paused') return false;
+  if (client && status !== 'idle') client.gate.next(); // late events of the run on screen are stale now
+  latestLoss = NaN;
+  return openRun(id);
 }
 
 /** Space: start, pause or resume, whatever fits the state. */

@@ -21,7 +21,8 @@ export function Charts() {
       ...base(p, steps),
       axes: axes(p, { values: (_u, t) => t.map((v) => v.toFixed(2)) }),
       series: [{ label: 'step' }, line('loss', p.series[0] + '66', { width: 1, value: fmt(4) }), line('smoothed', p.series[0], { width: 2, value: fmt(4) })],
-      scales: { ...base(p, steps).scales, y: { range: (_u, min, max) => [Math.max(0, min), max] } },
+      // One row (min = max) would give uPlot an empty range, whose ticks never end: pad it.
+      scales: { ...base(p, steps).scales, y: { range: (_u, min, max) => (max > min ? [Math.max(0, min), max] : [Math.max(0, min - 0.5), max + 0.5]) } },
     }),
     data: () => {
       const [x, ...cols] = runData.scalars.view();

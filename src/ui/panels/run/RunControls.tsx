@@ -6,6 +6,7 @@ import { pendingEdits } from '../../config/pending';
 import { ExportMenu } from '../../export/ExportMenu';
 import { ImportModelButton } from '../../export/ImportModelButton';
 import { useReported } from '../../results-link/reported';
+import { useRuns } from '../../runs/store';
 
 export function RunControls() {
   const status = useStudio((s) => s.status);
@@ -19,6 +20,8 @@ export function RunControls() {
   const edited = useStudio((s) => pendingEdits(s.config, s.runConfig));
   // Results opened from a link have no model in the worker to evaluate.
   const linkOnly = useReported((s) => s.reported !== null && !s.verifying);
+  // A saved run reopened from the history: its model is not in the worker, so nothing to evaluate.
+  const viewing = useRuns((s) => s.viewingId !== null);
   return (
     <div className="run-controls">
       {/* A mouse click leaves no run button focused: space is the start/pause shortcut, and a focused
@@ -36,7 +39,7 @@ export function RunControls() {
         ) : (
           <button type="button" className="btn primary" onClick={() => session.start()} disabled={Boolean(blocker) || backendPending}
             title={blocker ?? 'Start training (space)'} data-testid="start">
-            <Play /> {status === 'idle' ? 'Start' : 'Restart'}
+            <Play /> {status === 'idle' ? 'Start' : viewing ? 'New run' : 'Restart'}
           </button>
         )}
         <button type="button" className="btn" onClick={session.step} disabled={active || (!paused && Boolean(blocker))}
@@ -44,11 +47,11 @@ export function RunControls() {
         <button type="button" className="btn" onClick={session.stop} disabled={!live} title="Stop after this step; the model stays for evaluation" data-testid="stop">
           <Stop /> Stop
         </button>
-        <button type="button" className="btn" onClick={session.reset} disabled={status === 'idle'} title="Clear the run (r); the settings stay" data-testid="reset">
+        <button type="button" className="btn" onClick={session.reset} disabled={status === 'idle'} title="Clear the screen (r); the run stays in Runs, the settings stay" data-testid="reset">
           <Reset /> Reset
         </button>
-        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting' || linkOnly}
-          title="Evaluate on the test split now" data-testid="evaluate"><Gauge /> Evaluate</button>
+        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting' || linkOnly || viewing}
+          title={viewing ? 'A saved run: its model is not loaded' : 'Evaluate on the test split now'} data-testid="evaluate"><Gauge /> Evaluate</button>
         <ExportMenu />
         <ImportModelButton />
       </div>

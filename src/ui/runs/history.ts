@@ -1,0 +1,70 @@
+// Reading and editing the saved runs: list, rename, star, delete, load one whole, storage used.
+import type { IDBPDatabase } from 'idb';
+import { openRunDb, type ChunkRecord, type RunDB, type RunRecord, type SnapshotRecord } from './db';
+
+let opened: Promise<IDBPDatabase<RunDB>> | null = null;
+
+/** The studio's one connection to the history (opened on first use). */
+export function historyDb(): Promise<IDBPDatabase<RunDB>> {
+  opened ??= openRunDb();
+  return opened;
+}
+
+/** Newest first. */
+export async function listRuns(): Promise<RunRecord[]> {
+  const runs = await (await historyDb()).getAllFromIndex('runs', 'by-started');
+  return runs.reverse();
+}
+
+export async function patchRun(id: string, patch: Partial<Pick<RunRecord, 'name' | 'starred'>>): Promise<void> {
+  const db = await historyDb();
+  const tx = db.transaction('runs', 'readwrite');
+  const r = await tx.store.get(id);
+  if (r) await tx.store.put({ ...r, ...patch });
+  await tx.done;
+}
+
+/** Deletes a run with its chunks and snapshots. */
+export async function deleteRun(id: string): Promise<void> {
+  const db = await historyDb();
+  const tx = db.transaction(['runs', 'chunks', 'snapshots'], 'readwrite');
+  const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+  await Promise.all([tx.objectStore('runs').delete(id), tx.objectStore('chunks').delete(range), tx.objectStore('snapshots').delete(range), tx.done]);
+}
+
+export interface LoadedRun {
+  record: RunRecord;
+  chunks: ChunkRecord[];
+  snapshots: SnapshotRecord[];
+}
+
+export async function loadRun(id: string): Promise<LoadedRun | null> {
+  const db = await historyDb();
+  const record = await db.get('runs', id);
+  if (!record) return null;
+  const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+  const [chunks, snapshots] = await Promise.all([db.getAll('chunks', range), db.getAll('snapshots', range)]);
+  return { record, chunks, snapshots };
+}
+
+export interface StorageUse {
+  usage: number;
+  quota: number;
+}
+
+export async function storageUse(): Promise<StorageUse | null> {
+  if (!navigator.storage?.estimate) return null;
+  const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+  return { usage, quota };
+}
+
+/** What to delete to make room: unstarred finished runs, biggest first (never the live one). */
+export function deletionCandidates(runs: RunRecord[], liveId: string | null, count = 3): RunRecord[] {
+  return runs.filter((r) => !r.starred && r.id !== liveId).sort((a, b) => b.bytes - a.bytes).slice(0, count);
+}
+
+export function isQuotaError(err: unknown): boolean {
+  const e = err as { name?: string; error?: { name?: string }; message?: string } | null;
+  if (!e) return false;
+  return e.name === 'QuotaExceededError' || e.error?.name === 'QuotaExceededError' || /quota/i.test(e.message ?? '');
+}
