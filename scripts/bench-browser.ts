@@ -7,7 +7,7 @@
 // neither dist/ nor the e2e port (4173) of a concurrent `playwright test` is touched.
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_BROWSER_UI_MS (default 15000),
 // BENCH_BROWSER_BACKENDS (default webgpu,webgl,wasm,cpu).
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page, type Worker } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -102,6 +102,7 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
     backend: plan.backend, actualBackend: null, adapter: null, fallbackReason: null, dataset: config.dataset,
     batch: config.batchSize, warmupSteps: plan.warmup, measuredSteps: 0, warmupMs: null, medianStepMs: null, imagesPerSec: null,
     stepMs: [], setupMs: null, pageMs: 0, ok: false, note: null, consoleErrors,
+    kernelsPerStep: null, kernelsTop: [], wasmThreads: null, crossOriginIsolated: null,
   };
   try {
     await page.goto(`${base}/e2e/smoke.html?backend=${plan.backend}`);
@@ -113,26 +114,25 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
       try {
         info = await h.client.init(h.backend);
       } catch (err) {
-        return { info, failure: `init: ${errorText(err)}`, run: null as RunSummary | null, capped: false };
+        return { info, failure: `init: ${errorText(err)}`, run: null as RunSummary | null, capped: false, paused: false };
       }
       h.info = info;
-      const end = h.client.waitFor((e: WorkerEvent) => (e.type === 'state' && (e.state === 'finished' || e.state === 'stopped')) || (e.type === 'error' && e.fatal));
-      // Stop once enough steps are done: no final evaluation (a new shape, so more shader compilation).
-      let stopped = false;
-      const stop = (): void => {
-        if (!stopped) h.client.stop();
-        stopped = true;
-      };
+      // Once enough steps are done the run pauses (one more step is then profiled); at the cap it stops.
+      const end = h.client.waitFor((e: WorkerEvent) => (e.type === 'state' && (e.state === 'finished' || e.state === 'stopped' || e.state === 'paused')) || (e.type === 'error' && e.fatal));
+      let asked = false;
       const off = h.client.on((e: WorkerEvent) => {
-        if (e.type === 'frame' && e.step >= target) stop();
+        if (e.type === 'frame' && e.step >= target && !asked) {
+          asked = true;
+          h.client.pause();
+        }
       });
       let capped = false;
-      const timer = setTimeout(() => { capped = true; stop(); }, capMs);
+      const timer = setTimeout(() => { capped = true; h.client.stop(); }, capMs);
       h.client.start(config, data, { frameHz: 4, finalEvalSize: 16 });
       const last = await end;
       clearTimeout(timer);
       off();
-      return { info, failure: last.type === 'error' ? last.message : null, run: h.summary(), capped };
+      return { info, failure: last.type === 'error' ? last.message : null, run: h.summary(), capped, paused: last.type === 'state' && last.state === 'paused' };
     }, { config, data, target, capMs: plan.capMs });
 
     row.actualBackend = r.info?.backend ?? null;
@@ -149,6 +149,14 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
       row.imagesPerSec = Math.round((config.batchSize / median(measured)) * 1000 * 10) / 10;
     }
     const notes: string[] = [];
+    if (r.paused && row.actualBackend) {
+      const k = await profileOneStep(page, row.actualBackend, plan.capMs).catch((err: unknown) => ({ error: errorText(err) }));
+      if ('error' in k) notes.push(`kernels not counted: ${k.error}`);
+      else Object.assign(row, k);
+    }
+    await page.evaluate(() => (globalThis as unknown as HarnessWindow).__harness.client.stop());
+    row.wasmThreads = r.info?.wasmThreads ?? null;
+    row.crossOriginIsolated = r.info?.crossOriginIsolated ?? null;
     if (r.failure) notes.push(r.failure);
     if (r.capped) notes.push(`stopped at the ${Math.round(plan.capMs / 1000)} s cap after ${steps.length} steps`);
     if (row.actualBackend !== plan.backend) notes.push(`fell back to ${row.actualBackend}: ${row.fallbackReason ?? 'no reason given'}`);
@@ -161,6 +169,48 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
     await context.close();
   }
   return row;
+}
+
+/** The training worker's global scope as tfjs-core leaves it: its engine and its kernel registry. */
+type TfWorkerScope = {
+  _tfengine: { profile(query: () => Promise<void>): Promise<{ kernels: { name: string }[] }> };
+  _tfGlobals: Map<string, Map<string, unknown>>;
+  __benchProfile?: Promise<{ kernels: { name: string }[] }>;
+  __benchProfileEnd?: () => void;
+};
+
+/**
+ * Kernels of one training step in the real worker, which is paused: tfjs-core's engine (the
+ * worker's global `_tfengine`, what tf.profile calls) profiles while the page asks for one step
+ * and its frame arrives. Counted as `cli profile` counts (src/cli/profile.ts): only names that are
+ * registered kernels of the backend, not custom-gradient scopes. The frame's own readbacks fall in
+ * the window too, as they do in every step of the studio.
+ */
+async function profileOneStep(page: Page, backend: string, capMs: number): Promise<Pick<ThroughputRow, 'kernelsPerStep' | 'kernelsTop'>> {
+  let worker: Worker | undefined;
+  for (const w of page.workers()) if (await w.evaluate(() => '_tfengine' in globalThis).catch(() => false)) worker = w;
+  if (!worker) throw new Error('no worker with a tfjs engine');
+  await worker.evaluate(() => {
+    const g = globalThis as unknown as TfWorkerScope;
+    g.__benchProfile = g._tfengine.profile(() => new Promise<void>((resolve) => { g.__benchProfileEnd = resolve; }));
+  });
+  await page.evaluate(async (capMs) => {
+    const h = (globalThis as unknown as HarnessWindow).__harness;
+    const before = h.summary().frames.at(-1)?.step ?? 0;
+    const next = h.client.waitFor((e: WorkerEvent) => (e.type === 'frame' && e.step > before) || (e.type === 'error' && e.fatal));
+    h.client.step();
+    await Promise.race([next, new Promise((_, reject) => setTimeout(() => reject(new Error('no frame after one step')), capMs))]);
+  }, capMs);
+  return worker.evaluate(async (backend) => {
+    const g = globalThis as unknown as TfWorkerScope;
+    g.__benchProfileEnd?.();
+    const { kernels } = await (g.__benchProfile as Promise<{ kernels: { name: string }[] }>);
+    const registry = g._tfGlobals.get('kernelRegistry');
+    const real = kernels.filter((k) => registry?.has(`${backend}_${k.name}`));
+    const by = new Map<string, number>();
+    for (const k of real) by.set(k.name, (by.get(k.name) ?? 0) + 1);
+    return { kernelsPerStep: real.length, kernelsTop: [...by].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count).slice(0, 8) };
+  }, backend);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,12 @@ export interface ThroughputRow {
   ok: boolean;
   note: string | null;
   consoleErrors: string[];
+  /** Kernels of one training step in the worker (tf.profile), and the most frequent ones. */
+  kernelsPerStep: number | null;
+  kernelsTop: { name: string; count: number }[];
+  /** WASM only: threads tfjs reports (getThreadsCount) and whether the worker was cross-origin isolated. */
+  wasmThreads: number | null;
+  crossOriginIsolated: boolean | null;
 }
 
 /** The studio UI while it trains: frame rate, long tasks and worker → UI traffic over a window. */
