@@ -29,15 +29,21 @@ const root = repoRoot();
 const outDir = path.join(root, '.cache', 'bench-browser', 'dist');
 const log = (s: string): void => console.log(`[bench:browser] ${s}`);
 
-/** Steps per backend: warm-up steps (shader compilation, first allocations) are not timed. */
-interface Plan { backend: BackendName; warmup: number; measured: number; capMs: number }
+/**
+ * Steps per backend: warm-up steps (shader compilation, first allocations) are not timed. After
+ * the timed steps the run pauses and one more step is profiled (kernels per step) when `profile`.
+ */
+interface Plan { backend: BackendName; preset: 'fmnist' | 'tiny'; warmup: number; measured: number; capMs: number; profile: boolean }
 const PLANS: Plan[] = [
   // On SwiftShader an fmnist step takes ~40 s on a busy 2-core CPU (the first ~10 s more, shader
-  // compilation): 1 warm-up + 3 timed steps keep the whole benchmark under ~8 minutes.
-  { backend: 'webgpu', warmup: 1, measured: 3, capMs: 240_000 },
-  { backend: 'webgl', warmup: 2, measured: 8, capMs: 120_000 },
-  { backend: 'wasm', warmup: 2, measured: 8, capMs: 90_000 },
-  { backend: 'cpu', warmup: 1, measured: 3, capMs: 60_000 },
+  // compilation): 1 warm-up + 3 timed steps, no profiled step; its kernels are counted on the tiny
+  // shapes, whose steps take seconds.
+  { backend: 'webgpu', preset: 'fmnist', warmup: 1, measured: 3, capMs: 300_000, profile: false },
+  { backend: 'webgpu', preset: 'tiny', warmup: 2, measured: 5, capMs: 180_000, profile: true },
+  { backend: 'webgl', preset: 'fmnist', warmup: 2, measured: 8, capMs: 120_000, profile: true },
+  { backend: 'wasm', preset: 'fmnist', warmup: 2, measured: 8, capMs: 90_000, profile: true },
+  { backend: 'wasm', preset: 'tiny', warmup: 2, measured: 8, capMs: 60_000, profile: true },
+  { backend: 'cpu', preset: 'fmnist', warmup: 1, measured: 3, capMs: 60_000, profile: true },
 ];
 const UI_WINDOW_MS = Number(process.env.BENCH_BROWSER_UI_MS) || 15_000;
 
@@ -99,7 +105,7 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
   const page = await context.newPage();
   const consoleErrors = collectErrors(page);
   const row: ThroughputRow = {
-    backend: plan.backend, actualBackend: null, adapter: null, fallbackReason: null, dataset: config.dataset,
+    backend: plan.backend, preset: plan.preset, actualBackend: null, adapter: null, fallbackReason: null, dataset: config.dataset,
     batch: config.batchSize, warmupSteps: plan.warmup, measuredSteps: 0, warmupMs: null, medianStepMs: null, imagesPerSec: null,
     stepMs: [], setupMs: null, pageMs: 0, ok: false, note: null, consoleErrors,
     kernelsPerStep: null, kernelsTop: [], wasmThreads: null, crossOriginIsolated: null,
@@ -149,7 +155,7 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
       row.imagesPerSec = Math.round((config.batchSize / median(measured)) * 1000 * 10) / 10;
     }
     const notes: string[] = [];
-    if (r.paused && row.actualBackend) {
+    if (r.paused && plan.profile && row.actualBackend) {
       const k = await profileOneStep(page, row.actualBackend, plan.capMs).catch((err: unknown) => ({ error: errorText(err) }));
       if ('error' in k) notes.push(`kernels not counted: ${k.error}`);
       else Object.assign(row, k);
@@ -386,22 +392,25 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
   const chromiumVersion = browser.version();
   try {
-    // The fmnist preset: served Fashion-MNIST when this checkout has it, else synthetic images of the same shape.
+    // The fmnist preset: served Fashion-MNIST when this checkout has it, else synthetic images of the
+    // same shape. The tiny preset trains on synthetic images anyway.
     const served = existsSync(path.join(root, 'public', 'datasets', 'fashion-mnist', 'files.json'));
-    const config: ExperimentConfig = {
-      ...presetConfig('fmnist'),
-      dataset: served ? 'fashion-mnist' : 'synthetic',
-      steps: 100_000, // stopped once the planned steps are done
-      evalEvery: 0,
+    const setups = {
+      fmnist: {
+        config: { ...presetConfig('fmnist'), dataset: served ? 'fashion-mnist' : 'synthetic', steps: 100_000, evalEvery: 0 } as ExperimentConfig,
+        data: (served ? { kind: 'served', baseUrl: '/datasets' } : { kind: 'synthetic' }) as DataSource,
+      },
+      tiny: { config: { ...presetConfig('tiny'), steps: 100_000, evalEvery: 0 } as ExperimentConfig, data: { kind: 'synthetic' } as DataSource },
     };
-    const data: DataSource = served ? { kind: 'served', baseUrl: '/datasets' } : { kind: 'synthetic' };
+    const config = setups.fmnist.config;
 
     const rows: ThroughputRow[] = [];
     for (const plan of plans) {
-      log(`${plan.backend}: ${plan.warmup} warm-up + ${plan.measured} timed steps of fmnist (batch ${config.batchSize}, ${config.dataset})`);
-      const row = await throughput(browser, base, plan, config, data);
+      const setup = setups[plan.preset];
+      log(`${plan.backend}: ${plan.warmup} warm-up + ${plan.measured} timed steps of ${plan.preset} (batch ${setup.config.batchSize}, ${setup.config.dataset})${plan.profile ? ', then one profiled' : ''}`);
+      const row = await throughput(browser, base, plan, setup.config, setup.data);
       rows.push(row);
-      log(`${plan.backend} → ${row.actualBackend}: first ${fixed(row.warmupMs, 0)} ms, median ${fixed(row.medianStepMs, 1)} ms, ${fixed(row.imagesPerSec, 0)} images/s ` +
+      log(`${plan.backend} → ${row.actualBackend}: first ${fixed(row.warmupMs, 0)} ms, median ${fixed(row.medianStepMs, 1)} ms, ${fixed(row.imagesPerSec, 0)} images/s, ${row.kernelsPerStep ?? '–'} kernels/step ` +
         `[${row.stepMs.map((x) => x.toFixed(0)).join(' ')}] in ${(row.pageMs / 1000).toFixed(0)} s${row.note ? ` (${row.note})` : ''}`);
     }
 

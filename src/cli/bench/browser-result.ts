@@ -2,9 +2,11 @@
 // and rendered by render.ts like every other section.
 import type { BackendName } from '../../protocol/messages';
 
-/** Training throughput of the fmnist preset on one backend, in the real worker. */
+/** Training throughput of a preset's shapes on one backend, in the real worker. */
 export interface ThroughputRow {
   backend: BackendName;
+  /** The preset whose shapes were trained (fmnist; tiny where fmnist is too slow to profile, or for comparison). */
+  preset: 'fmnist' | 'tiny';
   /** What the worker really runs on (tf.getBackend() inside the worker) and its adapter. */
   actualBackend: string | null;
   adapter: string | null;

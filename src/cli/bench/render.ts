@@ -106,18 +106,18 @@ function browser(d: BrowserData): string {
   const { ui } = d;
   const parts = [
     `The real training worker in headless Chromium ${d.chromium}, \`${d.config}\` preset shapes (28×28×1, patch 7, D 64, depth 4, 4 heads, batch 64, ` +
-      `${d.dataset === 'fashion-mnist' ? 'served Fashion-MNIST' : 'synthetic images'}). ` +
+      `${d.dataset === 'fashion-mnist' ? 'served Fashion-MNIST' : 'synthetic images'}); rows marked tiny train the \`tiny\` preset's shapes on synthetic images. ` +
       `**WebGPU here is SwiftShader (software Vulkan on the CPU), and so is WebGL: a ${d.cores}-core CPU with no GPU**, ` +
       `shared with other benchmark processes (load average ${d.loadAverage.map((l) => l.toFixed(1)).join(' / ')} at the start). ` +
       'Warm-up steps (shader compilation) are not timed; images/s = batch ÷ median measured step (the step awaits the loss, so it is synchronised).',
     '',
-    table(['backend (asked → used)', 'adapter', 'first step (ms)', 'median step (ms)', 'images/s', 'kernels / step', 'steps timed', 'note'],
-      d.rows.map((r) => [`${r.backend} → ${r.actualBackend ?? 'none'}`, cell(r.backend === 'webgpu' || r.actualBackend === 'webgpu' ? (r.adapter ?? '–') : '–'),
+    table(['backend (asked → used)', 'shapes', 'adapter', 'first step (ms)', 'median step (ms)', 'images/s', 'kernels / step', 'steps timed', 'note'],
+      d.rows.map((r) => [`${r.backend} → ${r.actualBackend ?? 'none'}`, r.preset ?? 'fmnist', cell(r.backend === 'webgpu' || r.actualBackend === 'webgpu' ? (r.adapter ?? '–') : '–'),
         fixed(r.warmupMs, 0), fixed(r.medianStepMs, 1), r.imagesPerSec === null ? '–' : `**${fixed(r.imagesPerSec, 0)}**`,
         r.kernelsPerStep ?? '–', `${r.measuredSteps} (after ${r.warmupSteps} warm-up)`, cell(r.note ?? '').slice(0, 160)])),
     '',
     'Kernels per step: tf.profile in the real worker (its tfjs engine) around one step taken while paused, its frame included; registered kernels only, as `cli profile` counts. ' +
-      d.rows.filter((r) => r.kernelsTop?.length).map((r) => `${r.actualBackend}: ${r.kernelsTop.map((k) => `${k.name} ${k.count}`).join(', ')}`).join('; ') + '.',
+      d.rows.filter((r) => r.kernelsTop?.length).map((r) => `${r.actualBackend} (${r.preset}): ${r.kernelsTop.map((k) => `${k.name} ${k.count}`).join(', ')}`).join('; ') + '.',
     '',
   ];
   if (!ui.measured) return [...parts, `Studio UI: not measured — ${ui.skipped}.`].join('\n');
@@ -148,7 +148,7 @@ function kernels(d: KernelsData): string {
 }
 
 function threads(d: ThreadsData, b: BrowserData | undefined): string {
-  const wasm = b?.rows.find((r) => r.backend === 'wasm');
+  const wasm = b?.rows.find((r) => r.backend === 'wasm' && (r.preset ?? 'fmnist') === 'fmnist');
   return [
     `tfjs-backend-wasm 4.22 loads its threaded binary only when \`WASM_HAS_MULTITHREAD_SUPPORT\` is true; in Node that flag is hard-wired to false (here: **${d.nodeMultithreadFlag}**). ` +
       'Each row is a fresh Node process: `setThreadsCount(n)` before init, then `getThreadsCount()` and fmnist training steps; ' +
