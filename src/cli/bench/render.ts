@@ -227,7 +227,7 @@ export function renderBenchmarks(results: SectionResult[]): string {
   const parts = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (Node sections) and `npm run bench:browser` (headless Chromium). Each section is one run;',
+    'Written by `npm run bench` (Node sections), `npm run bench:browser` (headless Chromium) and `npm run soak` (30 minutes in Chromium). Each section is one run;',
     'ratios are measured back to back in that run. Raw results: `bench/results/*.json`. Rerun one section with',
     '`npm run bench -- --only <section>`.',
   ];
