@@ -13,7 +13,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import { writeBenchmarks } from '../src/cli/bench/render';
 import { machineLine, saveResult } from '../src/cli/bench/results';
-import type { SoakData, SoakGrowth, SoakSample } from '../src/cli/bench/soak-result';
+import { soakGrowth, type SoakData, type SoakSample } from '../src/cli/bench/soak-result';
 import { root, serveBuilt } from './serve-built';
 
 // fmnist, SViTE at the preset's density with token keep 0.7, steps far beyond the soak so the run
@@ -149,33 +149,6 @@ async function sample(page: Page, pageCdp: CDPSession, worker: Worker, send: Sen
 
 const MB = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
 
-/**
- * Growth of each metric from the baseline minute to the end. Each end is the median of three
- * samples (the baseline minute and its neighbours; the last three), so one sample caught mid-step
- * or mid-collection does not decide it.
- */
-function growth(samples: SoakSample[], baseline: number): SoakGrowth[] {
-  const at = samples.findIndex((s) => s.minute >= baseline);
-  const first = samples.slice(Math.max(0, at - 1), at + 2);
-  const last = samples.slice(-3);
-  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const metrics: [string, (s: SoakSample) => number | null][] = [
-    ['page JS heap', (s) => s.pageHeapUsed],
-    ['page DOM nodes', (s) => s.domNodes],
-    ['worker JS heap', (s) => s.workerHeapUsed],
-    ['worker ArrayBuffers (WASM memory)', (s) => s.workerBacking],
-    ['tfjs tensors (at a frame)', (s) => s.tensorsFrame],
-    ['renderer resident memory', (s) => s.rendererRss],
-  ];
-  if (at < 0 || samples.length < 2) return [];
-  return metrics.flatMap(([metric, get]) => {
-    const a = first.map(get), b = last.map(get);
-    if (a.includes(null) || b.includes(null)) return [];
-    const from = med(a as number[]), to = med(b as number[]);
-    return from === 0 ? [] : [{ metric, from, to, growth: (to - from) / from }];
-  });
-}
-
 async function main(): Promise<void> {
   const t0 = Date.now();
   log('building the studio…');
@@ -232,7 +205,7 @@ async function main(): Promise<void> {
     await server.close();
     const data: SoakData = {
       query: flags.query, chromium: chromiumVersion, viewport: `${VIEWPORT.width}×${VIEWPORT.height}`, panels,
-      plannedMinutes: minutes, baselineMinute, samples, growth: growth(samples, baselineMinute), targetGrowth: TARGET_GROWTH,
+      plannedMinutes: minutes, baselineMinute, samples, growth: soakGrowth(samples, baselineMinute), targetGrowth: TARGET_GROWTH,
       consoleErrors: errors.slice(0, 20), stoppedEarly,
     };
     for (const g of data.growth) log(`${g.metric}: ${g.from} → ${g.to} (${(g.growth * 100).toFixed(2)}%)`);

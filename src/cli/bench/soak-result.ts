@@ -1,5 +1,6 @@
 // The soak section's data, measured by scripts/soak.ts (Playwright, headless Chromium): memory of
-// the studio over a long training run, sampled once a minute. A benchmark, not a test.
+// the studio over a long training run, sampled once a minute. A benchmark, not a test. No tfjs and
+// no Node APIs here: the soak script (tsx) and the renderer import it.
 
 /** One sample, taken after a forced garbage collection in the page and in the worker. */
 export interface SoakSample {
@@ -51,4 +52,31 @@ export interface SoakData {
   consoleErrors: string[];
   /** Why the run ended early, if it did. */
   stoppedEarly: string | null;
+}
+
+/**
+ * Growth of each metric from the baseline minute to the end. Each end is the median of three
+ * samples (the baseline minute and its neighbours; the last three), so one sample caught mid-step
+ * or mid-collection does not decide it.
+ */
+export function soakGrowth(samples: SoakSample[], baseline: number): SoakGrowth[] {
+  const at = samples.findIndex((s) => s.minute >= baseline);
+  const first = samples.slice(Math.max(0, at - 1), at + 2);
+  const last = samples.slice(-3);
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const metrics: [string, (s: SoakSample) => number | null][] = [
+    ['page JS heap', (s) => s.pageHeapUsed],
+    ['page DOM nodes', (s) => s.domNodes],
+    ['worker JS heap', (s) => s.workerHeapUsed],
+    ['worker ArrayBuffers (WASM memory)', (s) => s.workerBacking],
+    ['tfjs tensors (at a frame)', (s) => s.tensorsFrame],
+    ['renderer resident memory', (s) => s.rendererRss],
+  ];
+  if (at < 0 || samples.length < 2) return [];
+  return metrics.flatMap(([metric, get]) => {
+    const a = first.map(get), b = last.map(get);
+    if (a.includes(null) || b.includes(null)) return [];
+    const from = med(a as number[]), to = med(b as number[]);
+    return from === 0 ? [] : [{ metric, from, to, growth: (to - from) / from }];
+  });
 }
