@@ -184,7 +184,8 @@ function peer(d: PeerData): string {
       `The 2-core machine was shared with other jobs (load average ${d.loadAverage.map((l) => fixed(l, 1)).join(' / ')} at the start): more threads than free cores make OpenMP and OpenBLAS threads wait on each other.`,
     '',
     table(['PyTorch BLAS threads', 'PyTorch threads', 'PyTorch train step (ms)', 'PyTorch images/s', 'ours images/s', '**ours ÷ PyTorch (train)**', 'PyTorch inference batch (ms)', 'ours inference batch (ms)', '**ours ÷ PyTorch (inference)**'],
-      d.torchRuns.map((t) => [t.blasThreads, t.torchThreads, fixed(t.trainMs, 1), fixed(t.imagesPerSec, 0), fixed(d.ours?.imagesPerSec ?? null, 0), `**${fixed(t.trainRatio, 2)}×**`,
+      d.torchRuns.map((t, i) => [t.blasThreads, t.torchThreads, fixed(t.trainMs, 1), fixed(t.imagesPerSec, 0), fixed(d.ours?.imagesPerSec ?? null, 0),
+        `**${fixed(t.trainRatio, 2)}×** (rounds: ${d.rounds.map((r) => fixed(r.ours.imagesPerSec / r.torch[i].imagesPerSec, 2)).join(' / ')})`,
         fixed(t.inferMs, 1), fixed(d.ours?.inferMs ?? null, 1), `**${fixed(t.inferRatio, 2)}×**`])),
   ].join('\n');
 }
