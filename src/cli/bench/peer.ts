@@ -38,9 +38,9 @@ function torchEnv(blasThreads: number): NodeJS.ProcessEnv {
 }
 
 /** The first Python that imports torch, or why none does. */
-export function findTorchPython(): { python: string } | { skipped: string } {
+export function findTorchPython(pythons: readonly string[] = PYTHONS): { python: string } | { skipped: string } {
   const tried: string[] = [];
-  for (const python of PYTHONS) {
+  for (const python of pythons) {
     const r = spawnSync(python, ['-c', 'import torch'], { env: torchEnv(1), encoding: 'utf8', timeout: 120_000 });
     if (r.status === 0) return { python };
     tried.push(`${python}: ${r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`)}`);
