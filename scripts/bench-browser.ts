@@ -7,7 +7,7 @@
 // neither dist/ nor the e2e port (4173) of a concurrent `playwright test` is touched.
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_BROWSER_UI_MS (default 15000),
 // BENCH_BROWSER_BACKENDS (default webgpu,webgl,wasm,cpu).
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page, type Worker } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -29,15 +29,21 @@ const root = repoRoot();
 const outDir = path.join(root, '.cache', 'bench-browser', 'dist');
 const log = (s: string): void => console.log(`[bench:browser] ${s}`);
 
-/** Steps per backend: warm-up steps (shader compilation, first allocations) are not timed. */
-interface Plan { backend: BackendName; warmup: number; measured: number; capMs: number }
+/**
+ * Steps per backend: warm-up steps (shader compilation, first allocations) are not timed. After
+ * the timed steps the run pauses and one more step is profiled (kernels per step) when `profile`.
+ */
+interface Plan { backend: BackendName; preset: 'fmnist' | 'tiny'; warmup: number; measured: number; capMs: number; profile: boolean }
 const PLANS: Plan[] = [
   // On SwiftShader an fmnist step takes ~40 s on a busy 2-core CPU (the first ~10 s more, shader
-  // compilation): 1 warm-up + 3 timed steps keep the whole benchmark under ~8 minutes.
-  { backend: 'webgpu', warmup: 1, measured: 3, capMs: 240_000 },
-  { backend: 'webgl', warmup: 2, measured: 8, capMs: 120_000 },
-  { backend: 'wasm', warmup: 2, measured: 8, capMs: 90_000 },
-  { backend: 'cpu', warmup: 1, measured: 3, capMs: 60_000 },
+  // compilation): 1 warm-up + 3 timed steps, no profiled step; its kernels are counted on the tiny
+  // shapes, whose steps take seconds.
+  { backend: 'webgpu', preset: 'fmnist', warmup: 1, measured: 3, capMs: 300_000, profile: false },
+  { backend: 'webgpu', preset: 'tiny', warmup: 1, measured: 5, capMs: 240_000, profile: true },
+  { backend: 'webgl', preset: 'fmnist', warmup: 2, measured: 8, capMs: 120_000, profile: true },
+  { backend: 'wasm', preset: 'fmnist', warmup: 2, measured: 8, capMs: 90_000, profile: true },
+  { backend: 'wasm', preset: 'tiny', warmup: 2, measured: 8, capMs: 60_000, profile: true },
+  { backend: 'cpu', preset: 'fmnist', warmup: 1, measured: 3, capMs: 120_000, profile: true },
 ];
 const UI_WINDOW_MS = Number(process.env.BENCH_BROWSER_UI_MS) || 15_000;
 
@@ -99,9 +105,10 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
   const page = await context.newPage();
   const consoleErrors = collectErrors(page);
   const row: ThroughputRow = {
-    backend: plan.backend, actualBackend: null, adapter: null, fallbackReason: null, dataset: config.dataset,
+    backend: plan.backend, preset: plan.preset, actualBackend: null, adapter: null, fallbackReason: null, dataset: config.dataset,
     batch: config.batchSize, warmupSteps: plan.warmup, measuredSteps: 0, warmupMs: null, medianStepMs: null, imagesPerSec: null,
     stepMs: [], setupMs: null, pageMs: 0, ok: false, note: null, consoleErrors,
+    kernelsPerStep: null, kernelsTop: [], wasmThreads: null, crossOriginIsolated: null,
   };
   try {
     await page.goto(`${base}/e2e/smoke.html?backend=${plan.backend}`);
@@ -113,26 +120,29 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
       try {
         info = await h.client.init(h.backend);
       } catch (err) {
-        return { info, failure: `init: ${errorText(err)}`, run: null as RunSummary | null, capped: false };
+        return { info, failure: `init: ${errorText(err)}`, run: null as RunSummary | null, capped: false, paused: false };
       }
       h.info = info;
-      const end = h.client.waitFor((e: WorkerEvent) => (e.type === 'state' && (e.state === 'finished' || e.state === 'stopped')) || (e.type === 'error' && e.fatal));
-      // Stop once enough steps are done: no final evaluation (a new shape, so more shader compilation).
-      let stopped = false;
-      const stop = (): void => {
-        if (!stopped) h.client.stop();
-        stopped = true;
-      };
-      const off = h.client.on((e: WorkerEvent) => {
-        if (e.type === 'frame' && e.step >= target) stop();
-      });
+      // Once enough steps are done the run pauses (one more step is then profiled); at the cap it stops.
+      const end = h.client.waitFor((e: WorkerEvent) => (e.type === 'state' && (e.state === 'finished' || e.state === 'stopped' || e.state === 'paused')) || (e.type === 'error' && e.fatal));
       let capped = false;
-      const timer = setTimeout(() => { capped = true; stop(); }, capMs);
+      const cap = (): ReturnType<typeof setTimeout> => setTimeout(() => { capped = true; h.client.stop(); }, capMs);
+      let timer = cap();
+      let asked = false;
+      const off = h.client.on((e: WorkerEvent) => {
+        if (e.type === 'frame' && e.step >= target && !asked) {
+          asked = true;
+          h.client.pause();
+          // The pause lands after the step in flight, which can be slow on SwiftShader: give it time.
+          clearTimeout(timer);
+          timer = cap();
+        }
+      });
       h.client.start(config, data, { frameHz: 4, finalEvalSize: 16 });
       const last = await end;
       clearTimeout(timer);
       off();
-      return { info, failure: last.type === 'error' ? last.message : null, run: h.summary(), capped };
+      return { info, failure: last.type === 'error' ? last.message : null, run: h.summary(), capped, paused: last.type === 'state' && last.state === 'paused' };
     }, { config, data, target, capMs: plan.capMs });
 
     row.actualBackend = r.info?.backend ?? null;
@@ -149,6 +159,14 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
       row.imagesPerSec = Math.round((config.batchSize / median(measured)) * 1000 * 10) / 10;
     }
     const notes: string[] = [];
+    if (r.paused && plan.profile && row.actualBackend) {
+      const k = await profileOneStep(page, row.actualBackend, plan.capMs).catch((err: unknown) => ({ error: errorText(err) }));
+      if ('error' in k) notes.push(`kernels not counted: ${k.error}`);
+      else Object.assign(row, k);
+    }
+    await page.evaluate(() => (globalThis as unknown as HarnessWindow).__harness.client.stop());
+    row.wasmThreads = r.info?.wasmThreads ?? null;
+    row.crossOriginIsolated = r.info?.crossOriginIsolated ?? null;
     if (r.failure) notes.push(r.failure);
     if (r.capped) notes.push(`stopped at the ${Math.round(plan.capMs / 1000)} s cap after ${steps.length} steps`);
     if (row.actualBackend !== plan.backend) notes.push(`fell back to ${row.actualBackend}: ${row.fallbackReason ?? 'no reason given'}`);
@@ -161,6 +179,48 @@ async function throughput(browser: Browser, base: string, plan: Plan, config: Ex
     await context.close();
   }
   return row;
+}
+
+/** The training worker's global scope as tfjs-core leaves it: its engine and its kernel registry. */
+type TfWorkerScope = {
+  _tfengine: { profile(query: () => Promise<void>): Promise<{ kernels: { name: string }[] }> };
+  _tfGlobals: Map<string, Map<string, unknown>>;
+  __benchProfile?: Promise<{ kernels: { name: string }[] }>;
+  __benchProfileEnd?: () => void;
+};
+
+/**
+ * Kernels of one training step in the real worker, which is paused: tfjs-core's engine (the
+ * worker's global `_tfengine`, what tf.profile calls) profiles while the page asks for one step
+ * and its frame arrives. Counted as `cli profile` counts (src/cli/profile.ts): only names that are
+ * registered kernels of the backend, not custom-gradient scopes. The frame's own readbacks fall in
+ * the window too, as they do in every step of the studio.
+ */
+async function profileOneStep(page: Page, backend: string, capMs: number): Promise<Pick<ThroughputRow, 'kernelsPerStep' | 'kernelsTop'>> {
+  let worker: Worker | undefined;
+  for (const w of page.workers()) if (await w.evaluate(() => '_tfengine' in globalThis).catch(() => false)) worker = w;
+  if (!worker) throw new Error('no worker with a tfjs engine');
+  await worker.evaluate(() => {
+    const g = globalThis as unknown as TfWorkerScope;
+    g.__benchProfile = g._tfengine.profile(() => new Promise<void>((resolve) => { g.__benchProfileEnd = resolve; }));
+  });
+  await page.evaluate(async (capMs) => {
+    const h = (globalThis as unknown as HarnessWindow).__harness;
+    const before = h.summary().frames.at(-1)?.step ?? 0;
+    const next = h.client.waitFor((e: WorkerEvent) => (e.type === 'frame' && e.step > before) || (e.type === 'error' && e.fatal));
+    h.client.step();
+    await Promise.race([next, new Promise((_, reject) => setTimeout(() => reject(new Error('no frame after one step')), capMs))]);
+  }, capMs);
+  return worker.evaluate(async (backend) => {
+    const g = globalThis as unknown as TfWorkerScope;
+    g.__benchProfileEnd?.();
+    const { kernels } = await (g.__benchProfile as Promise<{ kernels: { name: string }[] }>);
+    const registry = g._tfGlobals.get('kernelRegistry');
+    const real = kernels.filter((k) => registry?.has(`${backend}_${k.name}`));
+    const by = new Map<string, number>();
+    for (const k of real) by.set(k.name, (by.get(k.name) ?? 0) + 1);
+    return { kernelsPerStep: real.length, kernelsTop: [...by].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count).slice(0, 8) };
+  }, backend);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,22 +396,25 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
   const chromiumVersion = browser.version();
   try {
-    // The fmnist preset: served Fashion-MNIST when this checkout has it, else synthetic images of the same shape.
+    // The fmnist preset: served Fashion-MNIST when this checkout has it, else synthetic images of the
+    // same shape. The tiny preset trains on synthetic images anyway.
     const served = existsSync(path.join(root, 'public', 'datasets', 'fashion-mnist', 'files.json'));
-    const config: ExperimentConfig = {
-      ...presetConfig('fmnist'),
-      dataset: served ? 'fashion-mnist' : 'synthetic',
-      steps: 100_000, // stopped once the planned steps are done
-      evalEvery: 0,
+    const setups = {
+      fmnist: {
+        config: { ...presetConfig('fmnist'), dataset: served ? 'fashion-mnist' : 'synthetic', steps: 100_000, evalEvery: 0 } as ExperimentConfig,
+        data: (served ? { kind: 'served', baseUrl: '/datasets' } : { kind: 'synthetic' }) as DataSource,
+      },
+      tiny: { config: { ...presetConfig('tiny'), steps: 100_000, evalEvery: 0 } as ExperimentConfig, data: { kind: 'synthetic' } as DataSource },
     };
-    const data: DataSource = served ? { kind: 'served', baseUrl: '/datasets' } : { kind: 'synthetic' };
+    const config = setups.fmnist.config;
 
     const rows: ThroughputRow[] = [];
     for (const plan of plans) {
-      log(`${plan.backend}: ${plan.warmup} warm-up + ${plan.measured} timed steps of fmnist (batch ${config.batchSize}, ${config.dataset})`);
-      const row = await throughput(browser, base, plan, config, data);
+      const setup = setups[plan.preset];
+      log(`${plan.backend}: ${plan.warmup} warm-up + ${plan.measured} timed steps of ${plan.preset} (batch ${setup.config.batchSize}, ${setup.config.dataset})${plan.profile ? ', then one profiled' : ''}`);
+      const row = await throughput(browser, base, plan, setup.config, setup.data);
       rows.push(row);
-      log(`${plan.backend} → ${row.actualBackend}: first ${fixed(row.warmupMs, 0)} ms, median ${fixed(row.medianStepMs, 1)} ms, ${fixed(row.imagesPerSec, 0)} images/s ` +
+      log(`${plan.backend} → ${row.actualBackend}: first ${fixed(row.warmupMs, 0)} ms, median ${fixed(row.medianStepMs, 1)} ms, ${fixed(row.imagesPerSec, 0)} images/s, ${row.kernelsPerStep ?? '–'} kernels/step ` +
         `[${row.stepMs.map((x) => x.toFixed(0)).join(' ')}] in ${(row.pageMs / 1000).toFixed(0)} s${row.note ? ` (${row.note})` : ''}`);
     }
 

@@ -2,9 +2,11 @@
 // and rendered by render.ts like every other section.
 import type { BackendName } from '../../protocol/messages';
 
-/** Training throughput of the fmnist preset on one backend, in the real worker. */
+/** Training throughput of a preset's shapes on one backend, in the real worker. */
 export interface ThroughputRow {
   backend: BackendName;
+  /** The preset whose shapes were trained (fmnist; tiny where fmnist is too slow to profile, or for comparison). */
+  preset: 'fmnist' | 'tiny';
   /** What the worker really runs on (tf.getBackend() inside the worker) and its adapter. */
   actualBackend: string | null;
   adapter: string | null;
@@ -23,6 +25,12 @@ export interface ThroughputRow {
   ok: boolean;
   note: string | null;
   consoleErrors: string[];
+  /** Kernels of one training step in the worker (tf.profile), and the most frequent ones. */
+  kernelsPerStep: number | null;
+  kernelsTop: { name: string; count: number }[];
+  /** WASM only: threads tfjs reports (getThreadsCount) and whether the worker was cross-origin isolated. */
+  wasmThreads: number | null;
+  crossOriginIsolated: boolean | null;
 }
 
 /** The studio UI while it trains: frame rate, long tasks and worker → UI traffic over a window. */

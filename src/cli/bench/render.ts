@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData } from './browser-result';
-import { loadResults, type AblationData, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
+import type { SoakData } from './soak-result';
+import { loadResults, type GpuData, type KernelsData, type ThreadsData, type PeerData, type AblationData, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
 type Renderers = { [N in SectionName]: (d: SectionData[N], all: SectionResult[]) => string };
 
@@ -27,7 +28,11 @@ const renderers: Renderers = {
     `Config \`${d.config}\`, batch ${d.batchSize}; median of measured steps after warm-up.\n\n` +
     table(['backend', 'train step (ms)', 'images/s (train)', 'inference batch (ms)'],
       d.rows.map((r) => [r.backend, fixed(r.trainMs, 1), fixed(r.imagesPerSec, 0), fixed(r.inferMs, 1)])),
+  kernels: (d) => kernels(d),
+  threads: (d, all) => threads(d, find(all, 'browser')?.data),
+  peer: (d) => peer(d),
   browser: (d) => browser(d),
+  gpu: (d) => gpu(d),
   'fmnist-10min': (d) =>
     `Budget ${d.budgetMs / 60000} min on the ${d.backend} backend, everything included (data loading, step-rate calibration, training, evaluation): ${d.steps} of ${d.plannedSteps} planned steps (${fixed(d.epochs, 2)} epochs), config \`${d.config}\`.\n\n` +
     table(['test accuracy (10,000 images)', 'train accuracy (10,000 images)', 'wall time', 'images/s', 'target'],
@@ -53,6 +58,7 @@ const renderers: Renderers = {
     const dense = find(all, 'accuracy-svite')?.data.rows.find((r) => r.name === 'dense');
     return accuracy({ ...d, rows: dense ? [dense, ...d.rows] : d.rows });
   },
+  soak: (d) => soak(d),
 };
 
 function paperTable(d: PaperTableData): string {
@@ -100,15 +106,18 @@ function browser(d: BrowserData): string {
   const { ui } = d;
   const parts = [
     `The real training worker in headless Chromium ${d.chromium}, \`${d.config}\` preset shapes (28×28×1, patch 7, D 64, depth 4, 4 heads, batch 64, ` +
-      `${d.dataset === 'fashion-mnist' ? 'served Fashion-MNIST' : 'synthetic images'}). ` +
+      `${d.dataset === 'fashion-mnist' ? 'served Fashion-MNIST' : 'synthetic images'}); rows marked tiny train the \`tiny\` preset's shapes on synthetic images. ` +
       `**WebGPU here is SwiftShader (software Vulkan on the CPU), and so is WebGL: a ${d.cores}-core CPU with no GPU**, ` +
       `shared with other benchmark processes (load average ${d.loadAverage.map((l) => l.toFixed(1)).join(' / ')} at the start). ` +
       'Warm-up steps (shader compilation) are not timed; images/s = batch ÷ median measured step (the step awaits the loss, so it is synchronised).',
     '',
-    table(['backend (asked → used)', 'adapter', 'first step (ms)', 'median step (ms)', 'images/s', 'steps timed', 'note'],
-      d.rows.map((r) => [`${r.backend} → ${r.actualBackend ?? 'none'}`, cell(r.backend === 'webgpu' || r.actualBackend === 'webgpu' ? (r.adapter ?? '–') : '–'),
+    table(['backend (asked → used)', 'shapes', 'adapter', 'first step (ms)', 'median step (ms)', 'images/s', 'kernels / step', 'steps timed', 'note'],
+      d.rows.map((r) => [`${r.backend} → ${r.actualBackend ?? 'none'}`, r.preset ?? 'fmnist', cell(r.backend === 'webgpu' || r.actualBackend === 'webgpu' ? (r.adapter ?? '–') : '–'),
         fixed(r.warmupMs, 0), fixed(r.medianStepMs, 1), r.imagesPerSec === null ? '–' : `**${fixed(r.imagesPerSec, 0)}**`,
-        `${r.measuredSteps} (after ${r.warmupSteps} warm-up)`, cell(r.note ?? '').slice(0, 160)])),
+        r.kernelsPerStep ?? '–', `${r.measuredSteps} (after ${r.warmupSteps} warm-up)`, cell(r.note ?? '').slice(0, 160)])),
+    '',
+    'Kernels per step: tf.profile in the real worker (its tfjs engine) around one step taken while paused, its frame included; registered kernels only, as `cli profile` counts. ' +
+      d.rows.filter((r) => r.kernelsTop?.length).map((r) => `${r.actualBackend} (${r.preset}): ${r.kernelsTop.map((k) => `${k.name} ${k.count}`).join(', ')}`).join('; ') + '.',
     '',
   ];
   if (!ui.measured) return [...parts, `Studio UI: not measured — ${ui.skipped}.`].join('\n');
@@ -125,6 +134,87 @@ function browser(d: BrowserData): string {
   return parts.join('\n');
 }
 
+function kernels(d: KernelsData): string {
+  const top = (ks: { name: string; count: number }[]): string => [...ks].sort((a, b) => b.count - a.count).slice(0, 8).map((k) => `${k.name} ${k.count}`).join(', ');
+  return [
+    `\`cli profile\`'s measurement (src/cli/profile.ts) on ${d.backend} in Node: tf.profile of one ordinary training step (topology updates off) and of one inference batch; ` +
+      'only registered kernels are counted (custom-gradient scopes are not). Step and batch times are medians without the profiler, one row after another on a shared machine: compare counts across rows, not times. ' +
+      `Target for the dense training step: ≤ ${d.targetDense} kernels.`,
+    '',
+    table(['method', 'config', 'kernels / training step', 'train step (ms)', 'images/s', 'kernels / inference batch', 'inference batch (ms)', 'most frequent (training)'],
+      d.rows.map((r) => [r.name, `\`${r.config}\``, `**${r.kernelsPerStep}**${r.name === 'dense' ? (r.kernelsPerStep <= d.targetDense ? ' (target met)' : ` (target ≤ ${d.targetDense}: not met)`) : ''}`,
+        fixed(r.stepMs, 1), fixed(r.imagesPerSec, 0), r.inference.kernels, fixed(r.inference.batchMs, 1), top(r.byKernel)])),
+  ].join('\n');
+}
+
+function threads(d: ThreadsData, b: BrowserData | undefined): string {
+  const wasm = b?.rows.find((r) => r.backend === 'wasm' && (r.preset ?? 'fmnist') === 'fmnist');
+  return [
+    `tfjs-backend-wasm 4.22 loads its threaded binary only when \`WASM_HAS_MULTITHREAD_SUPPORT\` is true; in Node that flag is hard-wired to false (here: **${d.nodeMultithreadFlag}**). ` +
+      'Each row is a fresh Node process: `setThreadsCount(n)` before init, then `getThreadsCount()` and fmnist training steps; ' +
+      '"CPU ÷ wall" is the process\'s CPU time over the timed steps ÷ their wall time (above 1 only if more than one thread computes; the shared 2-core machine keeps it lower).',
+    '',
+    table(['asked', 'flag forced on', 'backend', 'threads tfjs reports', 'train step (ms)', 'images/s', 'CPU ÷ wall', 'error'],
+      d.runs.map((r) => [r.asked, r.forced ? 'yes' : 'no', r.backend ?? '–', r.actualThreads ?? '–', fixed(r.trainMs, 1), fixed(r.imagesPerSec, 0), fixed(r.cpuPerWall, 2), cell(r.error ?? '')])),
+    '',
+    wasm
+      ? `Chromium (browser benchmark, the studio's worker, which asks for min(cores, 4) threads): cross-origin isolated **${wasm.crossOriginIsolated ?? '–'}**, ` +
+        `threads tfjs reports **${wasm.wasmThreads ?? '–'}**, ${fixed(wasm.imagesPerSec, 0)} images/s. The thread count is set inside the worker (src/backend/worker.ts), so the benchmark cannot compare 1 and 2 there.`
+      : 'Chromium: not measured yet (`npm run bench:browser`).',
+  ].join('\n');
+}
+
+function gpu(d: GpuData): string {
+  if (!d.lent) return `**No GPU was lent to this task, and nothing was measured on one.** The project's device tool, asked at ${d.checkedAt.slice(0, 16).replace('T', ' ')} UTC, answered: "${cell(d.answer)}". ` +
+    'No GPU figure appears anywhere on this page, and none is estimated; WebGPU above is SwiftShader, a software adapter on the CPU.';
+  return table(['backend', 'preset', 'images/s', 'kernels / step'], d.rows.map((r) => [r.backend, r.preset, fixed(r.imagesPerSec, 0), r.kernelsPerStep]));
+}
+
+function peer(d: PeerData): string {
+  const head = `Config \`${d.config}\` (${d.params.toLocaleString('en-US')} parameters), batch ${d.batchSize}. `;
+  if (d.skipped || !d.ours) return `${head}**PyTorch was not measured: ${cell(d.skipped ?? 'no result')}.**`;
+  return [
+    head + `PyTorch ${d.torch} on the CPU through ${d.python}, running \`bench/peer/torch_vit.py\`: a timm-layout ViT of the same shapes and parameter count ` +
+      '(asserted), the same step (label-smoothed cross-entropy, gradient clipping, AdamW with decay on weight matrices), random images of the same size. ' +
+      `BLAS: build says \`BLAS_INFO=${d.blasInfo ?? '?'}\`; the process had mapped ${d.blasLibraries.map((l) => `\`${l}\``).join(', ') || 'nothing named like a BLAS'}` +
+      `${d.mkldnn ? ' (oneDNN available)' : ''}. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset. ` +
+      `${d.rounds.length} round${d.rounds.length === 1 ? '' : 's'}, each: ours on ${d.ours.backend} (Node), then every PyTorch configuration; figures are medians over rounds, ` +
+      'each from the median of its measured steps after 3 warm-up steps; a ratio is the median of the rounds\' back-to-back ratios. ' +
+      'Ratios are ours ÷ PyTorch as speeds (images/s for training, batches/s for inference): above 1 is faster than PyTorch. ' +
+      `The 2-core machine was shared with other jobs (load average ${d.loadAverage.map((l) => fixed(l, 1)).join(' / ')} at the start): more threads than free cores make OpenMP and OpenBLAS threads wait on each other.`,
+    '',
+    table(['PyTorch BLAS threads', 'PyTorch threads', 'PyTorch train step (ms)', 'PyTorch images/s', 'ours images/s', '**ours ÷ PyTorch (train)**', 'PyTorch inference batch (ms)', 'ours inference batch (ms)', '**ours ÷ PyTorch (inference)**'],
+      d.torchRuns.map((t, i) => [t.blasThreads, t.torchThreads, fixed(t.trainMs, 1), fixed(t.imagesPerSec, 0), fixed(d.ours?.imagesPerSec ?? null, 0),
+        `**${fixed(t.trainRatio, 2)}×** (rounds: ${d.rounds.map((r) => fixed(r.ours.imagesPerSec / r.torch[i].imagesPerSec, 2)).join(' / ')})`,
+        fixed(t.inferMs, 1), fixed(d.ours?.inferMs ?? null, 1), `**${fixed(t.inferRatio, 2)}×**`])),
+  ].join('\n');
+}
+
+function soak(d: SoakData): string {
+  const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
+  const last = d.samples[d.samples.length - 1];
+  const loads = d.samples.map((s) => s.load1);
+  // Every fifth minute, and the first and last samples.
+  const shown = d.samples.filter((s, i) => i === 0 || i === d.samples.length - 1 || Math.round(s.minute) % 5 === 0);
+  const isCount = (metric: string): boolean => /tensors|nodes/.test(metric);
+  return [
+    `The studio (\`index.html\`, ${d.viewport}, headless Chromium ${d.chromium}) opened at \`?${d.query}\` trains for ${fixed(last?.minute ?? 0, 1)} of ${d.plannedMinutes} planned minutes ` +
+      `with every panel rendering (off-screen ones too: content-visibility is overridden); panels: ${d.panels.map((p) => `${p.testid}${p.applies ? '' : ' (not applicable: a note)'}`).join(', ')}. ` +
+      'Each sample follows a forced garbage collection in the page and in the worker (CDP `HeapProfiler.collectGarbage`); heaps from CDP `Runtime.getHeapUsage` ' +
+      '(the worker\'s through its own target), tensors from the worker\'s frames (`numTensors`, read at the same point of every step), resident memory of the renderer processes from /proc. ' +
+      `Growth compares minute ${d.baselineMinute} (caches, JIT and chart buffers filled) with the end: (end − start) ÷ start, where start is the median of the samples at minutes ${d.baselineMinute - 1}–${d.baselineMinute + 1} and end the median of the last three, so one sample caught mid-step does not decide it; target ≤ ${pct(d.targetGrowth, 0)}. ` +
+      `The 2-core machine was shared with other jobs (1-minute load average ${fixed(Math.min(...loads), 1)}–${fixed(Math.max(...loads), 1)}): that changes the step rate, not what memory should do.` +
+      (d.stoppedEarly ? ` **The run stopped early: ${cell(d.stoppedEarly)}.**` : ''),
+    '',
+    table(['metric', `start (minute ${d.baselineMinute})`, `end (minute ${fixed(last?.minute ?? 0, 0)})`, 'growth', `≤ ${pct(d.targetGrowth, 0)}`],
+      d.growth.map((g) => [g.metric, isCount(g.metric) ? g.from : `${mb(g.from)} MB`, isCount(g.metric) ? g.to : `${mb(g.to)} MB`, `**${pct(g.growth, 2)}**`, g.growth <= d.targetGrowth ? 'yes' : 'no'])),
+    '',
+    table(['minute', 'step', 'page heap (MB)', 'DOM nodes', 'worker heap (MB)', 'worker ArrayBuffers (MB)', 'tensors', 'renderer RSS (MB)', 'load'],
+      shown.map((s) => [fixed(s.minute, 1), s.step, mb(s.pageHeapUsed), s.domNodes, mb(s.workerHeapUsed), mb(s.workerBacking), s.tensorsFrame ?? '–', mb(s.rendererRss), fixed(s.load1, 1)])),
+    ...(d.consoleErrors.length ? ['', `Console errors: ${d.consoleErrors.map(cell).join('; ').slice(0, 400)}`] : []),
+  ].join('\n');
+}
+
 /** A section's header: its title and where, when and how long it was measured. */
 function section<N extends SectionName>(r: ResultOf<N>, all: SectionResult[]): string {
   return [
@@ -138,7 +228,7 @@ export function renderBenchmarks(results: SectionResult[]): string {
   const parts = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (Node sections) and `npm run bench:browser` (headless Chromium). Each section is one run;',
+    'Written by `npm run bench` (Node sections), `npm run bench:browser` (headless Chromium) and `npm run soak` (30 minutes in Chromium). Each section is one run;',
     'ratios are measured back to back in that run. Raw results: `bench/results/*.json`. Rerun one section with',
     '`npm run bench -- --only <section>`.',
   ];

@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { NodeBackend } from '../../backend/node';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData } from './browser-result';
+import type { SoakData } from './soak-result';
 import type { StepTiming } from './step-time';
+import type { ProfileReport } from '../profile';
 
 export interface NodeThroughputData {
   config: string;
@@ -138,6 +140,88 @@ export interface AblationData {
   groups: AblationGroup[];
 }
 
+/** Ours (Node WASM) and each PyTorch configuration, measured back to back. */
+export interface TorchRun {
+  /** OPENBLAS_NUM_THREADS of the Python process. */
+  blasThreads: number;
+  /** torch.set_num_threads. */
+  torchThreads: number;
+  trainMs: number;
+  inferMs: number;
+  imagesPerSec: number;
+}
+
+export interface PeerRound {
+  ours: { trainMs: number; inferMs: number; imagesPerSec: number };
+  torch: TorchRun[];
+}
+
+export interface PeerData {
+  config: string;
+  batchSize: number;
+  /** Parameters of our model; the PyTorch model asserts the same count. */
+  params: number;
+  /** Why PyTorch was not measured (no torch here), else null. */
+  skipped: string | null;
+  python: string | null;
+  torch: string | null;
+  /** BLAS / OpenMP / oneDNN shared objects the Python process had mapped. */
+  blasLibraries: string[];
+  /** torch.__config__.show()'s BLAS_INFO. */
+  blasInfo: string | null;
+  mkldnn: boolean | null;
+  rounds: PeerRound[];
+  /** os.loadavg() (1, 5, 15 min) before the first round: the machine is shared. */
+  loadAverage: number[];
+  /** Medians over rounds. */
+  ours: { backend: NodeBackend; trainMs: number; inferMs: number; imagesPerSec: number } | null;
+  /** Medians over rounds; ratios are ours ÷ PyTorch as speeds, the median of each round's back-to-back pair. */
+  torchRuns: (TorchRun & { trainRatio: number; inferRatio: number })[];
+}
+
+/** Kernels per step (cli profile's measurement) for each method on the fmnist shapes. */
+export interface KernelsData {
+  backend: NodeBackend;
+  /** The target for a dense training step (issue #11). */
+  targetDense: number;
+  rows: ({ name: string } & ProfileReport)[];
+}
+
+/** How many threads the WASM backend runs on in Node, asked and measured. */
+export interface ThreadRun {
+  /** setThreadsCount() before init. */
+  asked: number;
+  /** WASM_HAS_MULTITHREAD_SUPPORT forced to true before init. */
+  forced: boolean;
+  /** What tfjs loaded and reports; null when init failed. */
+  backend: string | null;
+  actualThreads: number | null;
+  trainMs: number | null;
+  imagesPerSec: number | null;
+  /** Process CPU time ÷ wall time over the timed steps: above 1 means more than one thread worked. */
+  cpuPerWall: number | null;
+  error: string | null;
+}
+
+export interface ThreadsData {
+  /** tfjs's own answer in Node: env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'). */
+  nodeMultithreadFlag: boolean;
+  config: string;
+  runs: ThreadRun[];
+}
+
+/**
+ * The GPU section (issue #11): measured only on a machine the project's device tool lends. When
+ * none is lent, the record of that check stands in its place, and no figure is given.
+ */
+export interface GpuData {
+  lent: boolean;
+  /** When the device tool was asked, and what it answered. */
+  checkedAt: string;
+  answer: string;
+  rows: { backend: string; preset: string; imagesPerSec: number; kernelsPerStep: number }[];
+}
+
 /** Each section's data, by section name. */
 export interface SectionData {
   'node-throughput': NodeThroughputData;
@@ -148,7 +232,12 @@ export interface SectionData {
   'accuracy-structured': AccuracyData;
   'paper-table': PaperTableData;
   ablations: AblationData;
+  peer: PeerData;
+  kernels: KernelsData;
+  threads: ThreadsData;
+  gpu: GpuData;
   browser: BrowserData;
+  soak: SoakData;
 }
 
 export type SectionName = keyof SectionData;

@@ -11,9 +11,12 @@ import { loadForConfig } from '../load-data';
 import { useBackend } from '../../backend/node';
 import { trainRun } from '../train-run';
 import { mean, std } from './stats';
-import type { AccuracyData, AccuracyRow, NodeThroughputData, SectionData, SectionName, StructuredSpeedRow, SviteOverheadData } from './results';
+import type { AccuracyData, AccuracyRow, KernelsData, NodeThroughputData, SectionData, SectionName, StructuredSpeedRow, SviteOverheadData } from './results';
 import { ablations } from './ablations';
 import { paperTable } from './paper-table';
+import { peerSection } from './peer';
+import { threadsSection } from './threads';
+import { profileConfig } from '../profile';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
 
 export interface SectionContext {
@@ -29,7 +32,8 @@ export interface Section<D> {
   run(ctx: SectionContext & { save: (data: D) => void }): Promise<D>;
 }
 
-export type NodeSectionName = Exclude<SectionName, 'browser'>;
+/** Sections measured by `npm run bench`; the browser and soak sections have scripts of their own, the GPU one needs a lent machine. */
+export type NodeSectionName = Exclude<SectionName, 'browser' | 'soak' | 'gpu'>;
 
 const fmnist = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('fmnist'), ...over });
 
@@ -58,6 +62,14 @@ async function accuracyTable(ctx: SectionContext, variants: [string, Partial<Exp
   return { steps, batchSize: fmnist().batchSize, seeds, testImages: fmnistSet().test.count, rows };
 }
 
+/** The methods whose kernels per step the `kernels` section counts (cli profile's measurement). */
+const KERNEL_ROWS: [string, Partial<ExperimentConfig>][] = [
+  ['dense', {}],
+  ['SViTE d=0.5', { method: 'svite', density: 0.5 }],
+  ['S²ViTE (0.5, 0.5)', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
+  ['SViTE+ d=0.5 keep 0.7', { method: 'svite', density: 0.5, tokenKeep: 0.7 }],
+];
+
 export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
   'node-throughput': {
     title: 'Training throughput in Node (fmnist preset)',
@@ -71,6 +83,30 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
       }
       return { config: encodeConfig(fmnist()), batchSize: fmnist().batchSize, rows };
     },
+  },
+
+  peer: {
+    title: 'The PyTorch peer: the same shapes on the CPU, side by side',
+    run: (ctx) => peerSection(ctx, fmnist(), fmnistSet()),
+  },
+
+  kernels: {
+    title: 'Kernels per step (fmnist shapes): dense, SViTE, S²ViTE, SViTE+',
+    async run(ctx) {
+      const backend = await useBackend('wasm');
+      const rows: KernelsData['rows'] = [];
+      for (const [name, over] of KERNEL_ROWS) {
+        const r = await profileConfig(fmnist(over), fmnistSet(), backend);
+        rows.push({ name, ...r });
+        ctx.log(`   ${name}: ${r.kernelsPerStep} kernels per training step, ${r.inference.kernels} per inference batch`);
+      }
+      return { backend, targetDense: 300, rows };
+    },
+  },
+
+  threads: {
+    title: 'WASM threads: what tfjs 4.22 does in Node (and in Chromium, from the browser benchmark)',
+    run: (ctx) => threadsSection(ctx, fmnist()),
   },
 
   'fmnist-10min': {
