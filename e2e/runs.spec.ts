@@ -73,6 +73,28 @@ test('Reset keeps the run: it is saved and one click reopens it', async ({ page 
   await expect.poll(() => losses(page)).toEqual(trained);
 });
 
+test('a run exported as a file imports back (here after deleting it) with the same curves', async ({ page }) => {
+  const trained = await train(page, TINY.replace('st=16', 'st=10'));
+  await page.getByTestId('runs-toggle').click();
+  const row = page.getByTestId('run-row').first();
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'finished');
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('run-export').click()]);
+  expect(download.suggestedFilename()).toMatch(/\.svrun\.gz$/);
+  const file = await download.path();
+  await row.getByTestId('run-delete').click();
+  await row.getByTestId('run-delete-confirm').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(0);
+
+  await page.getByTestId('run-import').setInputFiles({ name: 'garbage.svrun.gz', mimeType: 'application/gzip', buffer: Buffer.from('not a run') });
+  await expect(page.getByTestId('run-import-note')).toContainText('garbage.svrun.gz: not a run file');
+  await page.getByTestId('run-import').setInputFiles(file);
+  await expect(page.getByTestId('run-import-note')).toContainText('(imported)');
+  const back = page.getByTestId('run-row').first();
+  await expect(back.getByTestId('run-name')).toContainText('(imported)');
+  await back.getByTestId('run-open').click();
+  await expect.poll(() => losses(page)).toEqual(trained);
+});
+
 test('a full quota says what to delete, keeps the unsaved steps, and saves them once there is room', async ({ page }) => {
   await train(page, TINY.replace('st=16', 'st=8'));
   // Filling a real quota takes too long for a test (and Chromium ignores DevTools' quota override

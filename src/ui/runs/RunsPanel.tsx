@@ -5,7 +5,9 @@ import './runs.css';
 import { bytes, pct } from '../format';
 import * as session from '../session/session';
 import { runState, type RunRecord } from './db';
-import { refresh, remove, rename, star } from './runs';
+import { exportRun, importRun, refresh, remove, rename, star } from './runs';
+import { download } from '../export/download';
+import { RUN_FILE_SUFFIX } from './run-file';
 import { methodName } from './labels';
 import { useRuns } from './store';
 import { useStudio } from '../store';
@@ -33,6 +35,7 @@ export function RunsPanel() {
         <span className="muted" data-testid="runs-storage">
           {storage ? `${bytes(storage.usage)} of ${bytes(storage.quota)} used` : 'storage use unknown'}
         </span>
+        <ImportRunButton />
         <button type="button" className="icon-btn close" aria-label="Close the runs panel" onClick={() => useRuns.getState().setOpen(false)}>×</button>
       </header>
       {quota ? <p className="banner error" role="alert" data-testid="quota-message">{quota.message}</p> : null}
@@ -85,6 +88,8 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
       <td className="run-actions">
         <button type="button" className="btn small" data-testid="run-open" disabled={busy} title={busy ? 'Stop the run that trains first (it is saved as it goes)' : 'Show this run in the panels (read-only)'}
           onClick={() => void session.openSaved(r.id)}>Open</button>
+        <button type="button" className="btn small ghost" data-testid="run-export" title="Save this run (config, curves, evaluations, snapshots) as one file; Import brings it back"
+          onClick={() => void exportRun(r.id).then((f) => f && download(f.name, f.bytes, 'application/gzip'))}>Export</button>
         {confirming ? (
           <button type="button" className="btn small danger" data-testid="run-delete-confirm" onBlur={() => setConfirming(false)}
             onClick={() => void remove(r.id)}>Delete {bytes(r.bytes)}?</button>
@@ -94,5 +99,28 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
         )}
       </td>
     </tr>
+  );
+}
+
+/** Brings back a run file from Export (here or in another browser) as a new saved run. */
+function ImportRunButton() {
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const onFile = async (file: File): Promise<void> => {
+    try {
+      const r = await importRun(file.name, new Uint8Array(await file.arrayBuffer()));
+      setMessage({ ok: true, text: `Imported "${r.name}".` });
+    } catch (err) {
+      setMessage({ ok: false, text: `${err instanceof Error ? err.message : String(err)} Nothing was changed.` });
+    }
+  };
+  return (
+    <>
+      <label className="btn small ghost" title={`Import a run file (${RUN_FILE_SUFFIX}) exported from the Runs panel`}>
+        Import
+        <input type="file" accept={`${RUN_FILE_SUFFIX},.gz`} hidden data-testid="run-import"
+          onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void onFile(f); }} />
+      </label>
+      {message ? <p className={`banner ${message.ok ? 'info' : 'error'} runs-import-note`} role={message.ok ? 'status' : 'alert'} data-testid="run-import-note">{message.text}</p> : null}
+    </>
   );
 }

@@ -47,6 +47,18 @@ export async function loadRun(id: string): Promise<LoadedRun | null> {
   return { record, chunks, snapshots };
 }
 
+/** Writes a whole run (an imported file) in one transaction: all of it or nothing. */
+export async function putRun(run: LoadedRun): Promise<void> {
+  const db = await historyDb();
+  const tx = db.transaction(['runs', 'chunks', 'snapshots'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('runs').put(run.record),
+    ...run.chunks.map((c) => tx.objectStore('chunks').put(c)),
+    ...run.snapshots.map((s) => tx.objectStore('snapshots').put(s)),
+    tx.done,
+  ]);
+}
+
 export interface StorageUse {
   usage: number;
   quota: number;

@@ -8,7 +8,8 @@ import type { BackendInfo, EvalEvent, FrameEvent, StartedEvent } from '../../pro
 import { runData } from '../frames/run-data';
 import { studio } from '../store';
 import type { RunRecord, SavedFrame, SnapshotRecord } from './db';
-import { deleteRun, deletionCandidates, historyDb, isQuotaError, listRuns, loadRun, patchRun, storageUse } from './history';
+import { deleteRun, deletionCandidates, historyDb, isQuotaError, listRuns, loadRun, patchRun, putRun, storageUse } from './history';
+import { asImported, decodeRunFile, encodeRunFile, runFileName } from './run-file';
 import { RunRecorder, simulated } from './recorder';
 import { useRuns } from './store';
 import { methodName } from './labels';
@@ -127,6 +128,20 @@ export async function remove(id: string): Promise<void> {
   await refresh();
   // Room again: write what a full quota held back.
   if (useRuns.getState().quota && recorder) await recorder.flush();
+}
+
+/** A saved run as one file (the Runs panel's Export). */
+export async function exportRun(id: string): Promise<{ name: string; bytes: Uint8Array } | null> {
+  const loaded = await loadRun(id);
+  return loaded ? { name: runFileName(loaded.record), bytes: encodeRunFile(loaded) } : null;
+}
+
+/** A run file into the history, under a new id; throws RunFileError (or a quota error) with nothing written. */
+export async function importRun(file: string, bytes: Uint8Array): Promise<RunRecord> {
+  const run = asImported(decodeRunFile(file, bytes), newId());
+  await putRun(run);
+  await refresh();
+  return run.record;
 }
 
 const EMPTY_SNAPSHOT: SparsitySnapshot = {
