@@ -121,7 +121,13 @@ export async function star(id: string, starred: boolean): Promise<void> {
 }
 
 export async function remove(id: string): Promise<void> {
-  if (recorder?.id === id) return; // the live run is deleted after it ends
+  if (recorder?.id === id) {
+    if (recorder.record.status === 'running') return; // the live run is deleted after it ends
+    // Ended and written: nothing more comes for it, so its record must not come back either.
+    recorder.dispose();
+    recorder = null;
+    useRuns.setState({ liveId: null });
+  }
   await deleteRun(id);
   const { picked, viewingId } = useRuns.getState();
   useRuns.setState({ picked: picked.filter((p) => p !== id), ...(viewingId === id ? { viewingId: null } : {}) });
