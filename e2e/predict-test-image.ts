@@ -19,5 +19,5 @@ trainer.restore(m);
 const batch = [...evalBatches(data.test, 1, data.mean, data.std, i + 1)][i];
 const x = tf.tensor4d(batch.x, [1, m.config.imageSize, m.config.imageSize, m.config.inChans]);
 const probs = Array.from(await tf.softmax(trainer.predict(x)).data());
-const pred = probs.indexOf(Math.max(...probs));
-console.log(JSON.stringify({ label: batch.y[0], pred, prob: probs[pred] }));
+const top = [...probs.keys()].sort((a, b) => probs[b] - probs[a]).slice(0, 5).map((cls) => ({ cls, prob: probs[cls] }));
+console.log(JSON.stringify({ label: batch.y[0], pred: top[0].cls, top }));
