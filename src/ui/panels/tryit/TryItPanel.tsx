@@ -183,7 +183,7 @@ function TryResult({ r }: { r: TriedEvent }) {
             })}
           </div>
         ))}
-        <div className="legend"><Ramp stops={p.seqStops} from="least" to="most attention (per map)" /><span>— removed head</span></div>
+        <div className="legend"><Ramp stops={p.seqStops} from="least" to="most attention (per map)" /><span>— removed head</span>{r.kept ? <span>dropped patches get no attention</span> : null}</div>
       </div>
     </>
   );
