@@ -1,7 +1,7 @@
 // A thin typed client over the training worker: posts commands (transferring file buffers), hands
 // out events of the current run only, and awaits `ready`. Structural types, so it compiles without
 // DOM types and works with a real Worker, a MessagePort or a test double.
-import type { BackendInfo, BackendName, Command, DataFile, DataSource, ExportedEvent, RunOptions, WorkerEvent } from './messages';
+import type { BackendInfo, BackendName, Command, DataFile, DataSource, ExportedEvent, RunOptions, TriedEvent, TryInput, WorkerEvent } from './messages';
 import type { Layout } from '../engine/io/checkpoint';
 import type { CalibrationRequest } from './calibration';
 import { commandTransfers } from './messages';
@@ -23,6 +23,7 @@ export class TrainingClient {
   private brokenBecause: string | null = null;
   private readonly listeners = new Set<{ fn: EventListener; stale: boolean }>();
   private exportRequests = 0;
+  private tryRequests = 0;
 
   constructor(private readonly worker: WorkerLike, gate = new RunGate()) {
     this.gate = gate;
@@ -86,6 +87,17 @@ export class TrainingClient {
     return answer.then((e) => {
       if (e.type === 'exported') return (e as ExportedEvent).bytes;
       throw new Error(e.type === 'error' ? e.message : 'export failed');
+    });
+  }
+
+  /** One image through the current run's model at evaluation (read between steps). */
+  tryImage(input: TryInput): Promise<TriedEvent> {
+    const requestId = ++this.tryRequests;
+    const answer = this.waitFor((e) => (e.type === 'tried' && e.requestId === requestId) || (e.type === 'error' && (e.command === 'try' || e.fatal)));
+    this.send({ type: 'try', runId: this.gate.runId, requestId, input });
+    return answer.then((e) => {
+      if (e.type === 'tried') return e as TriedEvent;
+      throw new Error(e.type === 'error' ? e.message : 'try failed');
     });
   }
 

@@ -9,6 +9,7 @@ import type { FlopsReport } from '../engine/flops';
 import type { EvalResult, SparsitySnapshot, UpdateEvent } from '../engine/snapshot';
 import type { Calibration, CalibrationRequest } from './calibration';
 import type { Layout } from '../engine/io/checkpoint';
+import type { HeadMaps } from '../engine/try-image';
 
 // ---------------------------------------------------------------------------------------------
 // Backends
@@ -91,7 +92,12 @@ export type Command =
   /** Evaluate between steps (also after stop/finish). limit: test images (default config.evalSize). */
   | { type: 'evaluate'; runId: number; limit?: number }
   /** The model file (safetensors, as `cli export` writes it), read between steps; answered by `exported`. */
-  | { type: 'export'; runId: number; requestId: number; layout: Layout };
+  | { type: 'export'; runId: number; requestId: number; layout: Layout }
+  /** One image through the current model at evaluation, between steps; answered by `tried`. */
+  | { type: 'try'; runId: number; requestId: number; input: TryInput };
+
+/** Try-it input: pixels already at the model's input size (uint8, HWC), or test image `index` of the data set. */
+export type TryInput = { kind: 'pixels'; pixels: Uint8Array } | { kind: 'test'; index: number };
 
 export type CommandType = Command['type'];
 
@@ -195,13 +201,37 @@ export interface ExportedEvent {
   bytes: Uint8Array;
 }
 
-export type WorkerEvent = ReadyEvent | StartedEvent | FrameEvent | EvalEvent | StateEvent | WorkerErrorEvent | ExportedEvent;
+/** The answer to `try`: what the model makes of one image. */
+export interface TriedEvent {
+  type: 'tried';
+  runId: number;
+  requestId: number;
+  /** The image that ran: uint8, HWC, size × size × channels (the model's input). */
+  image: Uint8Array;
+  size: number;
+  channels: number;
+  /** For a test image: its index and true label. */
+  test: { index: number; label: number } | null;
+  /** The five most probable classes, most probable first (names from the data set). */
+  top: { cls: number; name: string; prob: number }[];
+  /** Kept patch indices (SViTE+), or null when every patch runs. */
+  kept: Int32Array | null;
+  /** Patches per side of the attention maps. */
+  grid: number;
+  /** Per block: the live heads' cls-row attention over the patch grid. */
+  blocks: HeadMaps[];
+  /** Steps the model had when it ran. */
+  step: number;
+}
+
+export type WorkerEvent = ReadyEvent | StartedEvent | FrameEvent | EvalEvent | StateEvent | WorkerErrorEvent | ExportedEvent | TriedEvent;
 
 // ---------------------------------------------------------------------------------------------
 // Transfers
 
 /** Buffers a command can hand over (the files of a `files` data source). */
 export function commandTransfers(cmd: Command): ArrayBuffer[] {
+  if (cmd.type === 'try') return cmd.input.kind === 'pixels' ? uniqueWholeBuffers([cmd.input.pixels]) : [];
   if (cmd.type !== 'start') return [];
   return uniqueWholeBuffers([...(cmd.data.kind === 'files' ? cmd.data.files.map((f) => f.bytes) : []), ...(cmd.model ? [cmd.model.bytes] : [])]);
 }

@@ -21,6 +21,7 @@ import { DensityPanel } from './panels/density/DensityPanel';
 import { HeadsPanel } from './panels/heads/HeadsPanel';
 import { NeuronsPanel } from './panels/neurons/NeuronsPanel';
 import { TokensPanel } from './panels/tokens/TokensPanel';
+import { TryItPanel } from './panels/tryit/TryItPanel';
 import { FlopsPanel } from './panels/flops/FlopsPanel';
 import { HelpOverlay } from './panels/help/HelpOverlay';
 import { ShareButton } from './panels/share/ShareButton';
@@ -66,6 +67,7 @@ export function App({ backend, panel }: { backend?: BackendName; panel?: string 
             <ConfusionPanel />
             <FlopsPanel />
           </div>
+          <TryItPanel />
         </section>
         <Maps />
       </main>

@@ -35,4 +35,28 @@ describe('Run', () => {
     await run.close(); // frees the trainer
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('try: a test image between steps gives its label and the top classes; a missing one a clear error, the run going on', async () => {
+    const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 200, testCount: 50 });
+    const trainer = await Trainer.create({ ...presetConfig('tiny'), batchSize: 8, steps: 30, evalEvery: 0, evalSize: 50 }, data);
+    const events: WorkerEvent[] = [];
+    let finished = (): void => {};
+    const run = new Run(1, (e) => {
+      events.push(e);
+      if (e.type === 'state' && e.state === 'finished') finished();
+    });
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    run.begin(trainer);
+    run.tryImage(1, { kind: 'test', index: 3 });
+    run.tryImage(2, { kind: 'test', index: 50 });
+    await done;
+    const tried = events.find((e) => e.type === 'tried');
+    expect(tried).toMatchObject({ requestId: 1, test: { index: 3, label: data.test.labels[3] }, size: 16, channels: 1 });
+    if (tried?.type !== 'tried') return;
+    expect(tried.top.map((t) => t.name)).toEqual(tried.top.map((t) => data.classNames[t.cls]));
+    expect(tried.top).toHaveLength(5);
+    expect(tried.top[0].prob).toBeGreaterThanOrEqual(tried.top[4].prob);
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ fatal: false, command: 'try', message: 'Try it failed: there is no test image 50: the test set has 50 (0 to 49)' });
+    await run.close();
+  });
 });

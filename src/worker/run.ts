@@ -7,7 +7,8 @@ import { isPeriodicEvalStep } from '../engine/facts';
 import type { Trainer } from '../engine/trainer';
 import type { Layout } from '../engine/io/checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
-import type { RunOptions, RunState, WorkerEvent } from '../protocol/messages';
+import { tryImage } from '../engine/try-image';
+import type { RunOptions, RunState, TryInput, WorkerEvent } from '../protocol/messages';
 import { errorText } from '../backend/error-text';
 import { ScalarLog, Throughput, buildFrame } from './frames';
 import { yieldToEventLoop } from './yield';
@@ -15,6 +16,18 @@ import { yieldToEventLoop } from './yield';
 export type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
 
 const DEFAULT_FRAME_HZ = 4;
+/** Classes the Try-it panel lists. */
+const TOP_CLASSES = 5;
+
+/** The pixels a try-it input stands for, and the test image's index and label when it is one. */
+function tryInputImage(trainer: Trainer, input: TryInput): { image: Uint8Array; test: { index: number; label: number } | null } {
+  if (input.kind === 'pixels') return { image: input.pixels, test: null };
+  const set = trainer.dataset.test;
+  const i = input.index;
+  if (!Number.isInteger(i) || i < 0 || i >= set.count) throw new Error(`there is no test image ${i}: the test set has ${set.count} (0 to ${set.count - 1})`);
+  const n = set.height * set.width * set.channels;
+  return { image: set.images.slice(i * n, (i + 1) * n), test: { index: i, label: set.labels[i] } };
+}
 
 export class Run {
   private paused: boolean;
@@ -99,6 +112,23 @@ export class Run {
         this.post({ type: 'exported', runId: this.runId, requestId, layout, bytes }, [bytes.buffer as ArrayBuffer]);
       } catch (err) {
         this.post({ type: 'error', runId: this.runId, message: `Export failed: ${errorText(err)}`, fatal: false, command: 'export' });
+      }
+    });
+  }
+
+  /** Try it: one image (pixels or a test image) through the model at evaluation; a failure leaves the run as it is. */
+  tryImage(requestId: number, input: TryInput): void {
+    this.betweenSteps(async (trainer) => {
+      try {
+        const { image, test } = tryInputImage(trainer, input);
+        const r = await tryImage(trainer, image);
+        const names = trainer.dataset.classNames;
+        const top = [...r.probs.keys()].sort((a, b) => r.probs[b] - r.probs[a]).slice(0, TOP_CLASSES)
+          .map((cls) => ({ cls, name: names[cls] ?? `class ${cls}`, prob: r.probs[cls] }));
+        const { size, channels } = { size: trainer.config.imageSize, channels: trainer.config.inChans };
+        this.post({ type: 'tried', runId: this.runId, requestId, image, size, channels, test, top, kept: r.kept, grid: r.grid, blocks: r.blocks, step: trainer.stepsDone });
+      } catch (err) {
+        this.post({ type: 'error', runId: this.runId, message: `Try it failed: ${errorText(err)}`, fatal: false, command: 'try' });
       }
     });
   }

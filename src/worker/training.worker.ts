@@ -73,6 +73,7 @@ function handle(cmd: Command): void {
       if (!current || current.runId !== cmd.runId) return; // a command for a run that is not current
       if (cmd.type === 'evaluate') current.evaluate(cmd.limit);
       else if (cmd.type === 'export') current.exportModel(cmd.requestId, cmd.layout);
+      else if (cmd.type === 'try') current.tryImage(cmd.requestId, cmd.input);
       else current[cmd.type]();
     }
   }

@@ -6,6 +6,7 @@ import * as tf from '../tf';
 import { type ModelConfig } from '../config';
 import { blockParam, headDim, numPatches } from '../facts/shape';
 import { attentionCore } from '../kernels/attention';
+import { attentionWithClsRow } from './attention-maps';
 import { tokensFused } from '../kernels/tokens';
 import { dense2d, gelu, layerNorm, residualAdd } from './layers';
 import { selectTokens } from './select-tokens';
@@ -37,6 +38,8 @@ export interface TokenPlan {
 export interface ForwardPlan {
   blocks?: BlockPlan[];
   tokens?: TokenPlan;
+  /** Evaluation only: attention runs as composed ops and each block's cls row of the probabilities [B, H, T] is pushed here. */
+  clsAttention?: tf.Tensor3D[];
 }
 
 const p = (P: ParamMap, name: string): tf.Tensor => {
@@ -61,12 +64,18 @@ export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D 
 }
 
 /** Multi-head self-attention on pre-normed tokens h [B·T, D] → [B·T, D]. */
-function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelConfig, i: number, plan?: BlockPlan): tf.Tensor2D {
+function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelConfig, i: number, plan?: BlockPlan, clsAttention?: tf.Tensor3D[]): tf.Tensor2D {
   const hd = headDim(c);
   const H = plan?.heads ?? c.numHeads;
   const wqkv = p(P, blockParam(i, 'qkv')), bqkv = p(P, blockParam(i, 'qkv', 'bias')); // [D, 3·H·hd], [3·H·hd]
   const wproj = p(P, blockParam(i, 'proj')); // [H·hd, D]
-  let out: tf.Tensor = attentionCore(dense2d(h, wqkv, bqkv), { batch: B, tokens: T, heads: H, headDim: hd }); // [B·T, H·hd]
+  const qkv = dense2d(h, wqkv, bqkv), attrs = { batch: B, tokens: T, heads: H, headDim: hd };
+  let out: tf.Tensor;
+  if (clsAttention) {
+    const { out: o, clsRow } = attentionWithClsRow(qkv, attrs);
+    clsAttention.push(clsRow);
+    out = o;
+  } else out = attentionCore(qkv, attrs); // [B·T, H·hd]
   if (plan?.headGate || plan?.headProbe) {
     out = tf.reshape(out, [B, T, H, hd]);
     if (plan.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
@@ -96,7 +105,7 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
   for (let i = 0; i < c.depth; i++) {
     const bp = plan.blocks?.[i];
     const h1 = layerNorm(x, p(P, `blocks.${i}.norm1.weight`), p(P, `blocks.${i}.norm1.bias`));
-    x = residualAdd(x, attention(P, h1, B, T, c, i, bp));
+    x = residualAdd(x, attention(P, h1, B, T, c, i, bp, plan.clsAttention));
     const h2 = layerNorm(x, p(P, `blocks.${i}.norm2.weight`), p(P, `blocks.${i}.norm2.bias`));
     x = residualAdd(x, mlp(P, h2, i));
   }

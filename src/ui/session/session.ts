@@ -3,7 +3,7 @@
 // run-data (streamed, outside React), and offers the run actions the buttons and keys call.
 import type { ExperimentConfig } from '../../engine/config';
 import { TrainingClient } from '../../protocol/client';
-import type { BackendName, DataFile, WorkerEvent } from '../../protocol/messages';
+import type { BackendName, DataFile, TriedEvent, TryInput, WorkerEvent } from '../../protocol/messages';
 import type { Layout } from '../../engine/io/checkpoint';
 import { parseCalibrationCache, rememberCalibration, type Calibration, type CalibrationRequest } from '../../protocol/calibration';
 import { setLinkBackend } from '../url/url-sync';
@@ -147,7 +147,8 @@ function onEvent(e: WorkerEvent): void {
   switch (e.type) {
     case 'ready':
     case 'exported':
-      return; // handled for every run (see connect) / by the caller of exportModel
+    case 'tried':
+      return; // handled for every run (see connect) / by the caller of exportModel, tryImage
     case 'started':
       recordStarted(e, s.backend);
       runData.setSamples(e.samples);
@@ -256,6 +257,11 @@ export function evaluateWholeTestSet(): void {
 /** The run's model file, as `cli export` writes it (read between steps). */
 export function exportModel(layout: Layout): Promise<Uint8Array> {
   return client ? client.exportModel(layout) : Promise.reject(new Error('the training worker is not running'));
+}
+
+/** One image through the run's model at evaluation (read between steps). */
+export function tryImage(input: TryInput): Promise<TriedEvent> {
+  return client ? client.tryImage(input) : Promise.reject(new Error('the training worker is not running'));
 }
 
 /** Stops the run and clears everything it drew; the config stays. */
