@@ -12,8 +12,11 @@ import { subscribe } from '../../frames/scheduler';
 function withCpuCanvas<T>(make: () => T): T {
   const proto = HTMLCanvasElement.prototype;
   const original = proto.getContext;
+  // One plain signature: `.call` on the overloaded type picks its last overload, which a global
+  // augmentation (@webgpu/types' one-argument 'webgpu' form) can change under us.
+  const plain = original as (this: HTMLCanvasElement, type: string, options?: object) => RenderingContext | null;
   proto.getContext = function (this: HTMLCanvasElement, type: string, options?: object) {
-    return original.call(this, type, type === '2d' ? { willReadFrequently: true, ...options } : options);
+    return plain.call(this, type, type === '2d' ? { willReadFrequently: true, ...options } : options);
   } as typeof original;
   try {
     return make();
