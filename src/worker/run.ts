@@ -7,7 +7,7 @@ import { isPeriodicEvalStep } from '../engine/facts';
 import type { Trainer } from '../engine/trainer';
 import type { Layout } from '../engine/io/checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
-import type { RunOptions, RunState, WorkerEvent } from '../protocol/messages';
+import { CHECKPOINT_EVERY_MS, uniqueWholeBuffers, type RunOptions, type RunState, type WorkerEvent } from '../protocol/messages';
 import { errorText } from '../backend/error-text';
 import { ScalarLog, Throughput, buildFrame } from './frames';
 import { yieldToEventLoop } from './yield';
@@ -15,6 +15,8 @@ import { yieldToEventLoop } from './yield';
 export type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
 
 const DEFAULT_FRAME_HZ = 4;
+/** Where the studio keeps the checkpoints this loop posts: a non-finite loss names it. */
+const CHECKPOINT_WHERE = 'saved with this run in the Runs panel (Resume goes on from it)';
 
 export class Run {
   private paused: boolean;
@@ -31,6 +33,10 @@ export class Run {
   private seq = 0;
   private lastFrameAt = -Infinity;
   private readonly frameIntervalMs: number;
+  private readonly checkpointEveryMs: number;
+  /** Training time and step of the last checkpoint (a resumed run starts at its own). */
+  private checkpointedAtMs = 0;
+  private checkpointedStep = 0;
   private readonly scalars = new ScalarLog();
   private readonly clock = new Throughput();
   /** Serialises trainer access after the loop has ended (evaluate on a stopped run). */
@@ -41,6 +47,8 @@ export class Run {
     this.paused = options.startPaused ?? false;
     const hz = options.frameHz ?? DEFAULT_FRAME_HZ;
     this.frameIntervalMs = 1000 / (hz > 0 && Number.isFinite(hz) ? Math.min(hz, 60) : DEFAULT_FRAME_HZ);
+    const every = options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
+    this.checkpointEveryMs = every > 0 ? every : CHECKPOINT_EVERY_MS;
   }
 
   // ---- commands (any time) ----
@@ -136,6 +144,7 @@ export class Run {
   /** Takes ownership of the trainer and trains in the background. */
   begin(trainer: Trainer): void {
     this.trainer = trainer;
+    this.checkpointedStep = trainer.stepsDone;
     this.loopDone = this.guard(() => this.loop(trainer)).then(() => {
       this.ended = true;
       this.clock.pause();
@@ -166,6 +175,7 @@ export class Run {
         if (this.state !== 'paused') {
           this.clock.pause();
           await this.postFrame(trainer, 'paused');
+          await this.saveCheckpoint(trainer);
           this.setState('paused', trainer);
           continue; // commands may have come in during the readback: look again before sleeping
         }
@@ -183,9 +193,12 @@ export class Run {
       if (isPeriodicEvalStep(c, info.step)) {
         await this.runEval(c.evalSize, 'periodic');
       }
-      if (single || performance.now() - this.lastFrameAt >= this.frameIntervalMs) {
+      // A checkpoint follows a frame, so the saved history reaches its step.
+      const checkpointDue = this.clock.elapsedMs() - this.checkpointedAtMs >= this.checkpointEveryMs;
+      if (single || checkpointDue || performance.now() - this.lastFrameAt >= this.frameIntervalMs) {
         await this.postFrame(trainer, this.state ?? 'running');
       }
+      if (checkpointDue) await this.saveCheckpoint(trainer);
       await yieldToEventLoop();
     }
     this.clock.pause();
@@ -196,7 +209,20 @@ export class Run {
     const end: RunState = trainer.finished && !this.stopRequested ? 'finished' : 'stopped';
     if (end === 'finished') await this.runEval(this.options.finalEvalSize ?? c.evalSize, 'final');
     await this.postFrame(trainer, end);
+    await this.saveCheckpoint(trainer);
     this.setState(end, trainer);
+  }
+
+  /** Posts a training checkpoint (transferred) unless the last one is of this step. */
+  private async saveCheckpoint(trainer: Trainer): Promise<void> {
+    const step = trainer.stepsDone;
+    this.checkpointedAtMs = this.clock.elapsedMs();
+    if (step === this.checkpointedStep) return;
+    const t0 = performance.now();
+    const bytes = await trainer.checkpoint();
+    this.post({ type: 'checkpoint', runId: this.runId, step, bytes, ms: performance.now() - t0 }, uniqueWholeBuffers([bytes]));
+    this.checkpointedStep = step;
+    trainer.lastCheckpoint = { step, where: CHECKPOINT_WHERE };
   }
 
   private async runEval(limit: number | undefined, reason: 'periodic' | 'final' | 'requested'): Promise<void> {
