@@ -24,12 +24,15 @@ export async function patchRun(id: string, patch: Partial<Pick<RunRecord, 'name'
   await tx.done;
 }
 
-/** Deletes a run with its chunks and snapshots. */
+/** Deletes a run with its chunks, snapshots and checkpoint. */
 export async function deleteRun(id: string): Promise<void> {
   const db = await historyDb();
-  const tx = db.transaction(['runs', 'chunks', 'snapshots'], 'readwrite');
+  const tx = db.transaction(['runs', 'chunks', 'snapshots', 'checkpoints'], 'readwrite');
   const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
-  await Promise.all([tx.objectStore('runs').delete(id), tx.objectStore('chunks').delete(range), tx.objectStore('snapshots').delete(range), tx.done]);
+  await Promise.all([
+    tx.objectStore('runs').delete(id), tx.objectStore('chunks').delete(range), tx.objectStore('snapshots').delete(range),
+    tx.objectStore('checkpoints').delete(id), tx.done,
+  ]);
 }
 
 export interface LoadedRun {
