@@ -24,6 +24,12 @@ async function startWhenReady(page: Page): Promise<void> {
 
 test('a run closed mid-run resumes from its checkpoint and its losses equal an uninterrupted run', async ({ context }) => {
   test.setTimeout(300_000);
+  // Main-thread tasks over 50 ms, to report what writing the checkpoint costs (printed, not asserted).
+  await context.addInitScript(() => {
+    const w = globalThis as unknown as { __longTasks: number[]; PerformanceObserver: new (cb: (l: { getEntries(): { duration: number }[] }) => void) => { observe(o: { type: string }): void } };
+    w.__longTasks = [];
+    new w.PerformanceObserver((l) => { for (const e of l.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
+  });
   // 1. Train, pause (a checkpoint is taken at pause), and close the page while the run is live.
   const first = await context.newPage();
   const errors = collectErrors(first);
@@ -36,7 +42,8 @@ test('a run closed mid-run resumes from its checkpoint and its losses equal an u
   expect(pausedAt).toBeLessThan(60);
   await expect.poll(async () => (await checkpointWrites(first)).at(-1)?.step, { timeout: 30_000, intervals: [500] }).toBe(pausedAt);
   const written = await checkpointWrites(first);
-  console.log(`CHECKPOINT-WRITE ${JSON.stringify(written)}`);
+  const longTasks = await first.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks);
+  console.log(`CHECKPOINT-WRITE ${JSON.stringify({ written, longTasks })}`);
   expect(errors).toEqual([]);
   await first.close(); // no beforeunload: as a crash or a closed tab
 
@@ -74,4 +81,31 @@ test('a run closed mid-run resumes from its checkpoint and its losses equal an u
   expect(uninterrupted).toHaveLength(60);
   expect(resumed).toEqual(uninterrupted);
   expect(errors2).toEqual([]);
+});
+
+test('Continue extends a finished run: its first steps stay, the extra ones follow, and the record holds them all', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectErrors(page);
+  await page.goto(LINK.replace('st=60', 'st=16'));
+  await startWhenReady(page);
+  await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
+  const original = await losses(page);
+  expect(original).toHaveLength(16);
+  await page.getByTestId('runs-toggle').click();
+  const row = page.getByTestId('run-row').first();
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'finished');
+  await row.getByTestId('run-continue').click();
+  await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
+  const continued = await losses(page);
+  expect(continued).toHaveLength(32);
+  expect(continued.slice(0, 16)).toEqual(original);
+  for (const l of continued) expect(Number.isFinite(l)).toBe(true);
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'finished');
+  await page.reload();
+  await expect(page.getByTestId('start')).toBeEnabled();
+  await page.getByTestId('runs-toggle').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  await page.getByTestId('run-row').first().getByTestId('run-open').click();
+  await expect.poll(() => losses(page)).toEqual(continued);
+  expect(errors).toEqual([]);
 });

@@ -61,6 +61,8 @@ export const CHECKPOINT_EVERY_MS = 30_000;
 export interface RunOptions {
   /** Training milliseconds between checkpoints (default CHECKPOINT_EVERY_MS); also at pause and at the end. */
   checkpointEveryMs?: number;
+  /** With `resumeFrom`: Continue, this many steps past the checkpoint's end (Trainer.continueBy). */
+  continueBy?: number;
   /** Upper bound on frames per second while running (default 4). */
   frameHz?: number;
   /** Sample images shown in the token panel (default: the trainer's). */

@@ -241,7 +241,7 @@ export class Run {
       seq: this.seq++,
       state,
       step,
-      totalSteps: trainer.config.steps,
+      totalSteps: trainer.totalSteps,
       batchSize: trainer.config.batchSize,
       scalars: this.scalars.drain(),
       snapshot,

@@ -100,6 +100,14 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
     const trainer = cmd.resumeFrom
       ? await Trainer.fromCheckpoint(cmd.resumeFrom.bytes, dataset, opts, cmd.resumeFrom.name)
       : await Trainer.create(cmd.config, dataset, opts);
+    if (cmd.resumeFrom && cmd.options?.continueBy) {
+      try {
+        trainer.continueBy(cmd.options.continueBy);
+      } catch (err) {
+        trainer.dispose();
+        throw err;
+      }
+    }
     if (cmd.model) {
       try {
         trainer.restore(importModel(cmd.model.bytes, cmd.model.name, { config: cmd.config }));

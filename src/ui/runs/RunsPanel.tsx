@@ -64,6 +64,8 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
   const busy = useStudio((s) => s.status === 'running' || s.status === 'starting' || s.status === 'paused');
   // Cut off (reload, crash) or stopped before its end, with a checkpoint to go on from.
   const resumable = (status === 'interrupted' || status === 'stopped') && r.checkpointStep !== undefined && r.checkpointStep < r.totalSteps;
+  // Continue: as many steps again as the run was configured for.
+  const continuable = status === 'finished' && r.checkpointStep === r.totalSteps;
   return (
     <tr data-testid="run-row" data-run-id={r.id} className={viewingId === r.id ? 'viewing' : undefined}>
       <td><input type="checkbox" checked={picked} aria-label={`Compare ${r.name}`} data-testid="run-pick" onChange={() => useRuns.getState().togglePick(r.id)} /></td>
@@ -91,6 +93,11 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
           <button type="button" className="btn small" data-testid="run-resume" disabled={busy}
             title={busy ? 'Stop the run that trains first (it is saved as it goes)' : `Go on training from its checkpoint at step ${r.checkpointStep}`}
             onClick={() => void session.resumeSaved(r.id)}>Resume</button>
+        ) : null}
+        {continuable ? (
+          <button type="button" className="btn small" data-testid="run-continue" disabled={busy}
+            title={busy ? 'Stop the run that trains first (it is saved as it goes)' : `Train ${r.config.steps} more steps from its end, at the final learning rate (minLr), with the topology fixed`}
+            onClick={() => void session.resumeSaved(r.id, r.config.steps)}>Continue +{r.config.steps}</button>
         ) : null}
         {confirming ? (
           <button type="button" className="btn small danger" data-testid="run-delete-confirm" onBlur={() => setConfirming(false)}

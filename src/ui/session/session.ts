@@ -286,18 +286,21 @@ export async function openSaved(id: string): Promise<boolean> {
 
 /**
  * Resume: an interrupted (or stopped) saved run goes on in the worker from its stored checkpoint;
- * the panels show its history up to there and continue. False when it cannot (busy, no checkpoint).
+ * the panels show its history up to there and continue. With `more`, Continue: a finished run goes
+ * on for that many steps past its end (schedules held at their final values: Trainer.continueBy).
+ * False when it cannot (busy, no checkpoint).
  */
-export async function resumeSaved(id: string): Promise<boolean> {
+export async function resumeSaved(id: string, more?: number): Promise<boolean> {
   const busy = (): boolean => ['running', 'starting', 'paused'].includes(studio.getState().status);
   if (!client || busy()) return false;
   const resumed = await resumeRecording(id);
   if (!resumed || !client || busy()) return false;
   const { record, checkpoint } = resumed;
+  if (more) record.totalSteps = record.step + more; // the recorder's record: written at its next flush
   const s = studio.getState();
   s.beginRun(record.config);
   if (record.meta) s.setMeta(record.meta);
-  client.start(record.config, dataSourceFor(record.config.dataset), { frameHz: 4 }, requestedBackend, calibrationFor(record.config), undefined,
+  client.start(record.config, dataSourceFor(record.config.dataset), { frameHz: 4, ...(more ? { continueBy: more } : {}) }, requestedBackend, calibrationFor(record.config), undefined,
     { name: `the checkpoint of "${record.name}" (step ${record.checkpointStep})`, bytes: checkpoint });
   latestLoss = record.lastLoss;
   lastWordAt = performance.now();
