@@ -82,7 +82,7 @@ describe('Run', () => {
     trainer.model.write(params);
     run.resume();
     const error = await until((e) => e.type === 'error');
-    expect(error).toMatchObject({ fatal: true, message: expect.stringContaining(`The last good checkpoint is saved with this run in the Runs panel (Resume goes on from it), at step ${last.step}.`) });
+    expect(error).toMatchObject({ fatal: true, message: expect.stringContaining(`The last good checkpoint is saved with this run in the Runs panel, at step ${last.step}.`) });
     await run.close();
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -16,7 +16,7 @@ export type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
 
 const DEFAULT_FRAME_HZ = 4;
 /** Where the studio keeps the checkpoints this loop posts: a non-finite loss names it. */
-const CHECKPOINT_WHERE = 'saved with this run in the Runs panel (Resume goes on from it)';
+const CHECKPOINT_WHERE = 'saved with this run in the Runs panel';
 
 export class Run {
   private paused: boolean;
