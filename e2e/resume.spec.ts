@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './page-errors';
 
 type StudioUi = { losses(): number[]; status(): string; step(): number };
-type CheckpointWrite = { step: number; bytes: number; syncMs: number; totalMs: number };
+type CheckpointWrite = { step: number; bytes: number; at: number; syncMs: number; putMs: number; totalMs: number };
 type StudioRuns = { saveCost(): { flushMs: number; trainMs: number; checkpointWrites: CheckpointWrite[] } };
 
 const LINK = '/?v=1&p=tiny&n=64&st=60&bs=8&ee=20&es=32&m=svite&dt=4&backend=wasm';
@@ -26,9 +26,10 @@ test('a run closed mid-run resumes from its checkpoint and its losses equal an u
   test.setTimeout(300_000);
   // Main-thread tasks over 50 ms, to report what writing the checkpoint costs (printed, not asserted).
   await context.addInitScript(() => {
-    const w = globalThis as unknown as { __longTasks: number[]; PerformanceObserver: new (cb: (l: { getEntries(): { duration: number }[] }) => void) => { observe(o: { type: string }): void } };
+    type Entry = { startTime: number; duration: number };
+    const w = globalThis as unknown as { __longTasks: Entry[]; PerformanceObserver: new (cb: (l: { getEntries(): Entry[] }) => void) => { observe(o: { type: string }): void } };
     w.__longTasks = [];
-    new w.PerformanceObserver((l) => { for (const e of l.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
+    new w.PerformanceObserver((l) => { for (const e of l.getEntries()) w.__longTasks.push({ startTime: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
   });
   // 1. Train, pause (a checkpoint is taken at pause), and close the page while the run is live.
   const first = await context.newPage();
@@ -42,8 +43,11 @@ test('a run closed mid-run resumes from its checkpoint and its losses equal an u
   expect(pausedAt).toBeLessThan(60);
   await expect.poll(async () => (await checkpointWrites(first)).at(-1)?.step, { timeout: 30_000, intervals: [500] }).toBe(pausedAt);
   const written = await checkpointWrites(first);
-  const longTasks = await first.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks);
-  console.log(`CHECKPOINT-WRITE ${JSON.stringify({ written, longTasks })}`);
+  const longTasks = await first.evaluate(() => (globalThis as unknown as { __longTasks: { startTime: number; duration: number }[] }).__longTasks);
+  // Long tasks that overlap a checkpoint's write (from its flush's start to its commit).
+  const during = longTasks.filter((t) => written.some((w) => t.startTime < w.at + w.totalMs && t.startTime + t.duration > w.at));
+  const usage = await first.evaluate(() => (globalThis as unknown as { navigator: { storage: { estimate(): Promise<{ usage?: number }> } } }).navigator.storage.estimate());
+  console.log(`CHECKPOINT-WRITE ${JSON.stringify({ written, longTasksDuring: during, longTasksTotal: longTasks.length, storageUsage: usage.usage })}`);
   expect(errors).toEqual([]);
   await first.close(); // no beforeunload: as a crash or a closed tab
 

@@ -52,10 +52,11 @@ describe('run history schema', () => {
     expect((await db.get('sweeps', 's'))?.runIds).toEqual(['a']);
     expect(await db.count('checkpoints')).toBe(0);
     // Keyed by run: a newer checkpoint replaces the older one.
-    await db.put('checkpoints', { runId: 'a', step: 4, bytes: new Uint8Array([1, 2]), savedAt: 1 });
-    await db.put('checkpoints', { runId: 'a', step: 8, bytes: new Uint8Array([3, 4, 5]), savedAt: 2 });
+    await db.put('checkpoints', { runId: 'a', step: 4, blob: new Blob([new Uint8Array([1, 2])]), savedAt: 1 });
+    await db.put('checkpoints', { runId: 'a', step: 8, blob: new Blob([new Uint8Array([3, 4, 5])]), savedAt: 2 });
     const kept = await db.getAll('checkpoints');
-    expect(kept.map((c) => [c.runId, c.step, Array.from(c.bytes)])).toEqual([['a', 8, [3, 4, 5]]]);
+    expect(kept.map((c) => [c.runId, c.step])).toEqual([['a', 8]]);
+    expect(Array.from(new Uint8Array(await kept[0].blob.arrayBuffer()))).toEqual([3, 4, 5]);
     db.close();
   });
 

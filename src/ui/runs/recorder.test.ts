@@ -84,7 +84,8 @@ describe('RunRecorder', () => {
     simulated.fullQuota = false;
     await rec.flush();
     const kept = await d.getAll('checkpoints');
-    expect(kept.map((c) => [c.step, c.bytes.byteLength, c.bytes[0]])).toEqual([[8, 120, 2]]);
+    expect(kept.map((c) => [c.step, c.blob.size])).toEqual([[8, 120]]);
+    expect(new Uint8Array(await kept[0].blob.arrayBuffer())[0]).toBe(2);
     const saved = await d.get('runs', 'run-1');
     expect(saved?.checkpointStep).toBe(8);
     // Two 4-step frames (5 × 16 + 200 each), one snapshot (200) and the latest checkpoint only (120, not 100 + 120).

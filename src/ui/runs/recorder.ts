@@ -41,7 +41,7 @@ export class RunRecorder {
   private pendingSteps = 0;
   private seq = 0;
   private samples: SampleImages | null = null;
-  private checkpointDue: CheckpointRecord | null = null;
+  private checkpointDue: CheckpointEvent | null = null;
   /** Size of the checkpoint already stored for this run (a resumed run starts with one). */
   storedCheckpointBytes: number | null = null;
   private writing: Promise<void> = Promise.resolve();
@@ -50,8 +50,8 @@ export class RunRecorder {
   private msCount = 0;
   /** Time spent in flush() on this thread (building records and issuing writes), for the benchmark. */
   flushMs = 0;
-  /** Main-thread milliseconds of each write that carried a checkpoint, and the checkpoints' sizes. */
-  readonly checkpointWrites: { step: number; bytes: number; syncMs: number; totalMs: number }[] = [];
+  /** Each write that carried a checkpoint: its size, main-thread ms (all, and the checkpoint's part), ms to commit. */
+  readonly checkpointWrites: { step: number; bytes: number; at: number; syncMs: number; putMs: number; totalMs: number }[] = [];
   readonly record: RunRecord;
 
   /** `seq`: the next chunk number (a resumed run appends after its kept chunks). */
@@ -103,7 +103,7 @@ export class RunRecorder {
 
   /** Written at once, with the frames before it (the worker posts those first). */
   checkpoint(e: CheckpointEvent): void {
-    this.checkpointDue = { runId: this.id, step: e.step, bytes: e.bytes, savedAt: this.now() };
+    this.checkpointDue = e;
     void this.flush();
   }
 
@@ -128,7 +128,10 @@ export class RunRecorder {
     const frames = this.frames, evals = this.evals;
     const now = this.now();
     const snapshot = this.snapshot && (final || now - this.lastSnapshotAt >= SNAPSHOT_MS) ? this.snapshot : null;
-    const checkpoint = this.checkpointDue;
+    const due = this.checkpointDue;
+    const tBlob = performance.now();
+    const checkpoint: CheckpointRecord | null = due ? { runId: this.id, step: due.step, blob: new Blob([due.bytes as Uint8Array<ArrayBuffer>]), savedAt: now } : null;
+    const blobMs = performance.now() - tBlob;
     if (checkpoint) this.record.checkpointStep = checkpoint.step;
     this.frames = [];
     this.evals = [];
@@ -140,7 +143,7 @@ export class RunRecorder {
     bytes += evals.length * 80 + (chunk && samples ? samples.images.byteLength : 0);
     if (snapshot) bytes += snapshotBytes(snapshot);
     // The checkpoint replaces the previous one: the record counts only the latest.
-    const checkpointBytes = checkpoint ? checkpoint.bytes.byteLength - (this.storedCheckpointBytes ?? 0) : 0;
+    const checkpointBytes = checkpoint ? checkpoint.blob.size - (this.storedCheckpointBytes ?? 0) : 0;
     bytes += checkpointBytes;
     this.record.updatedAt = now;
     const record = { ...this.record, bytes: this.record.bytes + bytes };
@@ -151,15 +154,17 @@ export class RunRecorder {
       const puts: Promise<unknown>[] = [tx.objectStore('runs').put(record)];
       if (chunk) puts.push(tx.objectStore('chunks').put(chunk));
       if (snapshot) puts.push(tx.objectStore('snapshots').put({ runId: this.id, step: snapshot.step, snapshot }));
+      const tPut = performance.now();
       if (checkpoint) puts.push(tx.objectStore('checkpoints').put(checkpoint));
+      const putMs = performance.now() - tPut + blobMs;
       const syncMs = performance.now() - t0;
       this.flushMs += syncMs;
       pending = Promise.all([...puts, tx.done]);
       await pending;
       if (checkpoint) {
-        this.checkpointWrites.push({ step: checkpoint.step, bytes: checkpoint.bytes.byteLength, syncMs, totalMs: performance.now() - t0 });
-        this.storedCheckpointBytes = checkpoint.bytes.byteLength;
-        if (this.checkpointDue === checkpoint) this.checkpointDue = null;
+        this.checkpointWrites.push({ step: checkpoint.step, bytes: checkpoint.blob.size, at: t0, syncMs, putMs, totalMs: performance.now() - t0 });
+        this.storedCheckpointBytes = checkpoint.blob.size;
+        if (this.checkpointDue === due) this.checkpointDue = null;
       }
       if (chunk) this.seq++;
       if (snapshot) {

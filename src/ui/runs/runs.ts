@@ -65,11 +65,11 @@ export async function resumeRecording(id: string): Promise<{ record: RunRecord; 
   const { loaded, checkpoint } = rewound;
   recorder?.dispose();
   const r = new RunRecorder(historyDb(), loaded.record, { onWrite }, undefined, 1);
-  r.storedCheckpointBytes = checkpoint.bytes.byteLength;
+  r.storedCheckpointBytes = checkpoint.blob.size;
   recorder = r;
   useRuns.setState({ liveId: id, viewingId: null });
   replayHistory(loaded);
-  return { record: loaded.record, checkpoint: checkpoint.bytes };
+  return { record: loaded.record, checkpoint: new Uint8Array(await checkpoint.blob.arrayBuffer()) };
 }
 
 /** The run ended (finished, stopped, failed, or superseded): write the rest. */
