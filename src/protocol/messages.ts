@@ -207,12 +207,21 @@ export interface ExportedEvent {
   bytes: Uint8Array;
 }
 
-/** A training checkpoint (transferred), taken between steps; the frames up to `step` were posted before it. */
+/** A DOM Blob, structurally (this file compiles without DOM types). */
+export interface CheckpointBlob {
+  readonly size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * A training checkpoint, taken between steps; the frames up to `step` were posted before it. A Blob
+ * made in the worker: the UI stores it in IndexedDB by reference, with no copy on its thread.
+ */
 export interface CheckpointEvent {
   type: 'checkpoint';
   runId: number;
   step: number;
-  bytes: Uint8Array;
+  blob: CheckpointBlob;
   /** Worker milliseconds spent writing it. */
   ms: number;
 }

@@ -72,7 +72,7 @@ describe('Run', () => {
 
     // A trainer built from the second checkpoint reaches the live run's losses bit for bit.
     const mid = checkpoints[1];
-    const resumed = await Trainer.fromCheckpoint(mid.bytes, data);
+    const resumed = await Trainer.fromCheckpoint(new Uint8Array(await mid.blob.arrayBuffer()), data);
     while (resumed.stepsDone < last.step) await resumed.step();
     expect(Array.from(resumed.losses)).toEqual(Array.from(trainer.losses));
     resumed.dispose();

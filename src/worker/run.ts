@@ -7,7 +7,7 @@ import { isPeriodicEvalStep } from '../engine/facts';
 import type { Trainer } from '../engine/trainer';
 import type { Layout } from '../engine/io/checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
-import { CHECKPOINT_EVERY_MS, uniqueWholeBuffers, type RunOptions, type RunState, type WorkerEvent } from '../protocol/messages';
+import { CHECKPOINT_EVERY_MS, type RunOptions, type RunState, type WorkerEvent } from '../protocol/messages';
 import { errorText } from '../backend/error-text';
 import { ScalarLog, Throughput, buildFrame } from './frames';
 import { yieldToEventLoop } from './yield';
@@ -219,8 +219,8 @@ export class Run {
     this.checkpointedAtMs = this.clock.elapsedMs();
     if (step === this.checkpointedStep) return;
     const t0 = performance.now();
-    const bytes = await trainer.checkpoint();
-    this.post({ type: 'checkpoint', runId: this.runId, step, bytes, ms: performance.now() - t0 }, uniqueWholeBuffers([bytes]));
+    const blob = new Blob([(await trainer.checkpoint()) as Uint8Array<ArrayBuffer>]);
+    this.post({ type: 'checkpoint', runId: this.runId, step, blob, ms: performance.now() - t0 });
     this.checkpointedStep = step;
     trainer.lastCheckpoint = { step, where: CHECKPOINT_WHERE };
   }

@@ -71,14 +71,14 @@ describe('RunRecorder', () => {
     const db = openRunDb(`rec-${Math.random()}`);
     const rec = new RunRecorder(db, record(), { onWrite: () => undefined });
     rec.frame(frame(1, 4));
-    rec.checkpoint({ type: 'checkpoint', runId: 1, step: 4, bytes: new Uint8Array(100).fill(1), ms: 1 });
+    rec.checkpoint({ type: 'checkpoint', runId: 1, step: 4, blob: new Blob([new Uint8Array(100).fill(1)]), ms: 1 });
     await rec.flush();
     const d = await db;
     expect((await d.getAll('chunks')).flatMap((c) => c.frames.map((f) => f.step))).toEqual([4]);
     expect((await d.get('runs', 'run-1'))?.checkpointStep).toBe(4);
     simulated.fullQuota = true;
     rec.frame(frame(5, 4));
-    rec.checkpoint({ type: 'checkpoint', runId: 1, step: 8, bytes: new Uint8Array(120).fill(2), ms: 1 });
+    rec.checkpoint({ type: 'checkpoint', runId: 1, step: 8, blob: new Blob([new Uint8Array(120).fill(2)]), ms: 1 });
     await rec.flush();
     expect((await d.get('checkpoints', 'run-1'))?.step).toBe(4);
     simulated.fullQuota = false;

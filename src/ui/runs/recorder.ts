@@ -129,9 +129,7 @@ export class RunRecorder {
     const now = this.now();
     const snapshot = this.snapshot && (final || now - this.lastSnapshotAt >= SNAPSHOT_MS) ? this.snapshot : null;
     const due = this.checkpointDue;
-    const tBlob = performance.now();
-    const checkpoint: CheckpointRecord | null = due ? { runId: this.id, step: due.step, blob: new Blob([due.bytes as Uint8Array<ArrayBuffer>]), savedAt: now } : null;
-    const blobMs = performance.now() - tBlob;
+    const checkpoint: CheckpointRecord | null = due ? { runId: this.id, step: due.step, blob: due.blob as Blob, savedAt: now } : null;
     if (checkpoint) this.record.checkpointStep = checkpoint.step;
     this.frames = [];
     this.evals = [];
@@ -156,7 +154,7 @@ export class RunRecorder {
       if (snapshot) puts.push(tx.objectStore('snapshots').put({ runId: this.id, step: snapshot.step, snapshot }));
       const tPut = performance.now();
       if (checkpoint) puts.push(tx.objectStore('checkpoints').put(checkpoint));
-      const putMs = performance.now() - tPut + blobMs;
+      const putMs = performance.now() - tPut;
       const syncMs = performance.now() - t0;
       this.flushMs += syncMs;
       pending = Promise.all([...puts, tx.done]);
