@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './page-errors';
 
 type StudioUi = { losses(): number[]; status(): string; step(): number };
-type CheckpointWrite = { step: number; bytes: number; at: number; syncMs: number; putMs: number; totalMs: number };
+type CheckpointWrite = { step: number; bytes: number; workerMs: number; at: number; syncMs: number; putMs: number; totalMs: number };
 type StudioRuns = { saveCost(): { flushMs: number; trainMs: number; checkpointWrites: CheckpointWrite[] } };
 
 const LINK = '/?v=1&p=tiny&n=64&st=60&bs=8&ee=20&es=32&m=svite&dt=4&backend=wasm';

@@ -50,8 +50,8 @@ export class RunRecorder {
   private msCount = 0;
   /** Time spent in flush() on this thread (building records and issuing writes), for the benchmark. */
   flushMs = 0;
-  /** Each write that carried a checkpoint: its size, main-thread ms (all, and the checkpoint's part), ms to commit. */
-  readonly checkpointWrites: { step: number; bytes: number; at: number; syncMs: number; putMs: number; totalMs: number }[] = [];
+  /** Each write that carried a checkpoint: its size, the worker's ms to make it, main-thread ms (all, and the put's part), ms to commit. */
+  readonly checkpointWrites: { step: number; bytes: number; workerMs: number; at: number; syncMs: number; putMs: number; totalMs: number }[] = [];
   readonly record: RunRecord;
 
   /** `seq`: the next chunk number (a resumed run appends after its kept chunks). */
@@ -159,8 +159,8 @@ export class RunRecorder {
       this.flushMs += syncMs;
       pending = Promise.all([...puts, tx.done]);
       await pending;
-      if (checkpoint) {
-        this.checkpointWrites.push({ step: checkpoint.step, bytes: checkpoint.blob.size, at: t0, syncMs, putMs, totalMs: performance.now() - t0 });
+      if (checkpoint && due) {
+        this.checkpointWrites.push({ step: checkpoint.step, bytes: checkpoint.blob.size, workerMs: due.ms, at: t0, syncMs, putMs, totalMs: performance.now() - t0 });
         this.storedCheckpointBytes = checkpoint.blob.size;
         if (this.checkpointDue === due) this.checkpointDue = null;
       }
