@@ -54,6 +54,8 @@ export class Trainer {
   /** The SViTE+ token selector, orthogonal to the sparsity method. */
   readonly tokens: TokenSelector | null = null;
   private done = 0;
+  /** Steps past config.steps that Continue added (see continueBy). */
+  private continued = 0;
   private readonly lossHistory: number[] = [];
   /** Set by whoever stores checkpoint(): a non-finite loss then names it. */
   lastCheckpoint: SavedCheckpoint | null = null;
@@ -102,6 +104,7 @@ export class Trainer {
       throw new CheckpointError(`${fileName}: ${e.message}`);
     });
     try {
+      t.continued = header.continued ?? 0;
       t.loadState(state, header.step);
     } catch (e) {
       t.dispose();
@@ -139,7 +142,7 @@ export class Trainer {
     dw.value('augRng', cursor.augRng);
     if (this.tokens) w.value('tokens.rng', this.tokens.rngState());
     w.array('losses', Float32Array.from(this.lossHistory));
-    return encodeTrainingCheckpoint({ config: this.config, step: this.done, extra }, w);
+    return encodeTrainingCheckpoint({ config: this.config, step: this.done, extra, continued: this.continued }, w);
   }
 
   /** Every entry is read and checked before it is written; on a throw the caller disposes this trainer. */
@@ -173,8 +176,23 @@ export class Trainer {
     return this.lossHistory;
   }
 
+  /** Where the run ends: config.steps, plus what Continue added. */
+  get totalSteps(): number {
+    return this.config.steps + this.continued;
+  }
+
   get finished(): boolean {
-    return this.done >= this.config.steps;
+    return this.done >= this.totalSteps;
+  }
+
+  /**
+   * Continue: `more` steps past the current end. The schedules are not stretched (that would change
+   * the steps already taken): past config.steps each holds its final value, so the extra steps train
+   * at minLr, with τ at its end value and no topology updates (lr-schedule, sparse/schedule, token-selector).
+   */
+  continueBy(more: number): void {
+    if (!(Number.isSafeInteger(more) && more > 0)) throw new Error(`Continue needs a whole number of steps above 0, not ${more}`);
+    this.continued += more;
   }
 
   private inputs(x: Float32Array, n: number): tf.Tensor4D {

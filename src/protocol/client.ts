@@ -60,14 +60,14 @@ export class TrainingClient {
   }
 
   /** Starts a new run (stale events of earlier runs are dropped from now on); returns its runId. */
-  start(config: ExperimentConfig, data: DataSource, options?: RunOptions, backend?: BackendName, calibrate?: CalibrationRequest, model?: DataFile): number {
+  start(config: ExperimentConfig, data: DataSource, options?: RunOptions, backend?: BackendName, calibrate?: CalibrationRequest, model?: DataFile, resumeFrom?: DataFile): number {
     const runId = this.gate.next();
     // A dead worker never answers: the new run fails at once, saying why, instead of waiting forever.
     if (this.brokenBecause) {
       this.dispatch({ type: 'error', runId, fatal: true, message: this.brokenBecause });
       return runId;
     }
-    this.send({ type: 'start', runId, config, data, ...(options ? { options } : {}), ...(backend ? { backend } : {}), ...(calibrate ? { calibrate } : {}), ...(model ? { model } : {}) });
+    this.send({ type: 'start', runId, config, data, ...(options ? { options } : {}), ...(backend ? { backend } : {}), ...(calibrate ? { calibrate } : {}), ...(model ? { model } : {}), ...(resumeFrom ? { resumeFrom } : {}) });
     return runId;
   }
 

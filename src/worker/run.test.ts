@@ -59,4 +59,55 @@ describe('Run', () => {
     expect(events.find((e) => e.type === 'error')).toMatchObject({ fatal: false, command: 'try', message: 'Try it failed: there is no test image 50: the test set has 50 (0 to 49)' });
     await run.close();
   });
+
+  it('posts checkpoints a resumed trainer goes on from exactly, and a later NaN names the last one', async () => {
+    const before = tf.memory().numTensors;
+    const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 200, testCount: 50 });
+    const config = { ...presetConfig('tiny'), batchSize: 8, steps: 40, evalEvery: 0, evalSize: 50 };
+    const trainer = await Trainer.create(config, data);
+    const events: WorkerEvent[] = [];
+    const waiters: Array<() => void> = [];
+    const until = (match: (e: WorkerEvent) => boolean): Promise<WorkerEvent> => new Promise((resolve) => {
+      const check = (): void => {
+        const hit = events.find(match);
+        if (hit) resolve(hit);
+        else waiters.push(check);
+      };
+      check();
+    });
+    const run = new Run(1, (e) => {
+      events.push(e);
+      for (const w of waiters.splice(0)) w();
+    }, { startPaused: true, checkpointEveryMs: 1e-6, frameHz: 60 });
+    run.begin(trainer);
+    await until((e) => e.type === 'state' && e.state === 'paused');
+    run.resume();
+    await until((e) => e.type === 'checkpoint' && e.step >= 3);
+    run.pause();
+    await until((e) => e.type === 'state' && e.state === 'paused' && e.step > 0);
+    const checkpoints = events.filter((e) => e.type === 'checkpoint');
+    // One per step while running (the interval is tiny), none twice for a step.
+    expect(new Set(checkpoints.map((c) => c.step)).size).toBe(checkpoints.length);
+    const last = checkpoints.at(-1)!;
+    expect(last.step).toBe(trainer.stepsDone);
+    // Every step up to the checkpoint was in a frame posted before it.
+    const framed = events.slice(0, events.indexOf(last)).flatMap((e) => (e.type === 'frame' ? Array.from(e.steps) : []));
+    expect(framed.at(-1)).toBe(last.step);
+
+    // A trainer built from the second checkpoint reaches the live run's losses bit for bit.
+    const mid = checkpoints[1];
+    const resumed = await Trainer.fromCheckpoint(new Uint8Array(await mid.blob.arrayBuffer()), data);
+    while (resumed.stepsDone < last.step) await resumed.step();
+    expect(Array.from(resumed.losses)).toEqual(Array.from(trainer.losses));
+    resumed.dispose();
+
+    const params = await trainer.readParams();
+    params.get('head.bias')![0] = Infinity;
+    trainer.model.write(params);
+    run.resume();
+    const error = await until((e) => e.type === 'error');
+    expect(error).toMatchObject({ fatal: true, message: expect.stringContaining(`The last good checkpoint is saved with this run in the Runs panel, at step ${last.step}.`) });
+    await run.close();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

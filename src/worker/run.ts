@@ -8,7 +8,7 @@ import type { Trainer } from '../engine/trainer';
 import type { Layout } from '../engine/io/checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
 import { tryImage } from '../engine/try-image';
-import type { RunOptions, RunState, TryInput, WorkerEvent } from '../protocol/messages';
+import { CHECKPOINT_EVERY_MS, type RunOptions, type RunState, type TryInput, type WorkerEvent } from '../protocol/messages';
 import { errorText } from '../backend/error-text';
 import { ScalarLog, Throughput, buildFrame } from './frames';
 import { yieldToEventLoop } from './yield';
@@ -29,6 +29,9 @@ function tryInputImage(trainer: Trainer, input: TryInput): { image: Uint8Array; 
   return { image: set.images.slice(i * n, (i + 1) * n), test: { index: i, label: set.labels[i] } };
 }
 
+/** Where the studio keeps the checkpoints this loop posts: a non-finite loss names it. */
+const CHECKPOINT_WHERE = 'saved with this run in the Runs panel';
+
 export class Run {
   private paused: boolean;
   private stopRequested = false;
@@ -44,6 +47,10 @@ export class Run {
   private seq = 0;
   private lastFrameAt = -Infinity;
   private readonly frameIntervalMs: number;
+  private readonly checkpointEveryMs: number;
+  /** Training time and step of the last checkpoint (a resumed run starts at its own). */
+  private checkpointedAtMs = 0;
+  private checkpointedStep = 0;
   private readonly scalars = new ScalarLog();
   private readonly clock = new Throughput();
   /** Serialises trainer access after the loop has ended (evaluate on a stopped run). */
@@ -54,6 +61,8 @@ export class Run {
     this.paused = options.startPaused ?? false;
     const hz = options.frameHz ?? DEFAULT_FRAME_HZ;
     this.frameIntervalMs = 1000 / (hz > 0 && Number.isFinite(hz) ? Math.min(hz, 60) : DEFAULT_FRAME_HZ);
+    const every = options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
+    this.checkpointEveryMs = every > 0 ? every : CHECKPOINT_EVERY_MS;
   }
 
   // ---- commands (any time) ----
@@ -166,6 +175,7 @@ export class Run {
   /** Takes ownership of the trainer and trains in the background. */
   begin(trainer: Trainer): void {
     this.trainer = trainer;
+    this.checkpointedStep = trainer.stepsDone;
     this.loopDone = this.guard(() => this.loop(trainer)).then(() => {
       this.ended = true;
       this.clock.pause();
@@ -196,6 +206,7 @@ export class Run {
         if (this.state !== 'paused') {
           this.clock.pause();
           await this.postFrame(trainer, 'paused');
+          await this.saveCheckpoint(trainer);
           this.setState('paused', trainer);
           continue; // commands may have come in during the readback: look again before sleeping
         }
@@ -213,9 +224,12 @@ export class Run {
       if (isPeriodicEvalStep(c, info.step)) {
         await this.runEval(c.evalSize, 'periodic');
       }
-      if (single || performance.now() - this.lastFrameAt >= this.frameIntervalMs) {
+      // A checkpoint follows a frame, so the saved history reaches its step.
+      const checkpointDue = this.clock.elapsedMs() - this.checkpointedAtMs >= this.checkpointEveryMs;
+      if (single || checkpointDue || performance.now() - this.lastFrameAt >= this.frameIntervalMs) {
         await this.postFrame(trainer, this.state ?? 'running');
       }
+      if (checkpointDue) await this.saveCheckpoint(trainer);
       await yieldToEventLoop();
     }
     this.clock.pause();
@@ -226,7 +240,20 @@ export class Run {
     const end: RunState = trainer.finished && !this.stopRequested ? 'finished' : 'stopped';
     if (end === 'finished') await this.runEval(this.options.finalEvalSize ?? c.evalSize, 'final');
     await this.postFrame(trainer, end);
+    await this.saveCheckpoint(trainer);
     this.setState(end, trainer);
+  }
+
+  /** Posts a training checkpoint (transferred) unless the last one is of this step. */
+  private async saveCheckpoint(trainer: Trainer): Promise<void> {
+    const step = trainer.stepsDone;
+    this.checkpointedAtMs = this.clock.elapsedMs();
+    if (step === this.checkpointedStep) return;
+    const t0 = performance.now();
+    const blob = new Blob([(await trainer.checkpoint()) as Uint8Array<ArrayBuffer>]);
+    this.post({ type: 'checkpoint', runId: this.runId, step, blob, ms: performance.now() - t0 });
+    this.checkpointedStep = step;
+    trainer.lastCheckpoint = { step, where: CHECKPOINT_WHERE };
   }
 
   private async runEval(limit: number | undefined, reason: 'periodic' | 'final' | 'requested'): Promise<void> {
@@ -245,7 +272,7 @@ export class Run {
       seq: this.seq++,
       state,
       step,
-      totalSteps: trainer.config.steps,
+      totalSteps: trainer.totalSteps,
       batchSize: trainer.config.batchSize,
       scalars: this.scalars.drain(),
       snapshot,

@@ -97,7 +97,18 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
     const dataset = await loadDataset(cmd.config, cmd.data);
     if (superseded()) return;
     tf.disposeVariables(); // nothing else lives in this worker; a clean slate for the new model
-    const trainer = await Trainer.create(cmd.config, dataset, cmd.options?.sampleCount ? { sampleCount: cmd.options.sampleCount } : {});
+    const opts = cmd.options?.sampleCount ? { sampleCount: cmd.options.sampleCount } : {};
+    const trainer = cmd.resumeFrom
+      ? await Trainer.fromCheckpoint(cmd.resumeFrom.bytes, dataset, opts, cmd.resumeFrom.name)
+      : await Trainer.create(cmd.config, dataset, opts);
+    if (cmd.resumeFrom && cmd.options?.continueBy) {
+      try {
+        trainer.continueBy(cmd.options.continueBy);
+      } catch (err) {
+        trainer.dispose();
+        throw err;
+      }
+    }
     if (cmd.model) {
       try {
         trainer.restore(importModel(cmd.model.bytes, cmd.model.name, { config: cmd.config }));

@@ -17,6 +17,8 @@ export interface CheckpointHeader {
   config: ExperimentConfig;
   /** Steps done when it was written. */
   step: number;
+  /** Steps added past config.steps by Continue (absent when none): the run ends at steps + continued. */
+  continued?: number;
   /** What the writer added (e.g. the CLI's evaluations so far), by key. */
   extra: Record<string, string>;
 }
@@ -43,6 +45,8 @@ const CHECKED_KEYS = ['config', 'step', 'state', 'extra'] as const;
 function checksum(metadata: Record<string, string>, data: Uint8Array[]): string {
   let h = FNV_START;
   for (const k of CHECKED_KEYS) h = fnv1a(h, codes(`${k}=${metadata[k] ?? ''};`));
+  // Only in continued runs' files: checkpoints written before Continue existed keep their checksum.
+  if (metadata.continued !== undefined) h = fnv1a(h, codes(`continued=${metadata.continued};`));
   for (const d of data) h = fnv1a(h, d);
   return (h >>> 0).toString(16).padStart(8, '0');
 }
@@ -54,6 +58,7 @@ export function encodeTrainingCheckpoint(head: Omit<CheckpointHeader, 'format'>,
     step: String(head.step),
     state: JSON.stringify(w.values),
     extra: JSON.stringify(head.extra),
+    ...(head.continued ? { continued: String(head.continued) } : {}),
   };
   // The data region is the tensors' bytes in this order (safetensors.ts writes them so).
   metadata.checksum = checksum(metadata, w.tensors.map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)));
@@ -72,9 +77,12 @@ function headerOf(metadata: Record<string, string>, fail: (what: string) => neve
   const { config, notes } = readStoredConfig(json, fail);
   // A model file may put back a bad training-only field; a run that continues must not change.
   if (notes.length) fail(`its config cannot be resumed as written:\n  - ${notes.join('\n  - ')}`);
+  const continued = Number(metadata.continued ?? 0);
+  if (!(Number.isSafeInteger(continued) && continued >= 0))
+    fail(`metadata 'continued' is ${JSON.stringify(metadata.continued)}, expected a whole number of steps added by Continue`);
   const step = Number(metadata.step);
-  if (!(Number.isSafeInteger(step) && step >= 0 && step <= config.steps))
-    fail(`metadata 'step' is ${JSON.stringify(metadata.step)}, expected a whole number from 0 to steps (${config.steps})`);
+  if (!(Number.isSafeInteger(step) && step >= 0 && step <= config.steps + continued))
+    fail(`metadata 'step' is ${JSON.stringify(metadata.step)}, expected a whole number from 0 to steps (${config.steps + continued})`);
   let extra: unknown = {};
   try {
     extra = JSON.parse(metadata.extra ?? '{}');
@@ -83,7 +91,7 @@ function headerOf(metadata: Record<string, string>, fail: (what: string) => neve
   }
   if (typeof extra !== 'object' || extra === null || Array.isArray(extra) || Object.values(extra).some((v) => typeof v !== 'string'))
     fail("metadata 'extra' is not an object of strings");
-  return { format, config, step, extra: extra as Record<string, string> };
+  return { format, config, step, extra: extra as Record<string, string>, ...(continued ? { continued } : {}) };
 }
 
 const failer = (fileName: string) => (what: string): never => {

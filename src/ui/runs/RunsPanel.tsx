@@ -65,6 +65,10 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
   const live = r.id === liveId && status === 'running';
   // Opening a saved run replaces the panels' content: not while another run trains there.
   const busy = useStudio((s) => s.status === 'running' || s.status === 'starting' || s.status === 'paused');
+  // Cut off (reload, crash) or stopped before its end, with a checkpoint to go on from.
+  const resumable = (status === 'interrupted' || status === 'stopped') && r.checkpointStep !== undefined && r.checkpointStep < r.totalSteps;
+  // Continue: as many steps again as the run was configured for.
+  const continuable = status === 'finished' && r.checkpointStep === r.totalSteps;
   return (
     <tr data-testid="run-row" data-run-id={r.id} className={viewingId === r.id ? 'viewing' : undefined}>
       <td><input type="checkbox" checked={picked} aria-label={`Compare ${r.name}`} data-testid="run-pick" onChange={() => useRuns.getState().togglePick(r.id)} /></td>
@@ -88,6 +92,16 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
       <td className="run-actions">
         <button type="button" className="btn small" data-testid="run-open" disabled={busy} title={busy ? 'Stop the run that trains first (it is saved as it goes)' : 'Show this run in the panels (read-only)'}
           onClick={() => void session.openSaved(r.id)}>Open</button>
+        {resumable ? (
+          <button type="button" className="btn small" data-testid="run-resume" disabled={busy}
+            title={busy ? 'Stop the run that trains first (it is saved as it goes)' : `Go on training from its checkpoint at step ${r.checkpointStep}`}
+            onClick={() => void session.resumeSaved(r.id)}>Resume</button>
+        ) : null}
+        {continuable ? (
+          <button type="button" className="btn small" data-testid="run-continue" disabled={busy}
+            title={busy ? 'Stop the run that trains first (it is saved as it goes)' : `Train ${r.config.steps} more steps from its end, at the final learning rate (minLr), with the topology fixed`}
+            onClick={() => void session.resumeSaved(r.id, r.config.steps)}>Continue +{r.config.steps}</button>
+        ) : null}
         <button type="button" className="btn small ghost" data-testid="run-export" title="Save this run (config, curves, evaluations, snapshots) as one file; Import brings it back"
           onClick={() => void exportRun(r.id).then((f) => f && download(f.name, f.bytes, 'application/gzip'))}>Export</button>
         {confirming ? (

@@ -29,13 +29,34 @@ describe('run history schema', () => {
 
     const db = await openRunDb(name);
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'runs', 'snapshots', 'sweeps']);
+    expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'chunks', 'runs', 'snapshots', 'sweeps']);
     const runs = await db.getAll('runs');
     expect(runs.map((r) => [r.id, r.starred, r.name])).toEqual([['a', false, 'run a'], ['b', false, 'run b']]);
     // The index added in v2 covers the records v1 wrote.
     expect((await db.getAllFromIndex('runs', 'by-started')).map((r) => r.id)).toEqual(['b', 'a']);
     const chunk = await db.get('chunks', ['a', 0]);
     expect(chunk?.evals[0].accuracy).toBe(0.5);
+    db.close();
+  });
+
+  it('migrates a version-2 database to version 3: runs, chunks and sweeps kept, one checkpoint per run', async () => {
+    const name = freshName();
+    const v2 = await openRunDb(name, 2);
+    expect([...v2.objectStoreNames].sort()).toEqual(['chunks', 'runs', 'snapshots', 'sweeps']);
+    await v2.put('runs', { ...v1Record('a', 1000), starred: true, status: 'running' });
+    await v2.put('sweeps', { id: 's', name: 'sweep', createdAt: 5, links: ['v=1'], labels: ['dense'], runIds: ['a'], status: 'queued' });
+    v2.close();
+
+    const db = await openRunDb(name, 3);
+    expect((await db.getAll('runs')).map((r) => [r.id, r.starred, r.status, r.checkpointStep])).toEqual([['a', true, 'running', undefined]]);
+    expect((await db.get('sweeps', 's'))?.runIds).toEqual(['a']);
+    expect(await db.count('checkpoints')).toBe(0);
+    // Keyed by run: a newer checkpoint replaces the older one.
+    await db.put('checkpoints', { runId: 'a', step: 4, blob: new Blob([new Uint8Array([1, 2])]), savedAt: 1 });
+    await db.put('checkpoints', { runId: 'a', step: 8, blob: new Blob([new Uint8Array([3, 4, 5])]), savedAt: 2 });
+    const kept = await db.getAll('checkpoints');
+    expect(kept.map((c) => [c.runId, c.step])).toEqual([['a', 8]]);
+    expect(Array.from(new Uint8Array(await kept[0].blob.arrayBuffer()))).toEqual([3, 4, 5]);
     db.close();
   });
 

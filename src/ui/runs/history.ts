@@ -1,6 +1,6 @@
 // Reading and editing the saved runs: list, rename, star, delete, load one whole, storage used.
 import type { IDBPDatabase } from 'idb';
-import { openRunDb, type ChunkRecord, type RunDB, type RunRecord, type SnapshotRecord } from './db';
+import { openRunDb, type CheckpointRecord, type ChunkRecord, type RunDB, type RunRecord, type SnapshotRecord } from './db';
 
 let opened: Promise<IDBPDatabase<RunDB>> | null = null;
 
@@ -24,12 +24,15 @@ export async function patchRun(id: string, patch: Partial<Pick<RunRecord, 'name'
   await tx.done;
 }
 
-/** Deletes a run with its chunks and snapshots. */
+/** Deletes a run with its chunks, snapshots and checkpoint. */
 export async function deleteRun(id: string): Promise<void> {
   const db = await historyDb();
-  const tx = db.transaction(['runs', 'chunks', 'snapshots'], 'readwrite');
+  const tx = db.transaction(['runs', 'chunks', 'snapshots', 'checkpoints'], 'readwrite');
   const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
-  await Promise.all([tx.objectStore('runs').delete(id), tx.objectStore('chunks').delete(range), tx.objectStore('snapshots').delete(range), tx.done]);
+  await Promise.all([
+    tx.objectStore('runs').delete(id), tx.objectStore('chunks').delete(range), tx.objectStore('snapshots').delete(range),
+    tx.objectStore('checkpoints').delete(id), tx.done,
+  ]);
 }
 
 export interface LoadedRun {
@@ -57,6 +60,40 @@ export async function putRun(run: LoadedRun): Promise<void> {
     ...run.snapshots.map((s) => tx.objectStore('snapshots').put(s)),
     tx.done,
   ]);
+}
+
+/**
+ * Cuts a run's saved history back to its checkpoint's step, for a resume: the frames, evaluations
+ * and snapshots up to it are kept (as chunk 0), those beyond it dropped, since the resumed run
+ * writes those steps again. Returns the checkpoint and the history as kept, or null without one.
+ */
+export async function rewindToCheckpoint(id: string, now = Date.now()): Promise<{ checkpoint: CheckpointRecord; loaded: LoadedRun } | null> {
+  const db = await historyDb();
+  const tx = db.transaction(['runs', 'chunks', 'snapshots', 'checkpoints'], 'readwrite');
+  const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+  const [record, checkpoint, chunks, snapshots] = await Promise.all([
+    tx.objectStore('runs').get(id), tx.objectStore('checkpoints').get(id), tx.objectStore('chunks').getAll(range), tx.objectStore('snapshots').getAll(range),
+  ]);
+  if (!record || !checkpoint) {
+    await tx.done;
+    return null;
+  }
+  const step = checkpoint.step;
+  chunks.sort((a, b) => a.seq - b.seq);
+  const kept = {
+    runId: id, seq: 0,
+    frames: chunks.flatMap((c) => c.frames).filter((f) => f.step <= step),
+    evals: chunks.flatMap((c) => c.evals).filter((e) => e.step <= step),
+    ...(chunks.find((c) => c.samples)?.samples ? { samples: chunks.find((c) => c.samples)!.samples } : {}),
+  };
+  const keptSnapshots = snapshots.filter((s) => s.step <= step);
+  const rewound: RunRecord = { ...record, status: 'running', endedAt: null, updatedAt: now, step };
+  await Promise.all([
+    tx.objectStore('chunks').delete(range),
+    ...snapshots.filter((s) => s.step > step).map((s) => tx.objectStore('snapshots').delete([id, s.step])),
+  ]);
+  await Promise.all([tx.objectStore('chunks').put(kept), tx.objectStore('runs').put(rewound), tx.done]);
+  return { checkpoint, loaded: { record: rewound, chunks: [kept], snapshots: keptSnapshots } };
 }
 
 export interface StorageUse {

@@ -66,4 +66,31 @@ describe('RunRecorder', () => {
     // The last snapshot is written at the end.
     expect((await (await db).getAll('snapshots')).map((s) => s.step)).toEqual([6]);
   });
+
+  it('writes a checkpoint with the frames before it and keeps only the latest; a full quota holds it back, not drops it', async () => {
+    const db = openRunDb(`rec-${Math.random()}`);
+    const rec = new RunRecorder(db, record(), { onWrite: () => undefined });
+    rec.frame(frame(1, 4));
+    rec.checkpoint({ type: 'checkpoint', runId: 1, step: 4, blob: new Blob([new Uint8Array(100).fill(1)]), ms: 1 });
+    await rec.flush();
+    const d = await db;
+    expect((await d.getAll('chunks')).flatMap((c) => c.frames.map((f) => f.step))).toEqual([4]);
+    expect((await d.get('runs', 'run-1'))?.checkpointStep).toBe(4);
+    simulated.fullQuota = true;
+    rec.frame(frame(5, 4));
+    rec.checkpoint({ type: 'checkpoint', runId: 1, step: 8, blob: new Blob([new Uint8Array(120).fill(2)]), ms: 1 });
+    await rec.flush();
+    expect((await d.get('checkpoints', 'run-1'))?.step).toBe(4);
+    simulated.fullQuota = false;
+    await rec.flush();
+    const kept = await d.getAll('checkpoints');
+    expect(kept.map((c) => [c.step, c.blob.size])).toEqual([[8, 120]]);
+    expect(new Uint8Array(await kept[0].blob.arrayBuffer())[0]).toBe(2);
+    const saved = await d.get('runs', 'run-1');
+    expect(saved?.checkpointStep).toBe(8);
+    // Two 4-step frames (5 × 16 + 200 each), one snapshot (200) and the latest checkpoint only (120, not 100 + 120).
+    expect(saved?.bytes).toBe(2 * 280 + 200 + 120);
+    expect(rec.checkpointWrites.map((w) => w.step)).toEqual([4, 8]);
+    rec.dispose();
+  });
 });

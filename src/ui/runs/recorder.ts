@@ -2,11 +2,12 @@
 // in one transaction about every second (or sooner past FLUSH_STEPS steps), so a reload or a crash
 // keeps everything up to the last flush. Full sparsity snapshots (masks, heads, neurons, tokens)
 // are written at a bounded rate. A failed write (a full quota) keeps what it could not write and
-// tries again at the next flush: nothing is dropped.
+// tries again at the next flush: nothing is dropped. A training checkpoint is written with the
+// frames up to its step, in one transaction, replacing the run's previous one.
 import type { IDBPDatabase } from 'idb';
-import type { FrameEvent, EvalEvent, SampleImages, StartedEvent } from '../../protocol/messages';
+import type { CheckpointEvent, FrameEvent, EvalEvent, SampleImages, StartedEvent } from '../../protocol/messages';
 import type { SparsitySnapshot } from '../../engine/snapshot';
-import type { ChunkRecord, RunDB, RunRecord, SavedEval, SavedFlops, SavedFrame, SavedStatus } from './db';
+import type { CheckpointRecord, ChunkRecord, RunDB, RunRecord, SavedEval, SavedFlops, SavedFrame, SavedStatus } from './db';
 
 export const FLUSH_MS = 1000;
 export const FLUSH_STEPS = 256;
@@ -40,16 +41,23 @@ export class RunRecorder {
   private pendingSteps = 0;
   private seq = 0;
   private samples: SampleImages | null = null;
+  private checkpointDue: CheckpointEvent | null = null;
+  /** Size of the checkpoint already stored for this run (a resumed run starts with one). */
+  storedCheckpointBytes: number | null = null;
   private writing: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setInterval> | null = null;
   private msSum = 0;
   private msCount = 0;
   /** Time spent in flush() on this thread (building records and issuing writes), for the benchmark. */
   flushMs = 0;
+  /** Each write that carried a checkpoint: its size, the worker's ms to make it, main-thread ms (all, and the put's part), ms to commit. */
+  readonly checkpointWrites: { step: number; bytes: number; workerMs: number; at: number; syncMs: number; putMs: number; totalMs: number }[] = [];
   readonly record: RunRecord;
 
-  constructor(private readonly db: Promise<IDBPDatabase<RunDB>>, record: RunRecord, private readonly hooks: RecorderHooks, private readonly now = () => Date.now()) {
+  /** `seq`: the next chunk number (a resumed run appends after its kept chunks). */
+  constructor(private readonly db: Promise<IDBPDatabase<RunDB>>, record: RunRecord, private readonly hooks: RecorderHooks, private readonly now = () => Date.now(), seq = 0) {
     this.record = record;
+    this.seq = seq;
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     void this.flush(); // the record exists from the start: a run cut off in its first second is listed
   }
@@ -93,6 +101,12 @@ export class RunRecorder {
     if (this.record.status !== 'running') void this.flush(true); // an evaluation after the end
   }
 
+  /** Written at once, with the frames before it (the worker posts those first). */
+  checkpoint(e: CheckpointEvent): void {
+    this.checkpointDue = e;
+    void this.flush();
+  }
+
   /** The run ended: write the rest (with its last snapshot) and stop the timer. */
   async end(status: Exclude<SavedStatus, 'running'>): Promise<void> {
     if (this.timer) clearInterval(this.timer);
@@ -114,6 +128,9 @@ export class RunRecorder {
     const frames = this.frames, evals = this.evals;
     const now = this.now();
     const snapshot = this.snapshot && (final || now - this.lastSnapshotAt >= SNAPSHOT_MS) ? this.snapshot : null;
+    const due = this.checkpointDue;
+    const checkpoint: CheckpointRecord | null = due ? { runId: this.id, step: due.step, blob: due.blob as Blob, savedAt: now } : null;
+    if (checkpoint) this.record.checkpointStep = checkpoint.step;
     this.frames = [];
     this.evals = [];
     this.pendingSteps = 0;
@@ -123,18 +140,30 @@ export class RunRecorder {
     for (const f of frames) bytes += 5 * f.loss.byteLength + 200 + f.updates.length * 120;
     bytes += evals.length * 80 + (chunk && samples ? samples.images.byteLength : 0);
     if (snapshot) bytes += snapshotBytes(snapshot);
+    // The checkpoint replaces the previous one: the record counts only the latest.
+    const checkpointBytes = checkpoint ? checkpoint.blob.size - (this.storedCheckpointBytes ?? 0) : 0;
+    bytes += checkpointBytes;
     this.record.updatedAt = now;
     const record = { ...this.record, bytes: this.record.bytes + bytes };
     let pending: Promise<unknown> = Promise.resolve();
     try {
       if (simulated.fullQuota) throw new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError');
-      const tx = db.transaction(['runs', 'chunks', 'snapshots'], 'readwrite');
+      const tx = db.transaction(['runs', 'chunks', 'snapshots', 'checkpoints'], 'readwrite');
       const puts: Promise<unknown>[] = [tx.objectStore('runs').put(record)];
       if (chunk) puts.push(tx.objectStore('chunks').put(chunk));
       if (snapshot) puts.push(tx.objectStore('snapshots').put({ runId: this.id, step: snapshot.step, snapshot }));
-      this.flushMs += performance.now() - t0;
+      const tPut = performance.now();
+      if (checkpoint) puts.push(tx.objectStore('checkpoints').put(checkpoint));
+      const putMs = performance.now() - tPut;
+      const syncMs = performance.now() - t0;
+      this.flushMs += syncMs;
       pending = Promise.all([...puts, tx.done]);
       await pending;
+      if (checkpoint && due) {
+        this.checkpointWrites.push({ step: checkpoint.step, bytes: checkpoint.blob.size, workerMs: due.ms, at: t0, syncMs, putMs, totalMs: performance.now() - t0 });
+        this.storedCheckpointBytes = checkpoint.blob.size;
+        if (this.checkpointDue === due) this.checkpointDue = null;
+      }
       if (chunk) this.seq++;
       if (snapshot) {
         this.lastSnapshotAt = now;

@@ -40,8 +40,10 @@ describe('run file', () => {
   it('imports under a new id, not running, never starred, every chunk and snapshot re-keyed', () => {
     const live = run();
     live.record.status = 'running';
+    live.record.checkpointStep = 2;
     const got = asImported(live, 'new');
     expect(got.record).toMatchObject({ id: 'new', status: 'stopped', starred: false, name: 'SViTE · tiny · seed 0 (imported)' });
+    expect(got.record.checkpointStep).toBeUndefined();
     expect([...got.chunks, ...got.snapshots].map((x) => x.runId)).toEqual(['new', 'new']);
   });
 

@@ -106,10 +106,11 @@ export function decodeRunFile(file: string, bytes: Uint8Array): LoadedRun {
 
 /** The run as it is stored under a new id (an import never overwrites a saved run). */
 export function asImported(run: LoadedRun, id: string): LoadedRun {
-  // A run that was live when exported is not running here.
+  // A run that was live when exported is not running here; its checkpoint stays behind (the file
+  // is the record), so it offers no Resume.
   const status = run.record.status === 'running' ? 'stopped' : run.record.status;
   return {
-    record: { ...run.record, id, status, name: `${run.record.name} (imported)`, starred: false, sweepId: undefined, parentId: undefined },
+    record: { ...run.record, id, status, name: `${run.record.name} (imported)`, starred: false, sweepId: undefined, parentId: undefined, checkpointStep: undefined },
     chunks: run.chunks.map((c) => ({ ...c, runId: id })),
     snapshots: run.snapshots.map((s) => ({ ...s, runId: id })),
   };

@@ -4,11 +4,11 @@ import { encodeConfig } from '../../engine/config-url';
 import { PRESETS, presetConfig, type ExperimentConfig } from '../../engine/config';
 import type { FlopsReport } from '../../engine/flops';
 import type { SparsitySnapshot } from '../../engine/snapshot';
-import type { BackendInfo, EvalEvent, FrameEvent, StartedEvent } from '../../protocol/messages';
+import type { BackendInfo, CheckpointEvent, EvalEvent, FrameEvent, StartedEvent } from '../../protocol/messages';
 import { runData } from '../frames/run-data';
 import { studio } from '../store';
 import type { RunRecord, SavedFrame, SnapshotRecord } from './db';
-import { deleteRun, deletionCandidates, historyDb, isQuotaError, listRuns, loadRun, patchRun, putRun, storageUse } from './history';
+import { deleteRun, deletionCandidates, historyDb, isQuotaError, listRuns, loadRun, patchRun, putRun, rewindToCheckpoint, storageUse, type LoadedRun } from './history';
 import { asImported, decodeRunFile, encodeRunFile, runFileName } from './run-file';
 import { RunRecorder, simulated } from './recorder';
 import { useRuns } from './store';
@@ -54,6 +54,24 @@ export function recordStarted(e: StartedEvent, backend: BackendInfo | null): voi
 }
 export const recordFrame = (e: FrameEvent): void => recorder?.frame(e);
 export const recordEval = (e: EvalEvent): void => recorder?.evaluation(e);
+export const recordCheckpoint = (e: CheckpointEvent): void => recorder?.checkpoint(e);
+
+/**
+ * Resume: the saved run cut back to its checkpoint (history.ts), drawn in the panels, and recorded
+ * on from there. Returns its checkpoint and record, or null when it has no checkpoint.
+ */
+export async function resumeRecording(id: string): Promise<{ record: RunRecord; checkpoint: Uint8Array } | null> {
+  const rewound = await rewindToCheckpoint(id);
+  if (!rewound) return null;
+  const { loaded, checkpoint } = rewound;
+  recorder?.dispose();
+  const r = new RunRecorder(historyDb(), loaded.record, { onWrite }, undefined, 1);
+  r.storedCheckpointBytes = checkpoint.blob.size;
+  recorder = r;
+  useRuns.setState({ liveId: id, viewingId: null });
+  replayHistory(loaded);
+  return { record: loaded.record, checkpoint: new Uint8Array(await checkpoint.blob.arrayBuffer()) };
+}
 
 /** The run ended (finished, stopped, failed, or superseded): write the rest. */
 export function recordEnd(status: 'finished' | 'stopped' | 'failed'): Promise<void> {
@@ -176,11 +194,8 @@ function nearestSnapshot(snaps: SnapshotRecord[], step: number): SparsitySnapsho
   return best?.snapshot ?? EMPTY_SNAPSHOT;
 }
 
-/** Shows a saved run in the panels, read-only. The live run, if any, keeps training and saving. */
-export async function openRun(id: string): Promise<boolean> {
-  const loaded = await loadRun(id);
-  if (!loaded) return false;
-  const { record, chunks, snapshots } = loaded;
+/** Draws a saved run's frames and evaluations in the panels (from scratch). */
+function replayHistory({ record, chunks, snapshots }: LoadedRun): void {
   snapshots.sort((a, b) => a.step - b.step);
   chunks.sort((a, b) => a.seq - b.seq);
   runData.reset();
@@ -201,6 +216,16 @@ export async function openRun(id: string): Promise<boolean> {
     pushEvals(f.step);
   }
   pushEvals(Infinity);
+}
+
+/** Shows a saved run in the panels, read-only. The live run, if any, keeps training and saving. */
+export async function openRun(id: string): Promise<boolean> {
+  const loaded = await loadRun(id);
+  if (!loaded) return false;
+  const { record, chunks } = loaded;
+  replayHistory(loaded);
+  const frames = chunks.flatMap((c) => c.frames);
+  const evals = chunks.flatMap((c) => c.evals);
   // The confusion panel reads the last evaluation's matrix.
   if (runData.lastEval && record.confusion) runData.lastEval = { ...runData.lastEval, numClasses: record.confusion.numClasses, confusion: record.confusion.counts };
   const last = evals.at(-1);
@@ -218,5 +243,5 @@ export async function openRun(id: string): Promise<boolean> {
 (globalThis as unknown as { __studioRuns: unknown }).__studioRuns = {
   simulateFullQuota: (on: boolean) => { simulated.fullQuota = on; },
   /** Main-thread milliseconds spent saving the live run, and its training milliseconds. */
-  saveCost: () => ({ flushMs: recorder?.flushMs ?? NaN, trainMs: recorder?.trainMs ?? NaN }),
+  saveCost: () => ({ flushMs: recorder?.flushMs ?? NaN, trainMs: recorder?.trainMs ?? NaN, checkpointWrites: recorder?.checkpointWrites ?? [] }),
 };

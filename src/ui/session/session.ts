@@ -12,7 +12,7 @@ import { runData } from '../frames/run-data';
 import { later } from '../frames/scheduler';
 import { studio } from '../store';
 import { dataSourceFor } from './imported';
-import { openRun, recordEnd, recordEval, recordFrame, recordStart, recordStarted } from '../runs/runs';
+import { openRun, recordCheckpoint, recordEnd, recordEval, recordFrame, recordStart, recordStarted, resumeRecording } from '../runs/runs';
 import { useRuns } from '../runs/store';
 import { setSweepStarter } from '../runs/sweep';
 import { validateConfig } from '../../engine/config';
@@ -172,6 +172,9 @@ function onEvent(e: WorkerEvent): void {
       }, seq === stateSeq ? e.state : undefined));
       return;
     }
+    case 'checkpoint':
+      recordCheckpoint(e);
+      return;
     case 'eval':
       recordEval(e);
       runData.addEval(e);
@@ -285,6 +288,29 @@ export async function openSaved(id: string): Promise<boolean> {
   if (client && status !== 'idle') client.gate.next(); // late events of the run on screen are stale now
   latestLoss = NaN;
   return openRun(id);
+}
+
+/**
+ * Resume: an interrupted (or stopped) saved run goes on in the worker from its stored checkpoint;
+ * the panels show its history up to there and continue. With `more`, Continue: a finished run goes
+ * on for that many steps past its end (schedules held at their final values: Trainer.continueBy).
+ * False when it cannot (busy, no checkpoint).
+ */
+export async function resumeSaved(id: string, more?: number): Promise<boolean> {
+  const busy = (): boolean => ['running', 'starting', 'paused'].includes(studio.getState().status);
+  if (!client || busy()) return false;
+  const resumed = await resumeRecording(id);
+  if (!resumed || !client || busy()) return false;
+  const { record, checkpoint } = resumed;
+  if (more) record.totalSteps = record.step + more; // the recorder's record: written at its next flush
+  const s = studio.getState();
+  s.beginRun(record.config);
+  if (record.meta) s.setMeta(record.meta);
+  client.start(record.config, dataSourceFor(record.config.dataset), { frameHz: 4, ...(more ? { continueBy: more } : {}) }, requestedBackend, calibrationFor(record.config), undefined,
+    { name: `the checkpoint of "${record.name}" (step ${record.checkpointStep})`, bytes: checkpoint });
+  latestLoss = record.lastLoss;
+  lastWordAt = performance.now();
+  return true;
 }
 
 /** Space: start, pause or resume, whatever fits the state. */

@@ -1,0 +1,115 @@
+// Checkpoints and resume (issue #12) in Chromium on WASM with tiny shapes: a run closed mid-run is
+// listed as interrupted, Resume goes on from its stored checkpoint, and its losses equal an
+// uninterrupted run's bit for bit; the saved record holds the same losses.
+import { expect, test, type Page } from '@playwright/test';
+import { collectErrors } from './page-errors';
+
+type StudioUi = { losses(): number[]; status(): string; step(): number };
+type CheckpointWrite = { step: number; bytes: number; workerMs: number; at: number; syncMs: number; putMs: number; totalMs: number };
+type StudioRuns = { saveCost(): { flushMs: number; trainMs: number; checkpointWrites: CheckpointWrite[] } };
+
+const LINK = '/?v=1&p=tiny&n=64&st=60&bs=8&ee=20&es=32&m=svite&dt=4&backend=wasm';
+
+const step = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.step());
+const status = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.status());
+const losses = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.losses());
+const checkpointWrites = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioRuns: StudioRuns }).__studioRuns.saveCost().checkpointWrites);
+
+async function startWhenReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('start')).toBeEnabled();
+  // Clicked the moment it enables, Start sometimes never got past step 0 on this loaded machine (runs.spec.ts).
+  await page.waitForTimeout(3000);
+  await page.getByTestId('start').click();
+}
+
+test('a run closed mid-run resumes from its checkpoint and its losses equal an uninterrupted run', async ({ context }) => {
+  test.setTimeout(300_000);
+  // Main-thread tasks over 50 ms, to report what writing the checkpoint costs (printed, not asserted).
+  await context.addInitScript(() => {
+    type Entry = { startTime: number; duration: number };
+    const w = globalThis as unknown as { __longTasks: Entry[]; PerformanceObserver: new (cb: (l: { getEntries(): Entry[] }) => void) => { observe(o: { type: string }): void } };
+    w.__longTasks = [];
+    new w.PerformanceObserver((l) => { for (const e of l.getEntries()) w.__longTasks.push({ startTime: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
+  });
+  // 1. Train, pause (a checkpoint is taken at pause), and close the page while the run is live.
+  const first = await context.newPage();
+  const errors = collectErrors(first);
+  await first.goto(LINK);
+  await startWhenReady(first);
+  await expect.poll(() => step(first), { timeout: 90_000, intervals: [200] }).toBeGreaterThanOrEqual(5);
+  await first.getByTestId('pause').click();
+  await expect.poll(() => status(first), { timeout: 30_000, intervals: [500] }).toBe('paused');
+  const pausedAt = await step(first);
+  expect(pausedAt).toBeLessThan(60);
+  await expect.poll(async () => (await checkpointWrites(first)).at(-1)?.step, { timeout: 30_000, intervals: [500] }).toBe(pausedAt);
+  const written = await checkpointWrites(first);
+  const longTasks = await first.evaluate(() => (globalThis as unknown as { __longTasks: { startTime: number; duration: number }[] }).__longTasks);
+  // Long tasks that overlap a checkpoint's write (from its flush's start to its commit).
+  const during = longTasks.filter((t) => written.some((w) => t.startTime < w.at + w.totalMs && t.startTime + t.duration > w.at));
+  const usage = await first.evaluate(() => (globalThis as unknown as { navigator: { storage: { estimate(): Promise<{ usage?: number }> } } }).navigator.storage.estimate());
+  console.log(`CHECKPOINT-WRITE ${JSON.stringify({ written, longTasksDuring: during, longTasksTotal: longTasks.length, storageUsage: usage.usage })}`);
+  expect(errors).toEqual([]);
+  await first.close(); // no beforeunload: as a crash or a closed tab
+
+  // 2. Reopen: once its writer has been quiet for 10 s the run reads as interrupted and offers Resume.
+  const page = await context.newPage();
+  const errors2 = collectErrors(page);
+  await page.goto(LINK);
+  await expect(page.getByTestId('start')).toBeEnabled();
+  await page.waitForTimeout(11_000);
+  await page.getByTestId('runs-toggle').click();
+  const row = page.getByTestId('run-row').first();
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'interrupted');
+  await expect(row.getByTestId('saved-run-status')).toContainText(`at ${pausedAt}/60`);
+  // The panels show the saved history up to the checkpoint before the worker goes on.
+  await row.getByTestId('run-resume').click();
+  await expect.poll(() => losses(page)).toHaveLength(pausedAt);
+  await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
+  const resumed = await losses(page);
+  expect(resumed).toHaveLength(60);
+
+  // 3. The record was appended to: reopened from the store, it holds the same 60 losses.
+  await page.reload();
+  await expect(page.getByTestId('start')).toBeEnabled();
+  await page.getByTestId('runs-toggle').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  await expect(page.getByTestId('saved-run-status').first()).toHaveAttribute('data-status', 'finished');
+  await page.getByTestId('run-row').first().getByTestId('run-open').click();
+  await expect.poll(() => losses(page)).toEqual(resumed);
+
+  // 4. The same config and seed without interruption: the same losses, bit for bit (same backend).
+  await page.reload();
+  await startWhenReady(page);
+  await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
+  const uninterrupted = await losses(page);
+  expect(uninterrupted).toHaveLength(60);
+  expect(resumed).toEqual(uninterrupted);
+  expect(errors2).toEqual([]);
+});
+
+test('Continue extends a finished run: its first steps stay, the extra ones follow, and the record holds them all', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectErrors(page);
+  await page.goto(LINK.replace('st=60', 'st=16'));
+  await startWhenReady(page);
+  await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
+  const original = await losses(page);
+  expect(original).toHaveLength(16);
+  await page.getByTestId('runs-toggle').click();
+  const row = page.getByTestId('run-row').first();
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'finished');
+  await row.getByTestId('run-continue').click();
+  await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
+  const continued = await losses(page);
+  expect(continued).toHaveLength(32);
+  expect(continued.slice(0, 16)).toEqual(original);
+  for (const l of continued) expect(Number.isFinite(l)).toBe(true);
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'finished');
+  await page.reload();
+  await expect(page.getByTestId('start')).toBeEnabled();
+  await page.getByTestId('runs-toggle').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  await page.getByTestId('run-row').first().getByTestId('run-open').click();
+  await expect.poll(() => losses(page)).toEqual(continued);
+  expect(errors).toEqual([]);
+});
