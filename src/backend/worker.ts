@@ -118,6 +118,8 @@ export interface AdapterReport {
   device?: string;
   /** A CPU emulation (fallback adapter, SwiftShader, llvmpipe). */
   software: boolean;
+  /** The GPU process did not answer in time: the adapter is unknown, not absent. */
+  busy?: boolean;
 }
 
 interface GpuAdapterInfoLike {
@@ -139,6 +141,9 @@ function gpu(): GpuLike | undefined {
   return (globalThis.navigator as unknown as { gpu?: GpuLike } | undefined)?.gpu;
 }
 
+const ADAPTER_TIMEOUT_MS = 5_000;
+const ADAPTER_BUSY = `navigator.gpu.requestAdapter() did not answer within ${ADAPTER_TIMEOUT_MS / 1000} s: the GPU process is busy (e.g. still compiling another page's shaders); reload later to use WebGPU`;
+
 export async function describeAdapter(): Promise<AdapterReport> {
   const g = gpu();
   if (!g) {
@@ -146,13 +151,16 @@ export async function describeAdapter(): Promise<AdapterReport> {
     return { ok: false, software: false, text: secure === false ? 'navigator.gpu is missing: the page is not a secure context (use https or localhost)' : 'navigator.gpu is missing: this browser has no WebGPU' };
   }
   try {
-    const adapter = await g.requestAdapter({ powerPreference: 'high-performance' });
+    // A GPU process still busy (e.g. compiling another page's shaders after Measure again) can
+    // hold requestAdapter for 30 s and more (measured after a reload); the studio must not wait on it.
+    const adapter = await withTimeout(g.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS, ADAPTER_BUSY);
     if (!adapter) return { ok: false, software: false, text: 'navigator.gpu.requestAdapter() returned no adapter (GPU blocklisted or disabled?)' };
     const info = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
     const parts = [info.vendor, info.architecture, info.description || info.device].filter((p): p is string => Boolean(p));
     const text = (parts.join(' / ') || 'unnamed adapter') + (adapter.isFallbackAdapter ? ' (fallback adapter)' : '');
     return { ok: true, text, device: shortDevice(parts), software: isSoftwareAdapter(text, adapter.isFallbackAdapter) };
   } catch (err) {
+    if (err instanceof Error && err.message === ADAPTER_BUSY) return { ok: false, software: false, busy: true, text: ADAPTER_BUSY };
     return { ok: false, software: false, text: `requestAdapter failed: ${firstLine(errorText(err))}` };
   }
 }

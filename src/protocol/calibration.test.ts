@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../engine/config';
 import {
   backendAnswers, CALIBRATION_CACHE_SIZE, calibrationKey, describeCalibration, findCalibration, isSoftwareAdapter,
-  parseCalibrationCache, pickFastest, rememberCalibration, shapeKey, type Calibration,
+  latestWithout, parseCalibrationCache, pickFastest, rememberCalibration, shapeKey, type Calibration,
 } from './calibration';
 
 const SWIFTSHADER = 'google / swiftshader / SwiftShader Device (Subzero)';
@@ -64,6 +64,12 @@ describe('calibration', () => {
     for (let i = 0; i < CALIBRATION_CACHE_SIZE + 5; i++) cache = rememberCalibration(cache, cal(`gpu|${i}`));
     expect(cache).toHaveLength(CALIBRATION_CACHE_SIZE);
     expect(cache[0].key).toBe(`gpu|${CALIBRATION_CACHE_SIZE + 4}`);
+  });
+
+  it('with the adapter unanswering, takes the newest answer for the shapes that did not pick that backend', () => {
+    const cache = [cal('gpu1|s', { shapes: 's', chosen: 'webgpu' }), cal('gpu2|t', { shapes: 't' }), cal('gpu3|s', { shapes: 's' }), cal('gpu4|s', { shapes: 's' })];
+    expect(latestWithout(cache, 's', 'webgpu')?.key).toBe('gpu3|s');
+    expect(latestWithout(cache, 'u', 'webgpu')).toBeUndefined();
   });
 
   it('reads back what it stored and drops anything malformed', () => {

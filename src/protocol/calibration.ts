@@ -104,6 +104,11 @@ export function findCalibration(cache: readonly Calibration[], key: string): Cal
   return cache.find((c) => c.key === key);
 }
 
+/** The newest cached answer for these shapes (on any adapter) that did not choose `backend`. */
+export function latestWithout(cache: readonly Calibration[], shapes: string, backend: BackendName): Calibration | undefined {
+  return cache.find((c) => c.shapes === shapes && c.chosen !== backend);
+}
+
 export function rememberCalibration(cache: readonly Calibration[], cal: Calibration): Calibration[] {
   const { fromCache: _ignored, ...fresh } = cal;
   return [fresh, ...cache.filter((c) => c.key !== cal.key)].slice(0, CALIBRATION_CACHE_SIZE);

@@ -9,7 +9,7 @@ import type { Dataset } from '../engine/data/types';
 import { Trainer } from '../engine/trainer';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../protocol/messages';
 import {
-  BACKEND_LABEL, calibrationKey, findCalibration, isSoftwareAdapter, pickFastest, shapeKey,
+  BACKEND_LABEL, calibrationKey, findCalibration, isSoftwareAdapter, latestWithout, pickFastest, shapeKey,
   type BackendMeasurement, type Calibration, type CalibrationRequest,
 } from '../protocol/calibration';
 import { abandonWebGpu, backendInfo, describeAdapter, fallbackText, probeWebGlRenderer, switchBackend } from '../backend/worker';
@@ -30,7 +30,9 @@ export async function calibratedBackend(req: CalibrationRequest): Promise<Backen
   const adapter = await describeAdapter();
   const shapes = shapeKey(req.config);
   const key = calibrationKey(adapter.text, shapes);
-  const hit = req.remeasure ? undefined : findCalibration(req.cached ?? [], key);
+  // A busy GPU process hides the adapter: the newest answer for these shapes that did not pick
+  // WebGPU still holds (the adapter is there, just unanswering).
+  const hit = req.remeasure ? undefined : findCalibration(req.cached ?? [], key) ?? (adapter.busy ? latestWithout(req.cached ?? [], shapes, 'webgpu') : undefined);
   if (hit && (await switchBackend(hit.chosen, adapter)) === null) return backendInfo(hit.chosen, adapter, undefined, undefined, { ...hit, fromCache: true });
 
   const t0 = performance.now();
