@@ -1,6 +1,7 @@
 // Export: the model file (as `cli export` writes it), the curves as CSV or JSON, and the panels as
 // PNGs. Each item says what it saves; a failure shows here, next to the menu, in words.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useClickAway } from '../controls/click-away';
 import { useStudio } from '../store';
 import * as session from '../session/session';
 import { runData } from '../frames/run-data';
@@ -26,15 +27,8 @@ export function ExportMenu() {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const root = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: MouseEvent): void => {
-      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', away);
-    return () => document.removeEventListener('mousedown', away);
-  }, [open]);
+  const closeMenu = useCallback(() => setOpen(false), [setOpen]);
+  const root = useClickAway<HTMLDivElement>(open, closeMenu);
 
   const hasModel = config !== null && status !== 'idle' && status !== 'starting';
   const stem = config ? runFileStem(config, step) : 'sparse-vit';

@@ -8,8 +8,8 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { ExperimentConfig } from '../../engine/config';
 import type { FlopsReport } from '../../engine/flops';
-import type { UpdateEvent, SparsitySnapshot } from '../../engine/snapshot';
-import type { SampleImages } from '../../protocol/messages';
+import type { SparsitySnapshot } from '../../engine/snapshot';
+import type { FrameEvent, SampleImages } from '../../protocol/messages';
 
 export const DB_NAME = 'sparse-vit-studio';
 export const DB_VERSION = 3;
@@ -80,15 +80,7 @@ export interface CheckpointRecord {
 }
 
 /** One worker frame, as saved: the per-step scalars and the frame's summary numbers. */
-export interface SavedFrame {
-  step: number;
-  elapsedMs: number;
-  steps: Int32Array;
-  loss: Float32Array;
-  lr: Float32Array;
-  tau: Float32Array;
-  stepMs: Float32Array;
-  updates: UpdateEvent[];
+export interface SavedFrame extends Pick<FrameEvent, 'step' | 'elapsedMs' | 'steps' | 'loss' | 'lr' | 'tau' | 'stepMs' | 'updates'> {
   globalDensity: number;
   /** NaN when the method fires nothing (dense). */
   globalFiredDensity: number;

@@ -1,6 +1,7 @@
 // Share: copies the experiment's link; the popover shows it selected, so it can be copied by hand
 // where the clipboard is not available, and offers a link that starts training at once.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useClickAway } from '../../controls/click-away';
 import { useStudio } from '../../store';
 import { linkFor } from '../../url/url-sync';
 import { Share } from '../../controls/icons';
@@ -32,15 +33,8 @@ export function ShareButton() {
   useEffect(() => {
     if (open) input.current?.select();
   }, [open, link]);
-  const root = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: MouseEvent): void => {
-      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', away);
-    return () => document.removeEventListener('mousedown', away);
-  }, [open, setOpen]);
+  const closeMenu = useCallback(() => setOpen(false), [setOpen]);
+  const root = useClickAway<HTMLDivElement>(open, closeMenu);
 
   return (
     <div className="share" ref={root}>
