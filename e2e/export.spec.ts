@@ -110,6 +110,12 @@ test('export: cli eval gives the studio accuracy; load back gives the same evalu
     });
     expect(drawn, id).toBeGreaterThan(0);
   }
+  // The address bar keeps the results while they are shown: a reload shows them again.
+  await fresh.waitForTimeout(500);
+  expect(fresh.url()).toContain('#r=1.');
+  await fresh.reload();
+  await expect(fresh.getByTestId('reported-banner')).toContainText('Reported results', { timeout: 10_000 });
+  await expect(fresh.getByTestId('test-acc')).toHaveText(studioAccuracy!);
   await fresh.getByTestId('export').click();
   await expect(fresh.getByTestId('export-model-dense')).toHaveCount(0); // no model behind a link
   await fresh.getByTestId('export').click();

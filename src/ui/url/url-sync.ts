@@ -7,6 +7,7 @@ import { parseBackendName, type BackendName } from '../../protocol/messages';
 import { studio } from '../store';
 import { importedFor } from '../session/imported';
 import type { ThemeChoice } from '../store/view';
+import { useReported } from '../results-link/reported';
 
 export interface OpeningLink {
   decoded: DecodedLink;
@@ -62,7 +63,8 @@ export function setLinkBackend(backend: BackendName | undefined): void {
 
 function write(): void {
   timer = undefined;
-  const url = linkFor(studio.getState().config);
+  // Reported results stay in the fragment while they are on screen, so a reload shows them again.
+  const url = linkFor(studio.getState().config) + (useReported.getState().reported ? location.hash : '');
   if (url !== location.href) history.replaceState(history.state, '', url);
 }
 
