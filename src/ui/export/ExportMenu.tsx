@@ -2,7 +2,7 @@
 // PNGs. Each item says what it saves; a failure shows here, next to the menu, in words.
 import { useCallback, useState } from 'react';
 import { useClickAway } from '../controls/click-away';
-import { useStudio } from '../store';
+import { studio, useStudio } from '../store';
 import * as session from '../session/session';
 import { runData } from '../frames/run-data';
 import { curvesCsv, curvesJson } from './curves';
@@ -21,7 +21,6 @@ type Item = { key: string; label: string; note: string; save: () => Promise<void
 export function ExportMenu() {
   const status = useStudio((s) => s.status);
   const config = useStudio((s) => s.runConfig);
-  const step = useStudio((s) => s.progress.step);
   // Results from a link have no model behind them until they are re-run here.
   const linkOnly = useReported((s) => s.reported !== null && !s.verifying);
   const [open, setOpen] = useState(false);
@@ -31,9 +30,10 @@ export function ExportMenu() {
   const root = useClickAway<HTMLDivElement>(open, closeMenu);
 
   const hasModel = config !== null && status !== 'idle' && status !== 'starting';
-  const stem = config ? runFileStem(config, step) : 'sparse-vit';
+  // Read at click time: subscribing to the step would re-render the menu with every frame.
+  const stemNow = (): string => (config ? runFileStem(config, studio.getState().progress.step) : 'sparse-vit');
   const model = (layout: 'dense' | 'compact') => async () => {
-    download(`${stem}${layout === 'compact' ? '-compact' : ''}.safetensors`, await session.exportModel(layout), 'application/octet-stream');
+    download(`${stemNow()}${layout === 'compact' ? '-compact' : ''}.safetensors`, await session.exportModel(layout), 'application/octet-stream');
   };
   const models: Item[] = linkOnly ? [] : [
     { key: 'model-dense', label: 'Model (.safetensors)', note: 'timm names, masks, config, mean/std: the file cli export writes', save: model('dense') },
@@ -43,9 +43,9 @@ export function ExportMenu() {
   ];
   const items: Item[] = [
     ...models,
-    { key: 'csv', label: 'Curves (.csv)', note: 'one row per step: loss, lr, τ, evaluations, density, FLOPs', save: async () => download(`${stem}-curves.csv`, curvesCsv(runData), 'text/csv') },
-    { key: 'json', label: 'Curves (.json)', note: 'every series by name, with the config', save: async () => download(`${stem}-curves.json`, curvesJson(runData, config), 'application/json') },
-    { key: 'png', label: 'Panels (.png in a .zip)', note: 'each panel on screen as drawn', save: async () => download(`${stem}-panels.zip`, await panelsZip(), 'application/zip') },
+    { key: 'csv', label: 'Curves (.csv)', note: 'one row per step: loss, lr, τ, evaluations, density, FLOPs', save: async () => download(`${stemNow()}-curves.csv`, curvesCsv(runData), 'text/csv') },
+    { key: 'json', label: 'Curves (.json)', note: 'every series by name, with the config', save: async () => download(`${stemNow()}-curves.json`, curvesJson(runData, config), 'application/json') },
+    { key: 'png', label: 'Panels (.png in a .zip)', note: 'each panel on screen as drawn', save: async () => download(`${stemNow()}-panels.zip`, await panelsZip(), 'application/zip') },
   ];
 
   const run = async (item: Item): Promise<void> => {
