@@ -2,22 +2,13 @@
 // survive a reload, reopen with their curves, compare, and a full quota says what to delete.
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './page-errors';
+import { pixels } from './canvas';
 
 type StudioUi = { losses(): number[]; status(): string; step(): number };
-type CanvasLike = { tagName: string; toDataURL(): string; querySelector(s: string): CanvasLike | null };
 
 const TINY = '/?v=1&p=tiny&n=64&st=16&bs=8&ee=8&es=32&m=svite&dt=4&backend=wasm';
 
 const losses = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.losses());
-
-async function pixels(page: Page, testid: string): Promise<string> {
-  return page.getByTestId(testid).evaluate((node) => {
-    const el = node as unknown as CanvasLike;
-    const canvas = el.tagName === 'CANVAS' ? el : el.querySelector('canvas');
-    if (!canvas) throw new Error('no canvas');
-    return canvas.toDataURL();
-  });
-}
 
 async function train(page: Page, link: string): Promise<number[]> {
   await page.goto(link);

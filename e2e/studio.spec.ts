@@ -4,24 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './page-errors';
+import { pixels } from './canvas';
 
 // The spec compiles without DOM types: what runs in the page is typed structurally here.
 type StudioUi = { losses(): number[]; status(): string; step(): number };
-type CanvasLike = { tagName: string; toDataURL(): string; querySelector(s: string): CanvasLike | null };
 type ControlLike = { type?: string; value: string; checked?: boolean; tagName: string; dataset: Record<string, string> };
 type DocLike = { querySelectorAll(s: string): ArrayLike<ControlLike> };
 type ObserverCtor = new (cb: (list: { getEntries(): { duration: number; startTime: number }[] }) => void) => { observe(o: { type: string }): void };
 type LongTaskWindow = { __longTasks: { duration: number; at: number }[] };
-
-/** The pixels of a canvas (by test id, or the first canvas inside the element with that id). */
-async function pixels(page: Page, testid: string): Promise<string> {
-  return page.getByTestId(testid).evaluate((node) => {
-    const el = node as unknown as CanvasLike;
-    const canvas = el.tagName === 'CANVAS' ? el : el.querySelector('canvas');
-    if (!canvas) throw new Error('no canvas');
-    return canvas.toDataURL();
-  });
-}
 
 async function snapshot(page: Page, ids: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
