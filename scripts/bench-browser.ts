@@ -6,7 +6,8 @@
 // The app is built into .cache/bench-browser/dist and served by `vite preview` on a free port, so
 // neither dist/ nor the e2e port (4173) of a concurrent `playwright test` is touched.
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_BROWSER_UI_MS (default 15000),
-// BENCH_BROWSER_BACKENDS (default webgpu,webgl,wasm,cpu).
+// BENCH_BROWSER_BACKENDS (default webgpu,webgl,wasm,cpu), BENCH_BROWSER_PEER_ROUNDS (default 3; 0 skips
+// the PyTorch comparison).
 import { chromium, type Browser, type Page, type Worker } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
@@ -17,7 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { presetConfig, type ExperimentConfig } from '../src/engine/config';
 import { errorText } from '../src/backend/error-text';
-import type { BrowserData, ThroughputRow, UiResult } from '../src/cli/bench/browser-result';
+import type { BrowserData, ChromiumPeer, ThroughputRow, UiResult } from '../src/cli/bench/browser-result';
+import { findTorchPython, runTorch } from '../src/cli/bench/torch-peer';
 import { fixed, writeBenchmarks } from '../src/cli/bench/render';
 import { machineLine, saveResult } from '../src/cli/bench/results';
 import { median } from '../src/cli/bench/stats';
@@ -46,6 +48,9 @@ const PLANS: Plan[] = [
   { backend: 'cpu', preset: 'fmnist', warmup: 1, measured: 3, capMs: 120_000, profile: true },
 ];
 const UI_WINDOW_MS = Number(process.env.BENCH_BROWSER_UI_MS) || 15_000;
+const PEER_ROUNDS = Number(process.env.BENCH_BROWSER_PEER_ROUNDS ?? 3);
+/** The WASM fmnist row's plan, repeated in each round against PyTorch. */
+const PEER_PLAN: Plan = { backend: 'wasm', preset: 'fmnist', warmup: 2, measured: 8, capMs: 90_000, profile: false };
 
 
 // ---------------------------------------------------------------------------------------------
@@ -221,6 +226,34 @@ async function profileOneStep(page: Page, backend: string, capMs: number): Promi
     for (const k of real) by.set(k.name, (by.get(k.name) ?? 0) + 1);
     return { kernelsPerStep: real.length, kernelsTop: [...by].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count).slice(0, 8) };
   }, backend);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1b. Chromium's WASM worker against PyTorch on one CPU thread, the same shapes, rounds back to back
+//     (as the Node `peer` section does), so a slow spell of the shared machine hits both sides.
+
+async function chromiumPeer(browser: Browser, base: string, config: ExperimentConfig, data: DataSource): Promise<ChromiumPeer> {
+  const none = (skipped: string): ChromiumPeer => ({ skipped, torch: null, rounds: [], chromiumImagesPerSec: null, torchImagesPerSec: null, ratio: null });
+  if (!(PEER_ROUNDS > 0)) return none('BENCH_BROWSER_PEER_ROUNDS=0');
+  const found = findTorchPython();
+  if ('skipped' in found) return none(found.skipped);
+  const rounds: ChromiumPeer['rounds'] = [];
+  let torch: string | null = null;
+  for (let round = 0; round < PEER_ROUNDS; round++) {
+    const ours = await throughput(browser, base, PEER_PLAN, config, data);
+    const out = runTorch(found.python, config, 1, [1], PEER_PLAN.measured);
+    torch = out.torch;
+    const theirs = out.rows[0].imagesPerSec;
+    log(`peer round ${round}: Chromium wasm ${fixed(ours.imagesPerSec, 0)} images/s, PyTorch 1 thread ${theirs.toFixed(0)} images/s${ours.note ? ` (${ours.note})` : ''}`);
+    if (ours.ok && ours.imagesPerSec !== null) rounds.push({ chromiumImagesPerSec: ours.imagesPerSec, torchImagesPerSec: theirs });
+  }
+  if (!rounds.length) return { ...none('no round measured Chromium WASM'), torch };
+  return {
+    skipped: null, torch, rounds,
+    chromiumImagesPerSec: median(rounds.map((r) => r.chromiumImagesPerSec)),
+    torchImagesPerSec: median(rounds.map((r) => r.torchImagesPerSec)),
+    ratio: median(rounds.map((r) => r.chromiumImagesPerSec / r.torchImagesPerSec)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,6 +451,10 @@ async function main(): Promise<void> {
         `[${row.stepMs.map((x) => x.toFixed(0)).join(' ')}] in ${(row.pageMs / 1000).toFixed(0)} s${row.note ? ` (${row.note})` : ''}`);
     }
 
+    log(`PyTorch peer: ${PEER_ROUNDS} rounds of Chromium wasm then PyTorch (1 thread), fmnist shapes`);
+    const peer = await chromiumPeer(browser, base, config, setups.fmnist.data);
+    log(peer.ratio === null ? `peer skipped: ${peer.skipped}` : `peer: Chromium wasm ÷ PyTorch = ${peer.ratio.toFixed(2)}×`);
+
     log(`studio UI: ${UI_QUERY} for ${UI_WINDOW_MS / 1000} s`);
     const haveIndex = existsSync(path.join(outDir, 'index.html')) && existsSync(path.join(root, 'src', 'main.tsx'));
     const ui = await studioUi(browser, base, haveIndex);
@@ -433,6 +470,7 @@ async function main(): Promise<void> {
       loadAverage: load.map((l) => Math.round(l * 100) / 100),
       rows,
       ui,
+      peer,
     };
     const result = {
       section: 'browser' as const,

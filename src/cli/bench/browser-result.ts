@@ -66,4 +66,21 @@ export interface BrowserData {
   loadAverage: number[];
   rows: ThroughputRow[];
   ui: UiResult;
+  /** Chromium's WASM worker against PyTorch on the CPU, rounds back to back (absent in older results). */
+  peer?: ChromiumPeer;
+}
+
+/**
+ * The fmnist training step in Chromium's WASM worker against PyTorch with one thread (BLAS and
+ * intra-op), the same shapes (bench/peer/torch_vit.py): each round one, then the other.
+ */
+export interface ChromiumPeer {
+  /** Why it was not measured (no torch here, or no round), else null. */
+  skipped: string | null;
+  torch: string | null;
+  rounds: { chromiumImagesPerSec: number; torchImagesPerSec: number }[];
+  /** Medians over rounds; the ratio is the median of the rounds' ours ÷ PyTorch. */
+  chromiumImagesPerSec: number | null;
+  torchImagesPerSec: number | null;
+  ratio: number | null;
 }

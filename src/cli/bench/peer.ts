@@ -2,23 +2,17 @@
 // next to ours on Node WASM, in one run, rounds interleaved (ours, then PyTorch's configurations), so
 // a slow spell of the shared machine hits both sides of a ratio. The shapes and the training
 // settings go to Python as JSON from the preset: they live in src/engine/config.ts only.
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import type { ExperimentConfig } from '../../engine/config';
 import { encodeConfig } from '../../engine/config-url';
 import type { Dataset } from '../../engine/data/types';
-import { mlpHidden } from '../../engine/facts/shape';
 import { countParams, paramSpecs } from '../../engine/model/params';
 import { useBackend } from '../../backend/node';
-import { repoRoot } from '../node-datasets';
 import type { PeerData, PeerRound, TorchRun } from './results';
 import type { SectionContext } from './sections';
 import { median } from './stats';
 import { timeSteps } from './step-time';
-
-/** Pythons tried in turn: the one on PATH, then Debian's (where python3-torch installs). */
-const PYTHONS = ['python3', '/usr/bin/python3'];
+import { findTorchPython, runTorch, type TorchOutput } from './torch-peer';
 
 /**
  * PyTorch's configurations: BLAS threads are fixed per process (OPENBLAS_NUM_THREADS), torch's
@@ -29,42 +23,6 @@ const TORCH_CONFIGS: { blasThreads: number; torchThreads: number[] }[] = [
   { blasThreads: 1, torchThreads: [1, 2] },
   { blasThreads: 2, torchThreads: [2] },
 ];
-
-function torchEnv(blasThreads: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads) };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  return env;
-}
-
-/** The first Python that imports torch, or why none does. */
-export function findTorchPython(pythons: readonly string[] = PYTHONS): { python: string } | { skipped: string } {
-  const tried: string[] = [];
-  for (const python of pythons) {
-    const r = spawnSync(python, ['-c', 'import torch'], { env: torchEnv(1), encoding: 'utf8', timeout: 120_000 });
-    if (r.status === 0) return { python };
-    tried.push(`${python}: ${r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`)}`);
-  }
-  return { skipped: `no Python here imports torch (${tried.join('; ')}); install it with \`apt-get install -y python3-torch libopenblas0-pthread\`` };
-}
-
-interface TorchOutput {
-  torch: string; python: string; blasLibraries: string[]; blasInfo: string | null; mkldnn: boolean; params: number;
-  rows: { threads: number; trainMs: number; imagesPerSec: number; inferMs: number; finalLoss: number }[];
-}
-
-function runTorch(python: string, c: ExperimentConfig, blasThreads: number, torchThreads: number[], reps: number): TorchOutput {
-  const input = {
-    imageSize: c.imageSize, patchSize: c.patchSize, inChans: c.inChans, numClasses: c.numClasses,
-    embedDim: c.embedDim, depth: c.depth, numHeads: c.numHeads, mlpHidden: mlpHidden(c),
-    batchSize: c.batchSize, lr: c.lr, weightDecay: c.weightDecay, labelSmoothing: c.labelSmoothing, clipNorm: c.clipNorm,
-    expectedParams: countParams(paramSpecs(c)), threads: torchThreads, warmup: 3, reps,
-  };
-  const script = path.join(repoRoot(), 'bench', 'peer', 'torch_vit.py');
-  const r = spawnSync(python, [script], { input: JSON.stringify(input), env: torchEnv(blasThreads), encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`the PyTorch peer failed (exit ${r.status}): ${r.error?.message ?? r.stderr.trim()}`);
-  return JSON.parse(r.stdout) as TorchOutput;
-}
 
 export async function peerSection(ctx: SectionContext, c: ExperimentConfig, data: Dataset): Promise<PeerData> {
   const base = { config: encodeConfig(c), batchSize: c.batchSize, params: countParams(paramSpecs(c)), loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100) };

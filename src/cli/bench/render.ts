@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../node-datasets';
-import type { BrowserData } from './browser-result';
+import type { BrowserData, ChromiumPeer } from './browser-result';
 import type { SoakData } from './soak-result';
 import { loadResults, type GpuData, type KernelsData, type ThreadsData, type PeerData, type AblationData, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
@@ -102,6 +102,13 @@ function accuracy(d: AccuracyData): string {
         pct(r.runs[0].savedTheoretical, 1), pct(r.runs[0].savedExecuted, 1)]));
 }
 
+function chromiumPeer(p: ChromiumPeer): string {
+  if (p.skipped !== null || p.ratio === null) return `Chromium WASM against PyTorch: not measured — ${cell(p.skipped ?? 'no result')}.`;
+  return `**Chromium WASM against PyTorch ${p.torch} on the CPU (1 thread, OpenBLAS 1 thread), the same fmnist shapes and step (\`bench/peer/torch_vit.py\`):** ` +
+    `${p.rounds.length} round${p.rounds.length === 1 ? "" : "s"}, each the WASM row's measurement in a fresh page, then PyTorch. Chromium ${fixed(p.chromiumImagesPerSec, 0)} images/s, ` +
+    `PyTorch ${fixed(p.torchImagesPerSec, 0)} images/s: **${fixed(p.ratio, 2)}×** (rounds: ${p.rounds.map((r) => fixed(r.chromiumImagesPerSec / r.torchImagesPerSec, 2)).join(' / ')}).`;
+}
+
 function browser(d: BrowserData): string {
   const { ui } = d;
   const parts = [
@@ -120,6 +127,7 @@ function browser(d: BrowserData): string {
       d.rows.filter((r) => r.kernelsTop?.length).map((r) => `${r.actualBackend} (${r.preset}): ${r.kernelsTop.map((k) => `${k.name} ${k.count}`).join(', ')}`).join('; ') + '.',
     '',
   ];
+  if (d.peer) parts.push(chromiumPeer(d.peer), '');
   if (!ui.measured) return [...parts, `Studio UI: not measured — ${ui.skipped}.`].join('\n');
   const bytes = (x: number | null): string => x?.toLocaleString('en-US') ?? '–';
   parts.push(

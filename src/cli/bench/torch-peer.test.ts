@@ -1,6 +1,6 @@
 // The peer section is skipped, saying why, when no Python here imports torch.
 import { describe, expect, it } from 'vitest';
-import { findTorchPython } from './peer';
+import { findTorchPython } from './torch-peer';
 
 describe('findTorchPython', () => {
   it('says which Pythons it tried and how to install torch when none imports it', () => {
