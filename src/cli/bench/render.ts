@@ -105,7 +105,7 @@ function accuracy(d: AccuracyData): string {
 function chromiumPeer(p: ChromiumPeer): string {
   if (p.skipped !== null || p.ratio === null) return `Chromium WASM against PyTorch: not measured — ${cell(p.skipped ?? 'no result')}.`;
   return `**Chromium WASM against PyTorch ${p.torch} on the CPU (1 thread, OpenBLAS 1 thread), the same fmnist shapes and step (\`bench/peer/torch_vit.py\`):** ` +
-    `${p.rounds.length} round${p.rounds.length === 1 ? "" : "s"}, each the WASM row's measurement in a fresh page, then PyTorch. Chromium ${fixed(p.chromiumImagesPerSec, 0)} images/s, ` +
+    `${p.rounds.length} round${p.rounds.length === 1 ? '' : 's'}, each the WASM row's measurement in a fresh page, then PyTorch. Chromium ${fixed(p.chromiumImagesPerSec, 0)} images/s, ` +
     `PyTorch ${fixed(p.torchImagesPerSec, 0)} images/s: **${fixed(p.ratio, 2)}×** (rounds: ${p.rounds.map((r) => fixed(r.chromiumImagesPerSec / r.torchImagesPerSec, 2)).join(' / ')}).`;
 }
 
