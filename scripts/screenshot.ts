@@ -1,62 +1,52 @@
-// `npm run screenshot -- [--out docs/screenshots] [--steps 40] [--theme light|dark] [--backend wasm] [--query LINK]`:
-// the studio mid-run (by default SViTE+ on the tiny preset; --query: another experiment link, with run=1) in headless Chromium, at a desktop and a phone
-// size, each as the viewport shows it and as the whole page. For looking at, not for asserting:
-// README's docs/screenshot.png is one of these, copied by hand when the look changes.
+// `npm run screenshot -- [--scene studio|share|tryit|all] [--out docs/screenshots] [--steps 40]
+// [--theme light|dark] [--backend wasm] [--query LINK]`: pictures of the studio in headless Chromium at
+// 1440×900 and 390×844. `studio` (the default): mid-run, by default SViTE+ on the tiny preset (--query:
+// another experiment link, with run=1); `share`: the Export menu, the share popover and a results
+// link opened; `tryit`: the Try-it panel. For looking at, not for asserting.
 import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
-import { collectErrors } from '../e2e/page-errors';
+import type { Scene } from './screenshots/scene';
+import { shareScene } from './screenshots/share';
+import { STUDIO_EXPERIMENT, studioScene } from './screenshots/studio';
+import { tryitScene } from './screenshots/tryit';
 import { root, serveBuilt } from './serve-built';
-
-const SIZES = [{ width: 1440, height: 900 }, { width: 390, height: 844 }];
-const EXPERIMENT = 'v=1&p=tiny&st=80&bs=16&ee=10&es=200&m=svite&dt=3&tk=0.5&s=1&run=1';
 
 const { values: flags } = parseArgs({
   options: {
+    scene: { type: 'string', default: 'studio' },
     out: { type: 'string', default: 'docs/screenshots' },
     steps: { type: 'string', default: '40' },
     theme: { type: 'string', default: 'light' },
     backend: { type: 'string' },
-    query: { type: 'string', default: EXPERIMENT },
+    query: { type: 'string', default: STUDIO_EXPERIMENT },
   },
 });
-const outDir = path.resolve(root, flags.out);
-const steps = Number(flags.steps);
 const log = (s: string): void => console.log(`[screenshot] ${s}`);
 
+const SCENES: Record<string, Scene> = {
+  studio: studioScene({ query: flags.query, steps: Number(flags.steps), theme: flags.theme === 'dark' ? 'dark' : 'light', backend: flags.backend }),
+  share: shareScene,
+  tryit: tryitScene,
+};
+
 async function main(): Promise<void> {
+  const names = flags.scene === 'all' ? Object.keys(SCENES) : [flags.scene];
+  const unknown = names.filter((n) => !(n in SCENES));
+  if (unknown.length) throw new Error(`unknown scene ${unknown.join(', ')}: use one of ${Object.keys(SCENES).join(', ')} or all`);
+  const outDir = path.resolve(root, flags.out);
   mkdirSync(outDir, { recursive: true });
   log('building the studio…');
   const server = await serveBuilt(path.join(root, '.cache', 'screenshot', 'dist'));
   const executablePath = chromiumPath();
   const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage({ viewport: SIZES[0], colorScheme: flags.theme === 'dark' ? 'dark' : 'light' });
-    const errors = collectErrors(page);
-    await page.goto(`${server.base}/?${flags.query}${flags.backend ? `&backend=${flags.backend}` : ''}`);
-    log(`training to step ${steps}…`);
-    const deadline = Date.now() + 600_000;
-    while (Number(await page.getByTestId('step-counter').textContent()) < steps) {
-      if (Date.now() > deadline) throw new Error(`step ${steps} not reached in 10 minutes. Page errors: ${errors.join('; ') || 'none'}`);
-      await page.waitForTimeout(1000);
+    for (const name of names) {
+      log(`scene ${name}`);
+      await SCENES[name]({ browser, base: server.base, outDir, log });
     }
-    // One run, paused, so every size shows the same state.
-    await page.keyboard.press('Space');
-    await page.locator('[data-testid="run-status"][data-status="paused"]').waitFor({ timeout: 60_000 });
-    await page.mouse.move(0, 0);
-    // Off-screen panels skip rendering (content-visibility: auto): a whole-page picture needs them.
-    await page.addStyleTag({ content: '* { content-visibility: visible !important; }' });
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      await page.waitForTimeout(1000); // panels redraw at their new widths
-      const name = `studio-${size.width}x${size.height}`;
-      await page.screenshot({ path: path.join(outDir, `${name}.png`) });
-      await page.screenshot({ path: path.join(outDir, `${name}-full.png`), fullPage: true });
-      log(`${name}.png, ${name}-full.png`);
-    }
-    if (errors.length) log(`page errors:\n  ${errors.join('\n  ')}`);
     log(`written to ${path.relative(process.cwd(), outDir) || '.'}`);
   } finally {
     await browser.close();
