@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './page-errors';
 import { pixels } from './canvas';
+import { traceMainThread } from './main-thread';
 
 // The spec compiles without DOM types: what runs in the page is typed structurally here.
 type StudioUi = { losses(): number[]; status(): string; step(): number };
@@ -56,10 +57,14 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   const before = await snapshot(page, maps);
 
   // Long tasks on the main thread, observed from before Start. Steady training (from the first
-  // completed step on: frames, topology updates, redraws) must have none over 50 ms. The warm-up
-  // before it (the worker builds data and model while SwiftShader compiles kernels on the same two
-  // CPU cores: there a fixed 6 ms script takes 26 ms median, up to ~190 ms) gets a looser bound
-  // that still catches real blocking, e.g. a main thread stalled behind the GPU process.
+  // completed step on: frames, topology updates, redraws) must have no task that keeps the main
+  // thread busy over 50 ms: measured as the thread's CPU time per task, from a trace. Wall time
+  // (the longtask API) also counts waiting for a core: on this 2-core machine, shared with other
+  // runs and with SwiftShader, tasks of 8–20 ms CPU showed as 50–340 ms long tasks, before the
+  // export/results-link merge as after it (scripts/profile-longtasks.ts attributes them). Wall
+  // time is printed, and bounded only against a stall of the page (e.g. a main thread stuck behind
+  // the GPU process), here and in the warm-up, where the worker builds data and model while
+  // SwiftShader compiles kernels on the same cores.
   await page.evaluate(() => {
     const w = globalThis as unknown as LongTaskWindow;
     w.__longTasks = [];
@@ -73,17 +78,20 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   await page.getByTestId('start').click();
   await expect.poll(() => stepOf(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
   const steadyFrom = await now();
-  await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
-  await page.waitForTimeout(4000); // a few seconds of steady training under observation
+  const traced = await traceMainThread(page, async () => {
+    await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await page.waitForTimeout(4000); // a few seconds of steady training under observation
+  });
   const tasks = await page.evaluate(() => (globalThis as unknown as LongTaskWindow).__longTasks);
   const warmUp = tasks.filter((e) => e.at >= startedAt && e.at < steadyFrom);
   const steady = tasks.filter((e) => e.at >= steadyFrom);
-  console.log(`[studio] long tasks: warm-up ${JSON.stringify(warmUp.map((e) => Math.round(e.duration)))}, steady ${JSON.stringify(steady.map((e) => Math.round(e.duration)))} over ${((await now()) - steadyFrom) / 1000 | 0} s`);
-  // The goal is no task over 50 ms (printed above). Since the export/results-link merge of stop 16,
-  // steady WebGPU training here shows 50–62 ms tasks on a quiet machine (none at 0965a02, the commit
-  // before it; cause not found yet: see issue #12's note). This bound still catches a stalled page.
-  expect(steady.filter((e) => e.duration > 120), 'long tasks during steady training').toEqual([]);
-  expect(warmUp.filter((e) => e.duration > 250), 'long tasks during warm-up').toEqual([]);
+  const busiest = [...traced].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
+  console.log(`[studio] long tasks (wall ms): warm-up ${JSON.stringify(warmUp.map((e) => Math.round(e.duration)))}, steady ${JSON.stringify(steady.map((e) => Math.round(e.duration)))} over ${((await now()) - steadyFrom) / 1000 | 0} s; `
+    + `steady main-thread tasks: ${traced.length}, busiest (cpu/wall ms) ${busiest.map((t) => `${t.cpuMs.toFixed(1)}/${t.wallMs.toFixed(1)}`).join(' ')}`);
+  expect(traced.length, 'no main-thread tasks traced').toBeGreaterThan(0);
+  expect(traced.filter((t) => t.cpuMs > 50), 'main-thread tasks over 50 ms of CPU during steady training').toEqual([]);
+  expect(steady.filter((e) => e.duration > 1000), 'main thread stalled during steady training').toEqual([]);
+  expect(warmUp.filter((e) => e.duration > 1000), 'main thread stalled during warm-up').toEqual([]);
 
   const during = await snapshot(page, maps);
   for (const id of ['canvas-masks', 'canvas-density', 'canvas-tokens', 'chart-flops', 'chart-loss', 'chart-sparsity'])

@@ -14,7 +14,8 @@ export function ReportedBanner() {
   const verifying = useReported((s) => s.verifying);
   const status = useStudio((s) => s.status);
   const lastEval = useStudio((s) => s.lastEval);
-  const elapsedMs = useStudio((s) => s.progress.elapsedMs);
+  // Only a finished re-run's time is shown: the live clock would re-render the banner every frame.
+  const elapsedMs = useStudio((s) => (s.status === 'finished' ? s.progress.elapsedMs : 0));
   if (!reported) return null;
   const s = reported.summary;
   const c = reported.config;
