@@ -11,6 +11,7 @@
 import { chromium, type Browser, type Page, type Worker } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
+import { traceMainThread, type MainTask } from '../e2e/main-thread';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -320,6 +321,7 @@ async function studioUi(browser: Browser, base: string, haveIndex: boolean): Pro
     measured: false, skipped: null, query: UI_QUERY, preset: 'tiny', backend: null, windowMs: null, firstStepAfterMs: null, stepsInWindow: null,
     fps: null, longTasks: null, longestTaskMs: null, longTaskMsTotal: null, messages: null, bytesPerSec: null,
     binaryBytesPerSec: null, jsonBytesPerSec: null, consoleErrors: [],
+    cpuLongTasks: null, longestTaskCpuMs: null, mainThreadCpuShare: null,
   };
   if (!haveIndex) {
     out.skipped = 'no studio UI yet (index.html / src/main.tsx missing)';
@@ -365,7 +367,8 @@ async function studioUi(browser: Browser, base: string, haveIndex: boolean): Pro
     await page.waitForFunction(() => (globalThis as unknown as ProbeWindow).__benchProbe.lastStep >= 2, null, { timeout: 60_000, polling: 250 }).catch(() => undefined);
     if (await badge.count()) out.backend = (await badge.getAttribute('data-backend')) || out.backend;
     const from = await page.evaluate(() => ({ t: performance.now(), step: (globalThis as unknown as ProbeWindow).__benchProbe.lastStep }));
-    await page.waitForTimeout(UI_WINDOW_MS);
+    // Traced too: each task's main-thread CPU time, which the waiting for a shared core does not inflate.
+    const traced: MainTask[] = await traceMainThread(page, () => page.waitForTimeout(UI_WINDOW_MS));
     const m = await page.evaluate((t0) => {
       const p = (globalThis as unknown as ProbeWindow).__benchProbe;
       const t1 = performance.now();
@@ -399,6 +402,9 @@ async function studioUi(browser: Browser, base: string, haveIndex: boolean): Pro
       bytesPerSec: Math.round((m.binary + m.json) / secs),
       binaryBytesPerSec: Math.round(m.binary / secs),
       jsonBytesPerSec: Math.round(m.json / secs),
+      cpuLongTasks: traced.filter((t) => t.cpuMs > 50).length,
+      longestTaskCpuMs: Math.round(traced.reduce((a, t) => Math.max(a, t.cpuMs), 0) * 10) / 10,
+      mainThreadCpuShare: Math.round((traced.reduce((a, t) => a + t.cpuMs, 0) / m.windowMs) * 1000) / 1000,
     });
     if (m.workers === 0) out.skipped = 'no Worker was constructed through the probe (bytes not counted)';
     if (m.longTaskError) out.skipped = `long tasks not observable: ${m.longTaskError}`;

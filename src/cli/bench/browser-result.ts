@@ -54,6 +54,14 @@ export interface UiResult {
   binaryBytesPerSec: number | null;
   jsonBytesPerSec: number | null;
   consoleErrors: string[];
+  /**
+   * From a trace of the same window: tasks whose main-thread CPU time exceeds 50 ms, the longest
+   * task's CPU time, and the main thread's CPU time ÷ the window. Wall-time long tasks also count
+   * waiting for a core of the shared machine; these do not. Absent in older results.
+   */
+  cpuLongTasks?: number | null;
+  longestTaskCpuMs?: number | null;
+  mainThreadCpuShare?: number | null;
 }
 
 export interface BrowserData {
