@@ -1,0 +1,12 @@
+// The fused kernels for tfjs-backend-webgpu, registered under the names the engine's ops look up
+// (`fusedOn`), so WebGPU takes the fused path with no change to the ops. Call once the webgpu
+// backend is chosen; registering twice is a no-op.
+import { registerAttention } from './attention';
+import { registerGelu } from './gelu';
+import { registerLayerNorm } from './layer-norm';
+
+export function registerWebGpuKernels(): void {
+  registerLayerNorm();
+  registerGelu();
+  registerAttention();
+}
