@@ -24,7 +24,11 @@ export interface KernelCheck {
   fused: { kernels: string[]; dispatches: number };
   composed: { kernels: string[]; dispatches: number };
   leaked: number;
+  /** Backend buffers (tensor data) left over: a kernel's own intermediate it forgot to free. */
+  leakedData: number;
 }
+
+const dataIds = (): number => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
 
 /** max |a − b| / max |b|, NaN anywhere → Infinity (as src/engine/kernels/fused-check.ts). */
 function maxRelDiff(a: Float32Array, b: Float32Array): number {
@@ -57,7 +61,7 @@ async function cost(op: Op, inputs: tf.Tensor[], w: tf.Tensor): Promise<{ kernel
 }
 
 async function check(name: string, kernel: string, inputs: tf.Tensor[], fused: Op, composed: Op): Promise<KernelCheck> {
-  const before = tf.memory().numTensors;
+  const before = tf.memory().numTensors, dataBefore = dataIds();
   const w = tf.tidy(() => tf.randomNormal(composed(...inputs).shape, 0, 1, 'float32', 7));
   const [ref, got] = tf.tidy(() => [composed(...inputs), fused(...inputs)]);
   const gRef = tf.grads((...x: tf.Tensor[]) => tf.sum(tf.mul(composed(...x), w)))(inputs);
@@ -67,7 +71,7 @@ async function check(name: string, kernel: string, inputs: tf.Tensor[], fused: O
   for (let i = 0; i < gRef.length; i++) gradDiffs.push(maxRelDiff(await gGot[i].data() as Float32Array, await gRef[i].data() as Float32Array));
   const fusedCost = await cost(fused, inputs, w), composedCost = await cost(composed, inputs, w);
   tf.dispose([w, ref, got, ...gRef, ...gGot]);
-  return { name, kernel, fusedOn: fusedOn(kernel), valueDiff, gradDiffs, fused: fusedCost, composed: composedCost, leaked: tf.memory().numTensors - before };
+  return { name, kernel, fusedOn: fusedOn(kernel), valueDiff, gradDiffs, fused: fusedCost, composed: composedCost, leaked: tf.memory().numTensors - before, leakedData: dataIds() - dataBefore };
 }
 
 /** Runs every check on WebGPU (throws if the webgpu backend cannot start); `leaked` over the whole run. */

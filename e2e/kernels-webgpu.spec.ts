@@ -1,6 +1,7 @@
 // The fused WebGPU kernels (src/engine/kernels/webgpu) against the composed tfjs ops, in Chromium's
 // WebGPU (SwiftShader without a GPU): values and gradients, that the fused path really ran, its
-// kernel and dispatch counts, and no leaked tensors. The checks run in the page: e2e/kernel-checks.ts.
+// kernel and dispatch counts, and no leaked tensors or backend buffers. The checks run in the
+// page: e2e/kernel-checks.ts.
 //
 // Tolerance 1e-4 of the tensor's scale: both paths compute in float32 (ε ≈ 1.2e-7) but sum in other
 // orders (workgroup trees against tfjs's reductions and matmul tiles, over up to 70 terms), WGSL's
@@ -23,7 +24,7 @@ test('fused WebGPU kernels match the composed ops, values and gradients', async 
   for (const c of checks) {
     console.log(`[kernels-webgpu] ${c.name}: value ${c.valueDiff.toExponential(1)}, gradients ${c.gradDiffs.map((d) => d.toExponential(1)).join(' ')}; ` +
       `forward+backward fused ${c.fused.kernels.length} kernels / ${c.fused.dispatches} dispatches (${c.fused.kernels.join(' ')}), ` +
-      `composed ${c.composed.kernels.length} / ${c.composed.dispatches}; leaked ${c.leaked}`);
+      `composed ${c.composed.kernels.length} / ${c.composed.dispatches}; leaked ${c.leaked} tensors, ${c.leakedData} buffers`);
   }
   // Soft: one run shows every check that fails, not only the first.
   for (const c of checks) {
@@ -35,6 +36,7 @@ test('fused WebGPU kernels match the composed ops, values and gradients', async 
     expect.soft(c.valueDiff, `${c.name} values`).toBeLessThan(TOLERANCE);
     c.gradDiffs.forEach((d, i) => expect.soft(d, `${c.name} gradient of input ${i}`).toBeLessThan(TOLERANCE));
     expect.soft(c.leaked, `${c.name} leaked tensors`).toBe(0);
+    expect.soft(c.leakedData, `${c.name} leaked backend buffers`).toBe(0);
   }
   expect(leaked, 'tensors leaked by the whole run').toBe(0);
   expect(pageErrors).toEqual([]);
