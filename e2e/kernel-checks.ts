@@ -6,9 +6,11 @@
 // dispatches of one forward + backward on each path; and the live tensor count before and after.
 import '@tensorflow/tfjs-backend-webgpu';
 import { attentionComposed, attentionCore, type AttentionAttrs } from '../src/engine/kernels/attention';
+import { smoothedCrossEntropyComposed, smoothedCrossEntropyFused } from '../src/engine/kernels/cross-entropy';
 import { geluComposed, geluFused } from '../src/engine/kernels/gelu';
 import { fusedOn } from '../src/engine/kernels/js-kernel';
 import { layerNormComposed, layerNormFused } from '../src/engine/kernels/layer-norm';
+import { tokensComposed, tokensFused } from '../src/engine/kernels/tokens';
 import { registerWebGpuKernels } from '../src/engine/kernels/webgpu';
 import * as tf from '../src/engine/tf';
 
@@ -75,9 +77,13 @@ async function check(name: string, kernel: string, inputs: tf.Tensor[], fused: O
 }
 
 /** Runs every check on WebGPU (throws if the webgpu backend cannot start); `leaked` over the whole run. */
-export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked: number }> {
+export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked: number; gpuErrors: string[] }> {
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not initialise');
   registerWebGpuKernels();
+  // A shader that does not compile only yields garbage output; its error message lands here.
+  const gpuErrors: string[] = [];
+  const device = (tf.backend() as unknown as { device: { addEventListener(type: 'uncapturederror', l: (e: { error: { message: string } }) => void): void } }).device;
+  device.addEventListener('uncapturederror', (e) => gpuErrors.push(e.error.message));
   const results: KernelCheck[] = [];
   const rand = (shape: number[], seed: number, sd = 1) => tf.randomNormal(shape, 0, sd, 'float32', seed);
   const before = tf.memory().numTensors;
@@ -97,6 +103,16 @@ export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked
     results.push(await check(`attention B${a.batch} T${a.tokens} H${a.heads} hd${a.headDim}`, 'SvAttention', [qkv],
       (q) => attentionCore(q as tf.Tensor2D, a), (q) => attentionComposed(q as tf.Tensor2D, a)));
   }
+
+  // Cross-entropy: 70 images (more than a workgroup's threads), 10 classes, smoothing 0.1; labels a constant.
+  const labels = keep(tf.tensor1d(Array.from({ length: 70 }, (_, i) => (i * 7) % 10), 'int32'));
+  results.push(await check('crossEntropy', 'SvSmoothedCrossEntropy', [keep(rand([70, 10], 9, 3))],
+    (l) => smoothedCrossEntropyFused(l as tf.Tensor2D, labels as tf.Tensor1D, 10, 0.1),
+    (l) => smoothedCrossEntropyComposed(l as tf.Tensor2D, labels as tf.Tensor1D, 10, 0.1)));
+
+  // Tokens: 3 images of 4 patches, D = 5.
+  results.push(await check('tokens', 'SvTokens', [keep(rand([12, 5], 10)), keep(rand([1, 1, 5], 11)), keep(rand([1, 5, 5], 12))],
+    (p, c, e) => tokensFused(p as tf.Tensor2D, c, e, 3), (p, c, e) => tokensComposed(p as tf.Tensor2D, c, e, 3)));
   tf.dispose(inputs);
-  return { checks: results, leaked: tf.memory().numTensors - before };
+  return { checks: results, leaked: tf.memory().numTensors - before, gpuErrors };
 }

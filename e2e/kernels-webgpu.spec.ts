@@ -18,9 +18,10 @@ test('fused WebGPU kernels match the composed ops, values and gradients', async 
   const pageErrors = collectErrors(page);
   await page.goto('/e2e/smoke.html');
   await page.waitForFunction(() => Boolean((globalThis as unknown as Partial<HarnessWindow>).__harness));
-  const { checks, leaked } = await page.evaluate(() => (globalThis as unknown as HarnessWindow).__harness.kernelChecks());
+  const { checks, leaked, gpuErrors } = await page.evaluate(() => (globalThis as unknown as HarnessWindow).__harness.kernelChecks());
 
-  expect(checks.map((c) => c.name)).toEqual(['layerNorm', 'gelu', 'attention B2 T5 H2 hd4', 'attention B1 T67 H1 hd3']);
+  expect(gpuErrors, 'WebGPU errors (shader compilation, validation)').toEqual([]);
+  expect(checks.map((c) => c.name)).toEqual(['layerNorm', 'gelu', 'attention B2 T5 H2 hd4', 'attention B1 T67 H1 hd3', 'crossEntropy', 'tokens']);
   for (const c of checks) {
     console.log(`[kernels-webgpu] ${c.name}: value ${c.valueDiff.toExponential(1)}, gradients ${c.gradDiffs.map((d) => d.toExponential(1)).join(' ')}; ` +
       `forward+backward fused ${c.fused.kernels.length} kernels / ${c.fused.dispatches} dispatches (${c.fused.kernels.join(' ')}), ` +
@@ -39,5 +40,100 @@ test('fused WebGPU kernels match the composed ops, values and gradients', async 
     expect.soft(c.leakedData, `${c.name} leaked backend buffers`).toBe(0);
   }
   expect(leaked, 'tensors leaked by the whole run').toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
+/** The training worker's tfjs globals (as scripts/bench-browser.ts reads them). */
+type TfWorkerScope = {
+  _tfengine: {
+    profile(query: () => Promise<void>): Promise<{ kernels: { name: string }[] }>;
+    backendInstance: { runWebGPUProgram: (...a: unknown[]) => unknown };
+  };
+  _tfGlobals: Map<string, Map<string, unknown>>;
+  __probe?: { profile: Promise<{ kernels: { name: string }[] }>; end: () => void; dispatches: number; restore: () => void };
+};
+
+/** Every fused kernel registered for webgpu (src/engine/kernels/webgpu): a training step runs each. */
+const FUSED = ['SvLayerNorm', 'SvLayerNormGrad', 'SvGelu', 'SvGeluGrad', 'SvAttention', 'SvAttentionGrad',
+  'SvSmoothedCrossEntropy', 'SvSmoothedCrossEntropyGrad', 'SvTokens', 'SvTokensGrad'];
+
+test('a tiny-preset training step on WebGPU takes fewer kernels and dispatches with the fused kernels', async ({ page }) => {
+  test.setTimeout(400_000);
+  const pageErrors = collectErrors(page);
+  const workerSeen = page.waitForEvent('worker');
+  await page.goto('/e2e/smoke.html?backend=webgpu');
+  const worker = await workerSeen;
+  await page.waitForFunction(() => Boolean((globalThis as unknown as Partial<HarnessWindow>).__harness));
+  // The tiny preset at its own batch size (32), paused after two steps (shaders compiled).
+  const failure = await page.evaluate(async () => {
+    const h = (globalThis as unknown as HarnessWindow).__harness;
+    h.info = await h.client.init('webgpu');
+    const paused = h.client.waitFor((e) => (e.type === 'state' && e.state !== 'running') || (e.type === 'error' && e.fatal));
+    let asked = false;
+    h.client.on((e) => {
+      if (e.type === 'frame' && e.step >= 2 && !asked) {
+        asked = true;
+        h.client.pause();
+      }
+    });
+    h.client.start({ ...h.smokeConfig(), steps: 1000, batchSize: 32 }, { kind: 'synthetic' }, { frameHz: 4 });
+    const last = await paused;
+    if (last.type === 'error') return last.message;
+    return last.type === 'state' && last.state === 'paused' ? null : `run ended: ${JSON.stringify(last)}`;
+  });
+  expect(failure).toBeNull();
+
+  /** Kernels (registered names, as bench:browser counts) and programs dispatched in one step and its frame. */
+  const oneStep = async () => {
+    await worker.evaluate(() => {
+      const g = globalThis as unknown as TfWorkerScope;
+      const backend = g._tfengine.backendInstance;
+      const original = backend.runWebGPUProgram;
+      let end = (): void => undefined;
+      const probe = {
+        dispatches: 0,
+        end: () => end(),
+        restore: () => { backend.runWebGPUProgram = original; },
+        profile: g._tfengine.profile(() => new Promise<void>((resolve) => { end = resolve; })),
+      };
+      backend.runWebGPUProgram = function (...a: unknown[]) {
+        probe.dispatches++;
+        return original.apply(this, a);
+      };
+      g.__probe = probe;
+    });
+    await page.evaluate(async () => {
+      const h = (globalThis as unknown as HarnessWindow).__harness;
+      const before = h.summary().frames.at(-1)?.step ?? 0;
+      const next = h.client.waitFor((e) => (e.type === 'frame' && e.step > before) || (e.type === 'error' && e.fatal));
+      h.client.step();
+      await next;
+    });
+    return worker.evaluate(async () => {
+      const g = globalThis as unknown as TfWorkerScope;
+      const probe = g.__probe!;
+      probe.end();
+      const { kernels } = await probe.profile;
+      probe.restore();
+      const registry = g._tfGlobals.get('kernelRegistry');
+      const names = kernels.map((k) => k.name).filter((n) => registry?.has(`webgpu_${n}`));
+      return { kernels: names.length, dispatches: probe.dispatches, fused: names.filter((n) => n.startsWith('Sv')) };
+    });
+  };
+
+  const fused = await oneStep();
+  // The same worker without the fused WebGPU kernels: the ops see none registered and compose.
+  await worker.evaluate((names) => {
+    const registry = (globalThis as unknown as TfWorkerScope)._tfGlobals.get('kernelRegistry');
+    for (const n of names) registry?.delete(`webgpu_${n}`);
+  }, FUSED);
+  const composed = await oneStep();
+  await page.evaluate(() => (globalThis as unknown as HarnessWindow).__harness.client.stop());
+  console.log(`[kernels-webgpu] tiny preset, batch 32, one training step + frame: fused ${fused.kernels} kernels / ${fused.dispatches} dispatches, ` +
+    `composed ${composed.kernels} / ${composed.dispatches}; fused kernels run: ${[...new Set(fused.fused)].join(' ')}`);
+  expect(new Set(fused.fused)).toEqual(new Set(FUSED));
+  expect(composed.fused).toEqual([]);
+  expect(fused.kernels).toBeLessThan(composed.kernels);
+  expect(fused.dispatches).toBeLessThan(composed.dispatches);
   expect(pageErrors).toEqual([]);
 });
