@@ -3,15 +3,18 @@
 // Loaded on demand by the harness (`__harness.kernelChecks()`); e2e/kernels-webgpu.spec.ts asserts.
 // For each op: the forward values, and the gradient of Σ f(x)·w (w fixed, random) with respect to
 // every input, both as max |fused − composed| / max |composed|; the kernels (tf.profile) and GPU
-// dispatches of one forward + backward on each path; and the live tensor count before and after.
+// dispatches of one forward + backward on each path; and the tensors and backend buffers left
+// over. AdamW and the clipping scale have no gradient: see their checks for what they compare.
 import '@tensorflow/tfjs-backend-webgpu';
 import { attentionComposed, attentionCore, type AttentionAttrs } from '../src/engine/kernels/attention';
+import { clipScale } from '../src/engine/kernels/adamw-step';
 import { smoothedCrossEntropyComposed, smoothedCrossEntropyFused } from '../src/engine/kernels/cross-entropy';
 import { geluComposed, geluFused } from '../src/engine/kernels/gelu';
-import { fusedOn } from '../src/engine/kernels/js-kernel';
+import { fusedOn, setFusedKernels } from '../src/engine/kernels/js-kernel';
 import { layerNormComposed, layerNormFused } from '../src/engine/kernels/layer-norm';
 import { tokensComposed, tokensFused } from '../src/engine/kernels/tokens';
 import { registerWebGpuKernels } from '../src/engine/kernels/webgpu';
+import { AdamW } from '../src/engine/optim/adamw';
 import * as tf from '../src/engine/tf';
 
 type Op = (...x: tf.Tensor[]) => tf.Tensor;
@@ -76,6 +79,93 @@ async function check(name: string, kernel: string, inputs: tf.Tensor[], fused: O
   return { name, kernel, fusedOn: fusedOn(kernel), valueDiff, gradDiffs, fused: fusedCost, composed: composedCost, leaked: tf.memory().numTensors - before, leakedData: dataIds() - dataBefore };
 }
 
+/** Kernels and dispatches of `run`, as `cost` counts them. */
+async function costOf(run: () => void): Promise<{ kernels: string[]; dispatches: number }> {
+  const backend = tf.backend() as unknown as { runWebGPUProgram: (...a: unknown[]) => unknown };
+  const original = backend.runWebGPUProgram;
+  let dispatches = 0;
+  backend.runWebGPUProgram = function (...a: unknown[]) {
+    dispatches++;
+    return original.apply(this, a);
+  };
+  try {
+    const info = await tf.profile(run);
+    return { kernels: info.kernelNames.filter((k) => tf.getKernel(k, 'webgpu') !== undefined), dispatches };
+  } finally {
+    backend.runWebGPUProgram = original;
+  }
+}
+
+/**
+ * AdamW (src/engine/optim/adamw.ts) with the fused step against its composed path: 10 parameters
+ * (more than one program's 7 inputs) in both decay classes; three steps: clipped, clipped after
+ * `maskMany` restarted some moments (per-entry ages), unclipped. Compared: each parameter's total
+ * update, and the moments and ages. The cost is that of the second step.
+ */
+async function checkAdamW(): Promise<KernelCheck> {
+  const before = tf.memory().numTensors, dataBefore = dataIds();
+  const shapes = [[7, 5], [5], [3, 4, 2], [1], [9], [2, 2], [6], [4, 3], [8], [5, 5]];
+  const names = shapes.map((_, i) => `p${i}`);
+  const init = shapes.map((s, i) => tf.randomNormal(s, 0, 1, 'float32', 100 + i));
+  const gradSets = [0, 1, 2].map((step) => new Map(names.map((n, i) => [n, tf.randomNormal(shapes[i], 0, 1, 'float32', 200 + 20 * step + i)])));
+  const masks = new Map([['p0', tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([7, 5], 0, 1, 'float32', 300), 0.5), 'float32'))], ['p4', tf.tensor1d([1, 0, 1, 1, 0, 0, 1, 1, 1])]]);
+  const run = async (fused: boolean) => {
+    setFusedKernels(fused);
+    try {
+      const opt = new AdamW({ restartBiasCorrection: true });
+      names.forEach((n, i) => opt.addParam(n, shapes[i], i % 3 !== 0));
+      const vars = new Map(names.map((n, i) => [n, tf.variable(init[i], true)]));
+      opt.apply(vars, gradSets[0], 1e-2, 0.05, 0.5);
+      opt.maskMany(masks);
+      const c = await costOf(() => opt.apply(vars, gradSets[1], 1e-2, 0.05, 0.5));
+      opt.apply(vars, gradSets[2], 1e-2, 0.05, 0);
+      const state = await opt.exportState();
+      const deltas: Float32Array[] = [];
+      for (const [i, n] of names.entries()) {
+        const [now, start] = [await vars.get(n)!.data(), await init[i].data()];
+        deltas.push(Float32Array.from(now, (x, j) => x - start[j]));
+      }
+      opt.dispose();
+      tf.dispose([...vars.values()]);
+      return { cost: c, deltas, state };
+    } finally {
+      setFusedKernels(true);
+    }
+  };
+  const composed = await run(false), fused = await run(true);
+  const cat = (xs: Float32Array[]) => Float32Array.from(xs.flatMap((x) => Array.from(x)));
+  const moments = (r: typeof fused) => cat(r.state.buckets.flatMap((b) => [b.m, b.v]));
+  const ages = (r: typeof fused) => cat(r.state.buckets.flatMap((b) => (b.age ? [b.age] : [])));
+  const result: KernelCheck = {
+    name: 'adamW', kernel: 'SvAdamW', fusedOn: fusedOn('SvAdamW'),
+    valueDiff: maxRelDiff(cat(fused.deltas), cat(composed.deltas)),
+    gradDiffs: [maxRelDiff(moments(fused), moments(composed)), ages(composed).length ? maxRelDiff(ages(fused), ages(composed)) : Infinity],
+    fused: fused.cost, composed: composed.cost, leaked: 0, leakedData: 0,
+  };
+  tf.dispose([...init, ...gradSets.flatMap((g) => [...g.values()]), ...masks.values()]);
+  return { ...result, leaked: tf.memory().numTensors - before, leakedData: dataIds() - dataBefore };
+}
+
+/**
+ * The clipping scale of 10 gradients (two programs' worth) against its formula (as AdamW's
+ * composed path sums: pairwise adds, since the page has no AddN patch), norm above and below the bound.
+ */
+async function checkClip(): Promise<KernelCheck> {
+  const before = tf.memory().numTensors, dataBefore = dataIds();
+  const grads = [[7, 5], [5], [3, 4, 2], [1], [9], [2, 2], [6], [4, 3], [8], [5, 5]].map((s, i) => tf.randomNormal(s, 0, 1, 'float32', 400 + i));
+  const composed = (clipNorm: number) => tf.tidy(() => tf.div(clipNorm, tf.maximum(tf.sqrt(grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))), clipNorm)));
+  const diffs: number[] = [];
+  for (const clipNorm of [2, 100]) {
+    const [got, ref] = [clipScale(grads, clipNorm), composed(clipNorm)];
+    diffs.push(maxRelDiff(await got.data() as Float32Array, await ref.data() as Float32Array));
+    tf.dispose([got, ref]);
+  }
+  const fusedCost = await costOf(() => tf.dispose(clipScale(grads, 2))), composedCost = await costOf(() => tf.dispose(composed(2)));
+  tf.dispose(grads);
+  return { name: 'clipScale', kernel: 'SvClipScale', fusedOn: fusedOn('SvClipScale'), valueDiff: diffs[0], gradDiffs: [diffs[1]],
+    fused: fusedCost, composed: composedCost, leaked: tf.memory().numTensors - before, leakedData: dataIds() - dataBefore };
+}
+
 /** Runs every check on WebGPU (throws if the webgpu backend cannot start); `leaked` over the whole run. */
 export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked: number; gpuErrors: string[] }> {
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not initialise');
@@ -114,5 +204,6 @@ export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked
   results.push(await check('tokens', 'SvTokens', [keep(rand([12, 5], 10)), keep(rand([1, 1, 5], 11)), keep(rand([1, 5, 5], 12))],
     (p, c, e) => tokensFused(p as tf.Tensor2D, c, e, 3), (p, c, e) => tokensComposed(p as tf.Tensor2D, c, e, 3)));
   tf.dispose(inputs);
+  results.push(await checkAdamW(), await checkClip());
   return { checks: results, leaked: tf.memory().numTensors - before, gpuErrors };
 }

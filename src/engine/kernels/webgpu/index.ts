@@ -1,6 +1,7 @@
 // The fused kernels for tfjs-backend-webgpu, registered under the names the engine's ops look up
 // (`fusedOn`), so WebGPU takes the fused path with no change to the ops. Call once the webgpu
 // backend is chosen; registering twice is a no-op.
+import { registerAdamW } from './adamw';
 import { registerAttention } from './attention';
 import { registerCrossEntropy } from './cross-entropy';
 import { registerGelu } from './gelu';
@@ -13,4 +14,5 @@ export function registerWebGpuKernels(): void {
   registerAttention();
   registerCrossEntropy();
   registerTokens();
+  registerAdamW();
 }

@@ -23,12 +23,19 @@ export interface WgslProgram {
   getUserCode(): string;
 }
 
-type Uniform = { type: 'float32' | 'int32'; data: number[] };
+export type Uniform = { type: 'float32' | 'int32'; data: number[] };
 
 export interface WebGpuBackendLike {
-  runWebGPUProgram(program: WgslProgram, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms?: Uniform[]): tf.TensorInfo;
+  /** With `output`, the program writes into that tensor (several programs may fill one output). */
+  runWebGPUProgram(program: WgslProgram, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms?: Uniform[], output?: tf.TensorInfo): tf.TensorInfo;
+  makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: object): void;
+  /** One program binds at most maxStorageBuffersPerShaderStage storage buffers, its output included. */
+  device: { limits: { maxStorageBuffersPerShaderStage: number } };
 }
+
+/** Inputs one program can read besides its output. */
+export const maxInputs = (backend: WebGpuBackendLike): number => backend.device.limits.maxStorageBuffersPerShaderStage - 1;
 
 /** Threads per workgroup: one workgroup reduces one row; elementwise programs use it too. */
 export const WG = 64;
@@ -74,6 +81,25 @@ export function elementwise(key: string, variableNames: string[], outputShape: n
           var value = 0.0;
           ${body}
           result[index] = value;
+        }
+      }`,
+  };
+}
+
+/**
+ * `threads` threads, one per `index` < uniforms.threads (pass it first among the uniforms): `body`
+ * writes `result` itself, e.g. at an offset into an output that several programs fill.
+ */
+export function flat(key: string, variableNames: string[], outputShape: number[], threads: number, body: string, uniforms = ''): WgslProgram {
+  return {
+    variableNames, outputShape, shaderKey: `sv_${key}`, uniforms: `threads : i32, ${uniforms}`,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [Math.ceil(threads / WG), 1, 1],
+    workgroupSize: [WG, 1, 1],
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.threads) {
+          ${body}
         }
       }`,
   };
