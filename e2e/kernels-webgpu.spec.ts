@@ -22,7 +22,7 @@ test('fused WebGPU kernels match the composed ops, values and gradients', async 
   await page.waitForFunction(() => Boolean((globalThis as unknown as Partial<HarnessWindow>).__harness));
   const { checks, leaked, gpuErrors } = await page.evaluate(() => (globalThis as unknown as HarnessWindow).__harness.kernelChecks());
 
-  expect(gpuErrors, 'WebGPU errors (shader compilation, validation)').toEqual([]);
+  expect.soft(gpuErrors, 'WebGPU errors (shader compilation, validation)').toEqual([]);
   expect(checks.map((c) => c.name)).toEqual(['layerNorm', 'gelu', 'attention B2 T5 H2 hd4', 'attention B1 T67 H1 hd3', 'crossEntropy', 'tokens', 'adamW', 'clipScale']);
   for (const c of checks) {
     console.log(`[kernels-webgpu] ${c.name}: value ${c.valueDiff.toExponential(1)}, gradients ${c.gradDiffs.map((d) => d.toExponential(1)).join(' ')}; ` +
