@@ -5,6 +5,7 @@
 // every input, both as max |fused − composed| / max |composed|; the kernels (tf.profile) and GPU
 // dispatches of one forward + backward on each path; and the tensors and backend buffers left
 // over. AdamW and the clipping scale have no gradient: see their checks for what they compare.
+import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { attentionComposed, attentionCore, type AttentionAttrs } from '../src/engine/kernels/attention';
 import { clipScale } from '../src/engine/kernels/adamw-step';
@@ -13,6 +14,7 @@ import { geluComposed, geluFused } from '../src/engine/kernels/gelu';
 import { fusedOn, setFusedKernels } from '../src/engine/kernels/js-kernel';
 import { layerNormComposed, layerNormFused } from '../src/engine/kernels/layer-norm';
 import { tokensComposed, tokensFused } from '../src/engine/kernels/tokens';
+import { registerWebGlKernels } from '../src/engine/kernels/webgl';
 import { registerWebGpuKernels } from '../src/engine/kernels/webgpu';
 import { AdamW } from '../src/engine/optim/adamw';
 import * as tf from '../src/engine/tf';
@@ -35,6 +37,19 @@ export interface KernelCheck {
 
 const dataIds = (): number => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
 
+/** LayerNorm with D = 70 (more than a WebGPU row's 64 threads, not a multiple of them), and GELU. */
+async function layerNormAndGelu(): Promise<KernelCheck[]> {
+  const [x, gamma, beta, g] = tf.tidy(() => [tf.add(tf.randomNormal([6, 70], 0, 2, 'float32', 1), 0.5), tf.randomNormal([70], 0, 1, 'float32', 2),
+    tf.randomNormal([70], 0, 1, 'float32', 3), tf.randomNormal([5, 37], 0, 2, 'float32', 4)]);
+  const results = [
+    await check('layerNorm', 'SvLayerNorm', [x, gamma, beta],
+      (a, gm, b) => layerNormFused(a as tf.Tensor2D, gm, b, 1e-6), (a, gm, b) => layerNormComposed(a as tf.Tensor2D, gm, b, 1e-6)),
+    await check('gelu', 'SvGelu', [g], (a) => geluFused(a), (a) => geluComposed(a)),
+  ];
+  tf.dispose([x, gamma, beta, g]);
+  return results;
+}
+
 /** max |a − b| / max |b|, NaN anywhere → Infinity (as src/engine/kernels/fused-check.ts). */
 function maxRelDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Infinity;
@@ -47,21 +62,27 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return diff / scale;
 }
 
-/** Kernels (registered names only, as `cli profile` counts) and WebGPU dispatches of one forward + backward. */
+/** Kernels (registered names only, as `cli profile` counts) and GPU programs run of one forward + backward. */
 async function cost(op: Op, inputs: tf.Tensor[], w: tf.Tensor): Promise<{ kernels: string[]; dispatches: number }> {
-  const backend = tf.backend() as unknown as { runWebGPUProgram: (...a: unknown[]) => unknown };
-  const original = backend.runWebGPUProgram;
+  return costOf(() => tf.grads((...x: tf.Tensor[]) => tf.sum(tf.mul(op(...x), w)))(inputs));
+}
+
+/** Kernels (registered names) and programs run (runWebGPUProgram / runWebGLProgram calls) of `run`. */
+async function costOf(run: () => tf.TensorContainer): Promise<{ kernels: string[]; dispatches: number }> {
+  const backend = tf.backend() as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const method = tf.getBackend() === 'webgl' ? 'runWebGLProgram' : 'runWebGPUProgram';
+  const original = backend[method];
   let dispatches = 0;
-  backend.runWebGPUProgram = function (...a: unknown[]) {
+  backend[method] = function (...a: unknown[]) {
     dispatches++;
     return original.apply(this, a);
   };
   try {
-    const info = await tf.profile(() => tf.grads((...x: tf.Tensor[]) => tf.sum(tf.mul(op(...x), w)))(inputs));
-    tf.dispose(info.result as tf.Tensor[]);
-    return { kernels: info.kernelNames.filter((k) => tf.getKernel(k, 'webgpu') !== undefined), dispatches };
+    const info = await tf.profile(run);
+    tf.dispose(info.result);
+    return { kernels: info.kernelNames.filter((k) => tf.getKernel(k, tf.getBackend()) !== undefined), dispatches };
   } finally {
-    backend.runWebGPUProgram = original;
+    backend[method] = original;
   }
 }
 
@@ -79,22 +100,6 @@ async function check(name: string, kernel: string, inputs: tf.Tensor[], fused: O
   return { name, kernel, fusedOn: fusedOn(kernel), valueDiff, gradDiffs, fused: fusedCost, composed: composedCost, leaked: tf.memory().numTensors - before, leakedData: dataIds() - dataBefore };
 }
 
-/** Kernels and dispatches of `run`, as `cost` counts them. */
-async function costOf(run: () => void): Promise<{ kernels: string[]; dispatches: number }> {
-  const backend = tf.backend() as unknown as { runWebGPUProgram: (...a: unknown[]) => unknown };
-  const original = backend.runWebGPUProgram;
-  let dispatches = 0;
-  backend.runWebGPUProgram = function (...a: unknown[]) {
-    dispatches++;
-    return original.apply(this, a);
-  };
-  try {
-    const info = await tf.profile(run);
-    return { kernels: info.kernelNames.filter((k) => tf.getKernel(k, 'webgpu') !== undefined), dispatches };
-  } finally {
-    backend.runWebGPUProgram = original;
-  }
-}
 
 /**
  * AdamW (src/engine/optim/adamw.ts) with the fused step against its composed path: 10 parameters
@@ -174,18 +179,11 @@ export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked
   const gpuErrors: string[] = [];
   const device = (tf.backend() as unknown as { device: { addEventListener(type: 'uncapturederror', l: (e: { error: { message: string } }) => void): void } }).device;
   device.addEventListener('uncapturederror', (e) => gpuErrors.push(e.error.message));
-  const results: KernelCheck[] = [];
   const rand = (shape: number[], seed: number, sd = 1) => tf.randomNormal(shape, 0, sd, 'float32', seed);
   const before = tf.memory().numTensors;
   const inputs: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => (inputs.push(t), t);
-
-  // D = 70: more columns than the 64 threads of a row's workgroup, and not a multiple of them.
-  const x = keep(tf.tidy(() => tf.add(rand([6, 70], 1, 2), 0.5))), gamma = keep(rand([70], 2)), beta = keep(rand([70], 3));
-  results.push(await check('layerNorm', 'SvLayerNorm', [x, gamma, beta],
-    (a, g, b) => layerNormFused(a as tf.Tensor2D, g, b, 1e-6), (a, g, b) => layerNormComposed(a as tf.Tensor2D, g, b, 1e-6)));
-
-  results.push(await check('gelu', 'SvGelu', [keep(rand([5, 37], 4, 2))], (a) => geluFused(a), (a) => geluComposed(a)));
+  const results = await layerNormAndGelu();
 
   // Attention: a few tokens; then 67 tokens, more than a row's workgroup.
   for (const a of [{ batch: 2, tokens: 5, heads: 2, headDim: 4 }, { batch: 1, tokens: 67, heads: 1, headDim: 3 }] satisfies AttentionAttrs[]) {
@@ -206,4 +204,13 @@ export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked
   tf.dispose(inputs);
   results.push(await checkAdamW(), await checkClip());
   return { checks: results, leaked: tf.memory().numTensors - before, gpuErrors };
+}
+
+/** The WebGL kernels (LayerNorm and GELU) the same way; throws if the webgl backend cannot start. */
+export async function runWebGlKernelChecks(): Promise<{ checks: KernelCheck[]; leaked: number }> {
+  if (!(await tf.setBackend('webgl'))) throw new Error('the webgl backend did not initialise');
+  registerWebGlKernels();
+  const before = tf.memory().numTensors;
+  const checks = await layerNormAndGelu();
+  return { checks, leaked: tf.memory().numTensors - before };
 }

@@ -8,6 +8,7 @@ import { BACKEND_LABEL, isSoftwareAdapter, type Calibration } from '../protocol/
 import { errorText } from './error-text';
 import { applyWasmPatches } from './wasm-patches';
 import { applyWebGpuPatches } from './webgpu-patches';
+import { registerWebGlKernels } from '../engine/kernels/webgl';
 import { registerWebGpuKernels } from '../engine/kernels/webgpu';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -104,6 +105,7 @@ export async function switchBackend(name: BackendName, adapter: AdapterReport): 
       applyWebGpuPatches();
       registerWebGpuKernels(); // the fused kernels (src/engine/kernels/webgpu)
     }
+    if (name === 'webgl') registerWebGlKernels(); // the fused kernels (src/engine/kernels/webgl)
     if (name === 'wasm') applyWasmPatches();
     return null;
   } catch (err) {
