@@ -37,6 +37,18 @@ export interface KernelCheck {
 
 const dataIds = (): number => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
 
+/** Attention: a few tokens; then 67 tokens, more than a WebGPU row's workgroup. */
+async function attentionChecks(): Promise<KernelCheck[]> {
+  const results: KernelCheck[] = [];
+  for (const a of [{ batch: 2, tokens: 5, heads: 2, headDim: 4 }, { batch: 1, tokens: 67, heads: 1, headDim: 3 }] satisfies AttentionAttrs[]) {
+    const qkv = tf.randomNormal([a.batch * a.tokens, 3 * a.heads * a.headDim], 0, 1, 'float32', 5 + a.tokens);
+    results.push(await check(`attention B${a.batch} T${a.tokens} H${a.heads} hd${a.headDim}`, 'SvAttention', [qkv],
+      (q) => attentionCore(q as tf.Tensor2D, a), (q) => attentionComposed(q as tf.Tensor2D, a)));
+    qkv.dispose();
+  }
+  return results;
+}
+
 /** LayerNorm with D = 70 (more than a WebGPU row's 64 threads, not a multiple of them), and GELU. */
 async function layerNormAndGelu(): Promise<KernelCheck[]> {
   const [x, gamma, beta, g] = tf.tidy(() => [tf.add(tf.randomNormal([6, 70], 0, 2, 'float32', 1), 0.5), tf.randomNormal([70], 0, 1, 'float32', 2),
@@ -185,12 +197,7 @@ export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked
   const keep = <T extends tf.Tensor>(t: T): T => (inputs.push(t), t);
   const results = await layerNormAndGelu();
 
-  // Attention: a few tokens; then 67 tokens, more than a row's workgroup.
-  for (const a of [{ batch: 2, tokens: 5, heads: 2, headDim: 4 }, { batch: 1, tokens: 67, heads: 1, headDim: 3 }] satisfies AttentionAttrs[]) {
-    const qkv = keep(rand([a.batch * a.tokens, 3 * a.heads * a.headDim], 5 + a.tokens));
-    results.push(await check(`attention B${a.batch} T${a.tokens} H${a.heads} hd${a.headDim}`, 'SvAttention', [qkv],
-      (q) => attentionCore(q as tf.Tensor2D, a), (q) => attentionComposed(q as tf.Tensor2D, a)));
-  }
+  results.push(...await attentionChecks());
 
   // Cross-entropy: 70 images (more than a workgroup's threads), 10 classes, smoothing 0.1; labels a constant.
   const labels = keep(tf.tensor1d(Array.from({ length: 70 }, (_, i) => (i * 7) % 10), 'int32'));
@@ -206,11 +213,11 @@ export async function runKernelChecks(): Promise<{ checks: KernelCheck[]; leaked
   return { checks: results, leaked: tf.memory().numTensors - before, gpuErrors };
 }
 
-/** The WebGL kernels (LayerNorm and GELU) the same way; throws if the webgl backend cannot start. */
+/** The WebGL kernels (LayerNorm, GELU, attention) the same way; throws if the webgl backend cannot start. */
 export async function runWebGlKernelChecks(): Promise<{ checks: KernelCheck[]; leaked: number }> {
   if (!(await tf.setBackend('webgl'))) throw new Error('the webgl backend did not initialise');
   registerWebGlKernels();
   const before = tf.memory().numTensors;
-  const checks = await layerNormAndGelu();
+  const checks = [...await layerNormAndGelu(), ...await attentionChecks()];
   return { checks, leaked: tf.memory().numTensors - before };
 }

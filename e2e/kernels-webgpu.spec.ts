@@ -53,12 +53,12 @@ test('fused WebGPU kernels match the composed ops, values and gradients', async 
   expect(pageErrors).toEqual([]);
 });
 
-test('fused WebGL kernels (LayerNorm, GELU) match the composed ops, values and gradients', async ({ page }) => {
+test('fused WebGL kernels (LayerNorm, GELU, attention) match the composed ops, values and gradients', async ({ page }) => {
   const pageErrors = collectErrors(page);
   await page.goto('/e2e/smoke.html');
   await page.waitForFunction(() => Boolean((globalThis as unknown as Partial<HarnessWindow>).__harness));
   const { checks, leaked } = await page.evaluate(() => (globalThis as unknown as HarnessWindow).__harness.webGlKernelChecks());
-  expect(checks.map((c) => c.name)).toEqual(['layerNorm', 'gelu']);
+  expect(checks.map((c) => c.name)).toEqual(['layerNorm', 'gelu', 'attention B2 T5 H2 hd4', 'attention B1 T67 H1 hd3']);
   expectChecks(checks, 'webgl');
   expect(leaked, 'tensors leaked by the whole run').toBe(0);
   expect(pageErrors).toEqual([]);
