@@ -6,8 +6,9 @@
 //
 // Tolerance 1e-4 of the tensor's scale: both paths compute in float32 (ε ≈ 1.2e-7) but sum in other
 // orders (workgroup trees against tfjs's reductions and matmul tiles, over up to 70 terms), WGSL's
-// exp is only required to be within 3 + 2·|x| ULP, and erf's approximation is 1.5e-7 absolute; a
-// wrong index, sign or term is off by O(1) of the scale, four orders above it.
+// and GLSL's exp are only required to be within a few ULP (WGSL: 3 + 2·|x|), and erf's
+// approximation is 1.5e-7 absolute; a wrong index, sign or term is off by O(1) of the scale, four
+// orders above it (each check was seen failing with a broken kernel).
 import { expect, test } from '@playwright/test';
 import type { HarnessWindow } from './harness';
 import type { KernelCheck } from './kernel-checks';
