@@ -8,6 +8,8 @@ import { BACKEND_LABEL, isSoftwareAdapter, type Calibration } from '../protocol/
 import { errorText } from './error-text';
 import { applyWasmPatches } from './wasm-patches';
 import { applyWebGpuPatches } from './webgpu-patches';
+import { registerWebGlKernels } from '../engine/kernels/webgl';
+import { registerWebGpuKernels } from '../engine/kernels/webgpu';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -99,7 +101,11 @@ export async function switchBackend(name: BackendName, adapter: AdapterReport): 
     await tf.ready();
     const got = tf.getBackend();
     if (got !== name) return `tfjs reports backend "${got}" after setBackend("${name}")`;
-    if (name === 'webgpu') applyWebGpuPatches();
+    if (name === 'webgpu') {
+      applyWebGpuPatches();
+      registerWebGpuKernels(); // the fused kernels (src/engine/kernels/webgpu)
+    }
+    if (name === 'webgl') registerWebGlKernels(); // the fused kernels (src/engine/kernels/webgl)
     if (name === 'wasm') applyWasmPatches();
     return null;
   } catch (err) {
