@@ -18,6 +18,9 @@ export interface KernelFunctions {
   sv_gelu_grad(dy: number, x: number, dx: number, n: number): void;
   sv_layer_norm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
   sv_layer_norm_grad(dy: number, x: number, gamma: number, dx: number, dgamma: number, dbeta: number, rows: number, cols: number, eps: number): void;
+  sv_adamw(m: number, v: number, age: number, scale: number, p: number, g: number, mOut: number, vOut: number, ageOut: number, pOut: number, n: number,
+    lr: number, keep: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number, bc1: number, bc2: number,
+    lnBeta1: number, lnBeta2: number): void;
 }
 
 export interface KernelModule {

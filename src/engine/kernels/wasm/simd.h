@@ -68,3 +68,11 @@ static inline f32x4 exp_f32x4(f32x4 x) {
   const f32x4 pow2b = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(ki, a), wasm_i32x4_splat(127)), 23);
   return wasm_v128_andnot(mul(mul(p, pow2a), pow2b), under);
 }
+
+/** The first n (< 4 allowed) floats at p in the low lanes, zeros above. */
+static inline f32x4 load_first(const float* p, int n) {
+  if (n >= 4) return load(p);
+  float lanes[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  for (int k = 0; k < n; k++) lanes[k] = p[k];
+  return load(lanes);
+}
