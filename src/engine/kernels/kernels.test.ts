@@ -11,6 +11,7 @@ import { geluComposed, geluFused } from './gelu';
 import { fusedOn, setFusedKernels } from './js-kernel';
 import { tokensComposed, tokensFused } from './tokens';
 import { layerNormComposed, layerNormFused } from './layer-norm';
+import { simdMemoryBytes } from './wasm-kernel';
 
 // Seeded normals; seed 0 would mean unseeded to tfjs, so seeds start at 1.
 const rand = (shape: number[], seed: number, scale = 1): tf.Tensor => tf.tidy(() => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale));
@@ -37,6 +38,20 @@ describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
       expectFusedMatches([qkv], (x) => attentionCore(x as tf.Tensor2D, a), (x) => attentionComposed(x as tf.Tensor2D, a));
       qkv.dispose();
     }
+  });
+
+  it('SIMD memory: reused by calls that fit, grown only for a larger one', () => {
+    const a: AttentionAttrs = { batch: 64, tokens: 17, heads: 4, headDim: 16 };
+    const run = (batch: number): void => tf.tidy(() => {
+      attentionCore(tf.zeros([batch * a.tokens, 3 * a.heads * a.headDim]) as tf.Tensor2D, { ...a, batch }).dataSync();
+    });
+    run(64);
+    const fits = simdMemoryBytes();
+    run(64);
+    run(8);
+    expect(simdMemoryBytes()).toBe(fits);
+    run(Math.ceil(fits / (a.tokens * 3 * a.heads * a.headDim * 4)) + 1); // its input alone exceeds the memory
+    expect(simdMemoryBytes()).toBeGreaterThan(fits);
   });
 
   it('LayerNorm: values and gradients for x, γ and β', () => {

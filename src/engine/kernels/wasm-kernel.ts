@@ -54,6 +54,9 @@ export function loadKernelModule(api: WasmApi | undefined, bytes: Uint8Array): K
 
 const kernels = loadKernelModule((globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly, decodeBase64(KERNELS_WASM_BASE64));
 
+/** Bytes of the module's memory now (0 without the module): it grows only when a call needs more. */
+export const simdMemoryBytes = (): number => kernels?.memory.buffer.byteLength ?? 0;
+
 const PAGE_BYTES = 65536;
 
 /**
