@@ -1,9 +1,12 @@
 // AdamW's update of one bucket as one kernel, and the global clipping scale as one more. Composed,
 // a bucket's step reshapes and concatenates every gradient and parameter, runs ~20 elementwise
 // kernels over the flat copies and splits and reshapes the result back: ~4 kernels per parameter
-// plus ~20 per bucket. Here the kernel reads each parameter and gradient where it lies.
+// plus ~20 per bucket. Here the kernel reads each parameter and gradient where it lies. The step
+// is C (wasm/adamw.c) compiled with SIMD128; the clipping scale, one pass of sums, stays a JS loop.
 import * as tf from '../tf';
+import { sizeOf } from '../facts/shape';
 import { fusedOn, registerJsKernel, runJsKernel } from './js-kernel';
+import { registerWasmKernel } from './wasm-kernel';
 
 export const ADAMW_KERNEL = 'SvAdamW';
 const CLIP_KERNEL = 'SvClipScale';
@@ -25,45 +28,29 @@ export interface AdamWStepAttrs {
 
 /**
  * Inputs m, v, [age], [scale], p₀…pₙ₋₁, g₀…gₙ₋₁ (m, v, age flat over the bucket) → m', v', [age'],
- * p₀'…pₙ₋₁'. The same arithmetic as the composed path, in float64 until the store.
+ * p₀'…pₙ₋₁': one call of the C step (wasm/adamw.c) per parameter, on its slices of m, v and age.
  */
-function stepLoops(inputs: Float32Array[], outputs: Float32Array[], a: AdamWStepAttrs): void {
-  const [m, v] = inputs;
-  let k = 2;
-  const age = a.hasAge ? inputs[k++] : null;
-  const scale = a.hasScale ? inputs[k++][0] : 1;
-  const params = inputs.slice(k, k + a.count), grads = inputs.slice(k + a.count);
-  const [mOut, vOut] = outputs;
-  const ageOut = age ? outputs[2] : null;
-  const pOut = outputs.slice(age ? 3 : 2);
-  const keep = 1 - a.decayRate, lb1 = Math.log(a.beta1), lb2 = Math.log(a.beta2);
-  let o = 0; // offset of the current parameter in the bucket
-  for (let i = 0; i < a.count; i++) {
-    const p = params[i], g = grads[i], out = pOut[i];
-    for (let j = 0; j < p.length; j++, o++) {
-      const gj = g[j] * scale;
-      mOut[o] = a.beta1 * m[o] + (1 - a.beta1) * gj;
-      vOut[o] = a.beta2 * v[o] + (1 - a.beta2) * gj * gj;
-      let c1 = a.bc1, c2 = a.bc2;
-      if (age && ageOut) {
-        // Per-entry correction 1 − β^age, age counted from the entry's last restart.
-        const t = (ageOut[o] = age[o] + 1);
-        c1 = 1 - Math.exp(t * lb1);
-        c2 = 1 - Math.exp(t * lb2);
-      }
-      // The moments as stored (float32), as the composed path reads them back.
-      out[j] = p[j] * keep - a.lr * ((mOut[o] / c1) / (Math.sqrt(vOut[o] / c2) + a.eps));
-    }
-  }
-}
-
-registerJsKernel<AdamWStepAttrs>({
+registerWasmKernel<AdamWStepAttrs>({
   name: ADAMW_KERNEL,
   outputShapes: (shapes, a) => {
     const firstParam = 2 + (a.hasAge ? 1 : 0) + (a.hasScale ? 1 : 0);
     return [shapes[0], shapes[1], ...(a.hasAge ? [shapes[2]] : []), ...shapes.slice(firstParam, firstParam + a.count)];
   },
-  compute: stepLoops,
+  call: (f, { inputs, outputs }, a, shapes) => {
+    const [m, v] = inputs;
+    let k = 2;
+    const none = 0; // a null pointer: no ages, no clipping scale
+    const age = a.hasAge ? inputs[k++] : none, scale = a.hasScale ? inputs[k++] : none;
+    const [mOut, vOut] = outputs, ageOut = a.hasAge ? outputs[2] : none, pOut = outputs.slice(a.hasAge ? 3 : 2);
+    const lb1 = Math.log(a.beta1), lb2 = Math.log(a.beta2);
+    let o = 0; // byte offset of the current parameter in the bucket
+    for (let i = 0; i < a.count; i++) {
+      const n = sizeOf(shapes[k + i]);
+      f.sv_adamw(m + o, v + o, age && age + o, scale, inputs[k + i], inputs[k + a.count + i], mOut + o, vOut + o, ageOut && ageOut + o, pOut[i], n,
+        a.lr, 1 - a.decayRate, a.beta1, a.beta2, 1 - a.beta1, 1 - a.beta2, a.eps, a.bc1, a.bc2, lb1, lb2);
+      o += 4 * n;
+    }
+  },
 });
 
 registerJsKernel<{ clipNorm: number }>({

@@ -1,45 +1,22 @@
 // Exact GELU, 0.5·x·(1 + erf(x/√2)) as torch.nn.GELU(), as one kernel each way (composed: five
-// kernels forward, about ten backward).
+// kernels forward, about ten backward). The loops are in C (wasm/gelu.c), compiled with SIMD128.
 import * as tf from '../tf';
-import { fastExp } from './fast-exp';
-import { fusedOn, registerJsKernel, runJsKernel } from './js-kernel';
+import { sizeOf } from '../facts/shape';
+import { fusedOn, runJsKernel } from './js-kernel';
+import { registerWasmKernel } from './wasm-kernel';
 
 const FORWARD = 'SvGelu';
 const BACKWARD = 'SvGeluGrad';
 
-/**
- * Φ(x) = ½(1 + erf(x/√2)) with erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), the
- * approximation tfjs's CPU Erf kernel uses too, so the fused and composed paths agree to float
- * rounding. `e` = exp(−x²/2): erf's own exponential, which the derivative needs as well.
- */
-function cdf(x: number, e: number): number {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x) * Math.SQRT1_2);
-  const erfAbs = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * e;
-  return 0.5 * (1 + (x < 0 ? -erfAbs : erfAbs));
-}
-
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
-registerJsKernel<Record<string, never>>({
+registerWasmKernel<Record<string, never>>({
   name: FORWARD,
   outputShapes: ([x]) => [x],
-  compute: ([x], [y]) => {
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      y[i] = v * cdf(v, fastExp(-0.5 * v * v));
-    }
-  },
+  call: (f, { inputs: [x], outputs: [y] }, _a, [shape]) => f.sv_gelu(x, y, sizeOf(shape)),
 });
-registerJsKernel<Record<string, never>>({
+registerWasmKernel<Record<string, never>>({
   name: BACKWARD,
   outputShapes: ([dy]) => [dy],
-  // d/dx x·Φ(x) = Φ(x) + x·φ(x), φ the standard normal density: autodiff's exact erf'.
-  compute: ([dy, x], [dx]) => {
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i], e = fastExp(-0.5 * v * v);
-      dx[i] = dy[i] * (cdf(v, e) + v * INV_SQRT_2PI * e);
-    }
-  },
+  call: (f, { inputs: [dy, x], outputs: [dx] }, _a, [shape]) => f.sv_gelu_grad(dy, x, dx, sizeOf(shape)),
 });
 
 /** The composed GELU: the reference, and the path on backends without the kernel. */

@@ -1,8 +1,9 @@
-// Fused kernels written as plain loops over the backend's float32 buffers, registered for the two
-// backends whose tensors live in JavaScript-reachable memory: 'cpu' (typed arrays) and 'wasm' (the
-// module's heap). One such kernel replaces a chain of small tfjs kernels: each costs a dispatch,
-// tensor bookkeeping and a full pass over memory. Other backends (webgl, webgpu) have no such
-// kernel and the callers take the composed path (see `fusedOn`).
+// Fused kernels that work on the backend's float32 buffers, registered for the two backends whose
+// tensors live in JavaScript-reachable memory: 'cpu' (typed arrays) and 'wasm' (the module's
+// heap). Their compute is a plain JavaScript loop, or a call into the SIMD module (wasm-kernel.ts).
+// One such kernel replaces a chain of small tfjs kernels: each costs a dispatch, tensor
+// bookkeeping and a full pass over memory. Other backends (webgl, webgpu) have no such kernel and
+// the callers take the composed path (see `fusedOn`).
 import { sizeOf } from '../facts/shape';
 import * as tf from '../tf';
 

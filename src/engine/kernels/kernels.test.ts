@@ -5,27 +5,16 @@ import * as tf from '../tf';
 import { useBackend } from '../../backend/node';
 import { AdamW } from '../optim/adamw';
 import { attentionComposed, attentionCore, type AttentionAttrs } from './attention';
-import { fastExp } from './fast-exp';
 import { smoothedCrossEntropyComposed, smoothedCrossEntropyFused } from './cross-entropy';
 import { expectFusedMatches, maxRelDiff } from './fused-check';
 import { geluComposed, geluFused } from './gelu';
 import { fusedOn, setFusedKernels } from './js-kernel';
 import { tokensComposed, tokensFused } from './tokens';
 import { layerNormComposed, layerNormFused } from './layer-norm';
+import { simdMemoryBytes } from './wasm-kernel';
 
 // Seeded normals; seed 0 would mean unseeded to tfjs, so seeds start at 1.
 const rand = (shape: number[], seed: number, scale = 1): tf.Tensor => tf.tidy(() => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale));
-
-describe('fastExp', () => {
-  it('is Math.exp within 1e-8 relative over the float range, and passes through the edges', () => {
-    let worst = 0;
-    for (let x = -100; x <= 88; x += 0.00731) worst = Math.max(worst, Math.abs(fastExp(x) - Math.exp(x)) / Math.exp(x));
-    expect(worst).toBeLessThan(1e-8);
-    expect(fastExp(-1000)).toBe(0);
-    expect(fastExp(Infinity)).toBe(Infinity);
-    expect(fastExp(NaN)).toBeNaN();
-  });
-});
 
 describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
   beforeAll(async () => {
@@ -49,6 +38,20 @@ describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
       expectFusedMatches([qkv], (x) => attentionCore(x as tf.Tensor2D, a), (x) => attentionComposed(x as tf.Tensor2D, a));
       qkv.dispose();
     }
+  });
+
+  it('SIMD memory: reused by calls that fit, grown only for a larger one', () => {
+    const a: AttentionAttrs = { batch: 64, tokens: 17, heads: 4, headDim: 16 };
+    const run = (batch: number): void => tf.tidy(() => {
+      attentionCore(tf.zeros([batch * a.tokens, 3 * a.heads * a.headDim]) as tf.Tensor2D, { ...a, batch }).dataSync();
+    });
+    run(64);
+    const fits = simdMemoryBytes();
+    run(64);
+    run(8);
+    expect(simdMemoryBytes()).toBe(fits);
+    run(Math.ceil(fits / (a.tokens * 3 * a.heads * a.headDim * 4)) + 1); // its input alone exceeds the memory
+    expect(simdMemoryBytes()).toBeGreaterThan(fits);
   });
 
   it('LayerNorm: values and gradients for x, γ and β', () => {

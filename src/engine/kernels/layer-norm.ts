@@ -1,7 +1,9 @@
 // LayerNorm over the last axis as one kernel each way. Composed, it is ~8 kernels forward (two
 // means, the centring, square, rsqrt, scale, shift) and ~12 backward, each a full pass over x.
+// The loops are in C (wasm/layer_norm.c), compiled with SIMD128.
 import * as tf from '../tf';
-import { fusedOn, registerJsKernel, runJsKernel } from './js-kernel';
+import { fusedOn, runJsKernel } from './js-kernel';
+import { registerWasmKernel } from './wasm-kernel';
 
 interface LayerNormAttrs {
   eps: number;
@@ -10,64 +12,17 @@ interface LayerNormAttrs {
 const FORWARD = 'SvLayerNorm';
 const BACKWARD = 'SvLayerNormGrad';
 
-/** A row's mean and 1/σ. */
-function rowStats(x: Float32Array, o: number, D: number, eps: number): [number, number] {
-  let sum = 0;
-  for (let d = 0; d < D; d++) sum += x[o + d];
-  const mean = sum / D;
-  let sq = 0;
-  for (let d = 0; d < D; d++) sq += (x[o + d] - mean) ** 2;
-  return [mean, 1 / Math.sqrt(sq / D + eps)];
-}
-
-/** x [M, D], γ, β [D] → y [M, D]. */
-function forwardLoops([x, gamma, beta]: Float32Array[], [y]: Float32Array[], { eps }: LayerNormAttrs, [shape]: number[][]): void {
-  const [M, D] = shape;
-  for (let r = 0; r < M; r++) {
-    const o = r * D, [mean, rstd] = rowStats(x, o, D, eps);
-    for (let d = 0; d < D; d++) y[o + d] = (x[o + d] - mean) * rstd * gamma[d] + beta[d];
-  }
-}
-
-/**
- * dy, x, γ → dx [M, D], dγ [D], dβ [D]. The row statistics are computed again from x: a pass
- * over x costs less than keeping them (a saved tensor is a kernel of its own).
- */
-function backwardLoops([dy, x, gamma]: Float32Array[], [dx, dgamma, dbeta]: Float32Array[], { eps }: LayerNormAttrs, [, shape]: number[][]): void {
-  const [M, D] = shape;
-  const dg = new Float64Array(D), db = new Float64Array(D);
-  for (let r = 0; r < M; r++) {
-    const o = r * D, [mean, rstd] = rowStats(x, o, D, eps);
-    // With g = dy·γ and x̂ the normalised row: dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)).
-    let gSum = 0, gxSum = 0;
-    for (let d = 0; d < D; d++) {
-      const xh = (x[o + d] - mean) * rstd, g = dy[o + d] * gamma[d];
-      gSum += g;
-      gxSum += g * xh;
-      dg[d] += dy[o + d] * xh;
-      db[d] += dy[o + d];
-    }
-    const gMean = gSum / D, gxMean = gxSum / D;
-    for (let d = 0; d < D; d++) {
-      const xh = (x[o + d] - mean) * rstd;
-      dx[o + d] = rstd * (dy[o + d] * gamma[d] - gMean - xh * gxMean);
-    }
-  }
-  for (let d = 0; d < D; d++) {
-    dgamma[d] = dg[d];
-    dbeta[d] = db[d];
-  }
-}
-
-registerJsKernel<LayerNormAttrs>({
+registerWasmKernel<LayerNormAttrs>({
   name: FORWARD,
   outputShapes: ([x]) => [x],
-  compute: forwardLoops,
+  // x [M, D], γ, β [D] → y [M, D]
+  call: (f, { inputs: [x, gamma, beta], outputs: [y] }, { eps }, [[M, D]]) => f.sv_layer_norm(x, gamma, beta, y, M, D, eps),
 });
-registerJsKernel<LayerNormAttrs>({
+registerWasmKernel<LayerNormAttrs>({
   name: BACKWARD,
   outputShapes: ([dy, , gamma]) => [dy, gamma, gamma],
-  compute: backwardLoops,
+  // dy, x, γ → dx [M, D], dγ [D], dβ [D]
+  call: (f, { inputs: [dy, x, gamma], outputs: [dx, dgamma, dbeta] }, { eps }, [, [M, D]]) => f.sv_layer_norm_grad(dy, x, gamma, dx, dgamma, dbeta, M, D, eps),
 });
 
 /**

@@ -1,0 +1,125 @@
+// The attention core, softmax(q·kᵀ/√hd)·v per image and head, forward and backward.
+//
+// Layouts (as in attention.ts): qkv [B·T, 3·H·hd] with column (part·H + head)·hd + d (part 0 q,
+// 1 k, 2 v); out [B·T, H·hd] with column head·hd + d; the probabilities P [B, H, T, T].
+//
+// Each (image, head) is first copied into contiguous blocks whose rows are padded with zeros to
+// whole vectors: hp = hd rounded up to 4 along d, Tp = T rounded up to 4 along tokens. Products
+// over d run on [T, hp] blocks; products over tokens (the score rows) on transposed [hd, Tp]
+// blocks, four tokens per vector.
+#include "simd.h"
+
+/** Floats of scratch one call needs (forward or backward: the backward's, the larger). */
+EXPORT(sv_attention_scratch) int attention_scratch(int T, int hd) {
+  const int Tp = round4(T), hp = round4(hd);
+  return 5 * T * hp + hd * Tp + hp + 2 * Tp;
+}
+
+/** Rows t of one part (q, k or v) of one head: src[t·row + d], d < hd, into dst[t·hp + d]. */
+static void gather_rows(const float* src, int row, int T, int hd, int hp, float* dst) {
+  for (int t = 0; t < T; t++)
+    for (int d = 0; d < hd; d++) dst[t * hp + d] = src[t * row + d];
+}
+
+/** The same part transposed: dst[d·Tp + t]. */
+static void gather_columns(const float* src, int row, int T, int hd, int Tp, float* dst) {
+  for (int t = 0; t < T; t++)
+    for (int d = 0; d < hd; d++) dst[d * Tp + t] = src[t * row + d];
+}
+
+/** s[0…Tp) = Σ_d a[d] · bT[d·Tp + …]: one row of a·b with b transposed, four tokens at a time. */
+static inline void row_times_transposed(const float* a, const float* bT, int hd, int Tp, float* s) {
+  for (int j = 0; j < Tp; j += 4) {
+    f32x4 acc = splat(0.0f);
+    for (int d = 0; d < hd; d++) acc = madd(acc, splat(a[d]), load(bT + d * Tp + j));
+    store(s + j, acc);
+  }
+}
+
+/** qkv → out [B·T, H·hd] and P [B, H, T, T]. */
+EXPORT(sv_attention) void attention(const float* qkv, float* out, float* probs, float* scratch, int B, int T, int H, int hd) {
+  const int Tp = round4(T), hp = round4(hd), row = 3 * H * hd, outRow = H * hd;
+  const float scale = 1.0f / __builtin_sqrtf((float)hd);
+  float *q = scratch, *kT = q + T * hp, *v = kT + hd * Tp, *s = v + T * hp;
+  zero(scratch, attention_scratch(T, hd)); // the padding stays zero
+  for (int b = 0; b < B; b++) {
+    const float* image = qkv + b * T * row;
+    for (int h = 0; h < H; h++) {
+      gather_rows(image + h * hd, row, T, hd, hp, q);
+      gather_columns(image + (H + h) * hd, row, T, hd, Tp, kT);
+      gather_rows(image + (2 * H + h) * hd, row, T, hd, hp, v);
+      for (int i = 0; i < T; i++) {
+        row_times_transposed(q + i * hp, kT, hd, Tp, s);
+        for (int j = 0; j < Tp; j += 4) store(s + j, mul(load(s + j), splat(scale)));
+        for (int j = T; j < Tp; j++) s[j] = -__builtin_inff(); // padding: e^−∞ = 0
+        f32x4 mx = load(s);
+        for (int j = 4; j < Tp; j += 4) mx = wasm_f32x4_max(mx, load(s + j));
+        const f32x4 max = splat(hmax(mx));
+        f32x4 acc = splat(0.0f);
+        for (int j = 0; j < Tp; j += 4) {
+          const f32x4 e = exp_f32x4(sub(load(s + j), max));
+          store(s + j, e);
+          acc = add(acc, e);
+        }
+        const f32x4 sum = splat(hsum(acc));
+        float* p = probs + ((b * H + h) * T + i) * T;
+        for (int j = 0; j < Tp; j += 4) store(s + j, wasm_f32x4_div(load(s + j), sum));
+        for (int j = 0; j < T; j++) p[j] = s[j];
+        float* o = out + (b * T + i) * outRow + h * hd;
+        for (int d = 0; d < hp; d += 4) {
+          f32x4 od = splat(0.0f);
+          for (int j = 0; j < T; j++) od = madd(od, splat(s[j]), load(v + j * hp + d));
+          store_first(o + d, od, hd - d);
+        }
+      }
+    }
+  }
+}
+
+/** dy [B·T, H·hd], qkv, P → dqkv, in qkv's layout. */
+EXPORT(sv_attention_grad) void attention_grad(const float* dy, const float* qkv, const float* probs, float* dqkv, float* scratch, int B, int T, int H, int hd) {
+  const int Tp = round4(T), hp = round4(hd), row = 3 * H * hd, outRow = H * hd;
+  const float scale = 1.0f / __builtin_sqrtf((float)hd);
+  float *q = scratch, *k = q + T * hp, *dq = k + T * hp, *dk = dq + T * hp, *dv = dk + T * hp;
+  float *vT = dv + T * hp, *g = vT + hd * Tp, *p = g + hp, *ds = p + Tp;
+  zero(scratch, attention_scratch(T, hd));
+  for (int b = 0; b < B; b++) {
+    const float* image = qkv + b * T * row;
+    float* dImage = dqkv + b * T * row;
+    for (int h = 0; h < H; h++) {
+      gather_rows(image + h * hd, row, T, hd, hp, q);
+      gather_rows(image + (H + h) * hd, row, T, hd, hp, k);
+      gather_columns(image + (2 * H + h) * hd, row, T, hd, Tp, vT);
+      zero(dq, 3 * T * hp); // dq, dk, dv
+      for (int i = 0; i < T; i++) {
+        const float *gy = dy + (b * T + i) * outRow + h * hd, *pr = probs + ((b * H + h) * T + i) * T;
+        for (int d = 0; d < hd; d++) g[d] = gy[d];
+        for (int j = 0; j < T; j++) p[j] = pr[j];
+        // dP[i, j] = dy_i · v_j; softmax backward, then the scaled scores: dS = P ∘ (dP − Σ_j P·dP) / √hd
+        row_times_transposed(g, vT, hd, Tp, ds);
+        f32x4 acc = splat(0.0f);
+        for (int j = 0; j < Tp; j += 4) acc = madd(acc, load(p + j), load(ds + j));
+        const f32x4 rowDot = splat(hsum(acc));
+        for (int j = 0; j < Tp; j += 4) store(ds + j, mul(mul(load(p + j), sub(load(ds + j), rowDot)), splat(scale)));
+        // dv_j += P[i, j]·dy_i, dq_i = Σ_j dS[i, j]·k_j, dk_j += dS[i, j]·q_i
+        for (int d = 0; d < hp; d += 4) {
+          const f32x4 gd = load(g + d), qd = load(q + i * hp + d);
+          f32x4 dqd = splat(0.0f);
+          for (int j = 0; j < T; j++) {
+            const f32x4 pj = splat(p[j]), dsj = splat(ds[j]);
+            store(dv + j * hp + d, madd(load(dv + j * hp + d), pj, gd));
+            dqd = madd(dqd, dsj, load(k + j * hp + d));
+            store(dk + j * hp + d, madd(load(dk + j * hp + d), dsj, qd));
+          }
+          store(dq + i * hp + d, dqd);
+        }
+      }
+      const float* grads[3] = {dq, dk, dv};
+      for (int part = 0; part < 3; part++) {
+        float* dst = dImage + (part * H + h) * hd;
+        for (int t = 0; t < T; t++)
+          for (int d = 0; d < hd; d++) dst[t * row + d] = grads[part][t * hp + d];
+      }
+    }
+  }
+}
