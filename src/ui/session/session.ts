@@ -306,7 +306,7 @@ export async function resumeSaved(id: string, more?: number): Promise<boolean> {
   const s = studio.getState();
   s.beginRun(record.config);
   if (record.meta) s.setMeta(record.meta);
-  client.start(record.config, dataSourceFor(record.config.dataset), { frameHz: 4, ...(more ? { continueBy: more } : {}) }, requestedBackend, calibrationFor(record.config), undefined,
+  client.start(record.config, dataSourceFor(record.config.dataset), { frameHz: 4, elapsedMs: record.elapsedMs, ...(more ? { continueBy: more } : {}) }, requestedBackend, calibrationFor(record.config), undefined,
     { name: `the checkpoint of "${record.name}" (step ${record.checkpointStep})`, bytes: checkpoint });
   latestLoss = record.lastLoss;
   lastWordAt = performance.now();
@@ -326,4 +326,5 @@ export function toggle(): void {
   losses: () => runData.losses(),
   status: () => studio.getState().status,
   step: () => studio.getState().progress.step,
+  elapsedMs: () => studio.getState().progress.elapsedMs,
 };
