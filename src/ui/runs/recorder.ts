@@ -8,6 +8,7 @@ import type { IDBPDatabase } from 'idb';
 import type { CheckpointEvent, FrameEvent, EvalEvent, SampleImages, StartedEvent } from '../../protocol/messages';
 import type { SparsitySnapshot } from '../../engine/snapshot';
 import type { CheckpointRecord, ChunkRecord, RunDB, RunRecord, SavedEval, SavedFlops, SavedFrame, SavedStatus } from './db';
+import type { RunLock } from './live-lock';
 
 export const FLUSH_MS = 1000;
 export const FLUSH_STEPS = 256;
@@ -54,10 +55,16 @@ export class RunRecorder {
   readonly checkpointWrites: { step: number; bytes: number; workerMs: number; at: number; syncMs: number; putMs: number; totalMs: number }[] = [];
   readonly record: RunRecord;
 
-  /** `seq`: the next chunk number (a resumed run appends after its kept chunks). */
-  constructor(private readonly db: Promise<IDBPDatabase<RunDB>>, record: RunRecord, private readonly hooks: RecorderHooks, private readonly now = () => Date.now(), seq = 0) {
+  /**
+   * `seq`: the next chunk number (a resumed run appends after its kept chunks). `lock`: the run's
+   * (live-lock.ts), held from before the first write until the end, so no page sees the run marked
+   * running without a holder.
+   */
+  constructor(private readonly db: Promise<IDBPDatabase<RunDB>>, record: RunRecord, private readonly hooks: RecorderHooks, private readonly now = () => Date.now(), seq = 0,
+    private readonly lock: RunLock = { held: Promise.resolve(), release: () => undefined }) {
     this.record = record;
     this.seq = seq;
+    this.writing = lock.held;
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     void this.flush(); // the record exists from the start: a run cut off in its first second is listed
   }
@@ -114,6 +121,7 @@ export class RunRecorder {
     this.record.status = status;
     this.record.endedAt = this.now();
     await this.flush(true);
+    this.lock.release();
   }
 
   /** Writes whatever is pending (serialised: one write at a time, in order). */
@@ -194,5 +202,6 @@ export class RunRecorder {
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.lock.release();
   }
 }
