@@ -49,8 +49,11 @@ export class RunRecorder {
   private timer: ReturnType<typeof setInterval> | null = null;
   private msSum = 0;
   private msCount = 0;
-  /** Time spent in flush() on this thread (building records and issuing writes), for the benchmark. */
+  /** Time spent on this thread taking frames in (frame()) and in flush() (building records and issuing writes), for the benchmark. */
+  frameMs = 0;
   flushMs = 0;
+  /** Transactions committed. */
+  writes = 0;
   /** Each write that carried a checkpoint: its size, the worker's ms to make it, main-thread ms (all, and the put's part), ms to commit. */
   readonly checkpointWrites: { step: number; bytes: number; workerMs: number; at: number; syncMs: number; putMs: number; totalMs: number }[] = [];
   readonly record: RunRecord;
@@ -74,6 +77,7 @@ export class RunRecorder {
   }
 
   frame(f: FrameEvent): void {
+    const t0 = performance.now();
     this.frames.push({
       step: f.step, elapsedMs: f.elapsedMs, steps: f.steps.slice(), loss: f.loss.slice(), lr: f.lr.slice(), tau: f.tau.slice(),
       stepMs: f.stepMs.slice(), updates: f.updates, globalDensity: f.snapshot.globalDensity,
@@ -92,6 +96,7 @@ export class RunRecorder {
     // Snapshots are the big part; keep the newest, write it when one is due.
     this.snapshot = f.snapshot;
     if (this.pendingSteps >= FLUSH_STEPS) void this.flush();
+    this.frameMs += performance.now() - t0;
   }
 
   started(e: StartedEvent): void {
@@ -167,6 +172,7 @@ export class RunRecorder {
       this.flushMs += syncMs;
       pending = Promise.all([...puts, tx.done]);
       await pending;
+      this.writes++;
       if (checkpoint && due) {
         this.checkpointWrites.push({ step: checkpoint.step, bytes: checkpoint.blob.size, workerMs: due.ms, at: t0, syncMs, putMs, totalMs: performance.now() - t0 });
         this.storedCheckpointBytes = checkpoint.blob.size;

@@ -270,6 +270,9 @@ export async function openRun(id: string): Promise<boolean> {
 // For e2e tests: the history's state, and a simulated full quota.
 (globalThis as unknown as { __studioRuns: unknown }).__studioRuns = {
   simulateFullQuota: (on: boolean) => { simulated.fullQuota = on; },
-  /** Main-thread milliseconds spent saving the live run, and its training milliseconds. */
-  saveCost: () => ({ flushMs: recorder?.flushMs ?? NaN, trainMs: recorder?.trainMs ?? NaN, checkpointWrites: recorder?.checkpointWrites ?? [] }),
+  /** Main-thread milliseconds spent saving the live run, its writes, its training milliseconds and steps. */
+  saveCost: () => ({
+    frameMs: recorder?.frameMs ?? NaN, flushMs: recorder?.flushMs ?? NaN, writes: recorder?.writes ?? 0, trainMs: recorder?.trainMs ?? NaN,
+    step: recorder?.record.step ?? 0, checkpointWrites: recorder?.checkpointWrites ?? [],
+  }),
 };
