@@ -127,7 +127,10 @@ export function scheduleRefresh(): void {
 
 export async function refresh(): Promise<void> {
   try {
-    const [runs, storage, held] = await Promise.all([listRuns(), storageUse(), heldRunIds()]);
+    const [runs, storage] = await Promise.all([listRuns(), storageUse()]);
+    // After the list: a recorder holds its run's lock before its first write, so every run listed
+    // that some page records is in this answer.
+    const held = await heldRunIds();
     useRuns.setState({ runs, storage, held });
     followOtherPages(runs, held);
   } catch (err) {
