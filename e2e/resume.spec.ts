@@ -126,6 +126,8 @@ test('Continue extends a finished run: its first steps stay, the extra ones foll
   const row = page.getByTestId('run-row').first();
   await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'finished');
   await row.getByTestId('run-continue').click();
+  // The status read 'finished' before the click too: wait for the continued run's last step first.
+  await expect.poll(() => step(page), { timeout: 120_000, intervals: [1000] }).toBe(32);
   await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
   const continued = await losses(page);
   expect(continued).toHaveLength(32);

@@ -290,6 +290,9 @@ export async function openSaved(id: string): Promise<boolean> {
   return openRun(id);
 }
 
+/** A Resume or Continue is reading its checkpoint. */
+let resuming = false;
+
 /**
  * Resume: an interrupted (or stopped) saved run goes on in the worker from its stored checkpoint;
  * the panels show its history up to there and continue. With `more`, Continue: a finished run goes
@@ -298,7 +301,16 @@ export async function openSaved(id: string): Promise<boolean> {
  */
 export async function resumeSaved(id: string, more?: number): Promise<boolean> {
   const busy = (): boolean => ['running', 'starting', 'paused'].includes(studio.getState().status);
-  if (!client || busy()) return false;
+  if (!client || busy() || resuming) return false;
+  resuming = true; // a second click while the checkpoint is read must not start the run twice
+  try {
+    return await resumeFrom(id, more, busy);
+  } finally {
+    resuming = false;
+  }
+}
+
+async function resumeFrom(id: string, more: number | undefined, busy: () => boolean): Promise<boolean> {
   const resumed = await resumeRecording(id);
   if (!resumed || !client || busy()) return false;
   const { record, checkpoint } = resumed;
