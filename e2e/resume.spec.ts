@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './page-errors';
 
-type StudioUi = { losses(): number[]; status(): string; step(): number };
+type StudioUi = { losses(): number[]; status(): string; step(): number; elapsedMs(): number };
 type CheckpointWrite = { step: number; bytes: number; workerMs: number; at: number; syncMs: number; putMs: number; totalMs: number };
 type StudioRuns = { saveCost(): { flushMs: number; trainMs: number; checkpointWrites: CheckpointWrite[] } };
 
@@ -13,6 +13,18 @@ const LINK = '/?v=1&p=tiny&n=64&st=60&bs=8&ee=20&es=32&m=svite&dt=4&backend=wasm
 const step = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.step());
 const status = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.status());
 const losses = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.losses());
+/** The saved frames' steps and training times, in the order written, read from the studio's IndexedDB. */
+type Req<T> = { result: T; error: unknown; onsuccess: () => void; onerror: () => void };
+type Chunk = { seq: number; frames: { step: number; elapsedMs: number }[] };
+type Db = { transaction(store: string): { objectStore(store: string): { getAll(): Req<Chunk[]> } }; close(): void };
+const savedClock = (page: Page) => page.evaluate(async () => {
+  const ask = <T>(r: Req<T>): Promise<T> => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  const idb = (globalThis as unknown as { indexedDB: { open(name: string): Req<Db> } }).indexedDB;
+  const db = await ask(idb.open('sparse-vit-studio'));
+  const chunks = await ask(db.transaction('chunks').objectStore('chunks').getAll());
+  db.close();
+  return chunks.sort((a, b) => a.seq - b.seq).flatMap((c) => c.frames.map((f) => [f.step, f.elapsedMs]));
+});
 const checkpointWrites = (page: Page) => page.evaluate(() => (globalThis as unknown as { __studioRuns: StudioRuns }).__studioRuns.saveCost().checkpointWrites);
 
 async function startWhenReady(page: Page): Promise<void> {
@@ -41,6 +53,8 @@ test('a run closed mid-run resumes from its checkpoint and its losses equal an u
   await expect.poll(() => status(first), { timeout: 30_000, intervals: [500] }).toBe('paused');
   const pausedAt = await step(first);
   expect(pausedAt).toBeLessThan(60);
+  const pausedElapsed = await first.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.elapsedMs());
+  expect(pausedElapsed).toBeGreaterThan(0);
   await expect.poll(async () => (await checkpointWrites(first)).at(-1)?.step, { timeout: 30_000, intervals: [500] }).toBe(pausedAt);
   const written = await checkpointWrites(first);
   const longTasks = await first.evaluate(() => (globalThis as unknown as { __longTasks: { startTime: number; duration: number }[] }).__longTasks);
@@ -49,17 +63,25 @@ test('a run closed mid-run resumes from its checkpoint and its losses equal an u
   const usage = await first.evaluate(() => (globalThis as unknown as { navigator: { storage: { estimate(): Promise<{ usage?: number }> } } }).navigator.storage.estimate());
   console.log(`CHECKPOINT-WRITE ${JSON.stringify({ written, longTasksDuring: during, longTasksTotal: longTasks.length, storageUsage: usage.usage })}`);
   expect(errors).toEqual([]);
-  await first.close(); // no beforeunload: as a crash or a closed tab
 
-  // 2. Reopen: once its writer has been quiet for 10 s the run reads as interrupted and offers Resume.
+  // 2. Another tab lists the paused run as running, without Resume, while the first page holds it;
+  // when that page closes (no beforeunload: as a crash or a closed tab) the list turns it
+  // interrupted by itself, with Resume, and so does a fresh load at once.
   const page = await context.newPage();
   const errors2 = collectErrors(page);
   await page.goto(LINK);
   await expect(page.getByTestId('start')).toBeEnabled();
-  await page.waitForTimeout(11_000);
   await page.getByTestId('runs-toggle').click();
   const row = page.getByTestId('run-row').first();
-  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'interrupted');
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'running');
+  await expect(row.getByTestId('run-resume')).toHaveCount(0);
+  await first.close();
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'interrupted', { timeout: 5000 });
+  await expect(row.getByTestId('run-resume')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('start')).toBeEnabled();
+  await page.getByTestId('runs-toggle').click();
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'interrupted', { timeout: 5000 });
   await expect(row.getByTestId('saved-run-status')).toContainText(`at ${pausedAt}/60`);
   // The panels show the saved history up to the checkpoint before the worker goes on.
   await row.getByTestId('run-resume').click();
@@ -67,6 +89,11 @@ test('a run closed mid-run resumes from its checkpoint and its losses equal an u
   await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
   const resumed = await losses(page);
   expect(resumed).toHaveLength(60);
+  // The clock went on from the checkpoint's training time: the saved frames' times never go back.
+  const clock = await savedClock(page);
+  expect(clock.map(([s]) => s)).toContain(pausedAt);
+  for (let i = 1; i < clock.length; i++) expect(clock[i][1], `elapsed at step ${clock[i][0]} after step ${clock[i - 1][0]}`).toBeGreaterThanOrEqual(clock[i - 1][1]);
+  expect(await page.evaluate(() => (globalThis as unknown as { __studioUi: StudioUi }).__studioUi.elapsedMs())).toBeGreaterThan(pausedElapsed);
 
   // 3. The record was appended to: reopened from the store, it holds the same 60 losses.
   await page.reload();
@@ -99,6 +126,8 @@ test('Continue extends a finished run: its first steps stay, the extra ones foll
   const row = page.getByTestId('run-row').first();
   await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'finished');
   await row.getByTestId('run-continue').click();
+  // The status read 'finished' before the click too: wait for the continued run's last step first.
+  await expect.poll(() => step(page), { timeout: 120_000, intervals: [1000] }).toBe(32);
   await expect.poll(() => status(page), { timeout: 120_000, intervals: [1000] }).toBe('finished');
   const continued = await losses(page);
   expect(continued).toHaveLength(32);

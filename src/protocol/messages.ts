@@ -64,6 +64,8 @@ export interface RunOptions {
   checkpointEveryMs?: number;
   /** With `resumeFrom`: Continue, this many steps past the checkpoint's end (Trainer.continueBy). */
   continueBy?: number;
+  /** With `resumeFrom`: the training milliseconds the run had at its checkpoint, where its clock goes on from. */
+  elapsedMs?: number;
   /** Upper bound on frames per second while running (default 4). */
   frameHz?: number;
   /** Sample images shown in the token panel (default: the trainer's). */

@@ -42,13 +42,17 @@ export class ScalarLog {
   }
 }
 
-/** Wall-clock time spent running (not paused), and steps/s over the window between frames. */
+/**
+ * Wall-clock time spent running (not paused), and steps/s over the window between frames. A resumed
+ * run's clock starts at the time its checkpoint had: its first rate is then that run's average so far.
+ */
 export class Throughput {
-  private activeMs = 0;
   private since: number | null = null;
   private lastStep = 0;
   private lastMs = 0;
   private rate = NaN;
+
+  constructor(private activeMs = 0) {}
 
   resume(): void {
     if (this.since === null) this.since = performance.now();

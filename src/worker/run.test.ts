@@ -110,4 +110,31 @@ describe('Run', () => {
     await run.close();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('a resumed run\'s clock goes on from its checkpoint\'s time: frames and the next checkpoint count from there', async () => {
+    const before = tf.memory().numTensors;
+    const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 200, testCount: 50 });
+    const trainer = await Trainer.create({ ...presetConfig('tiny'), batchSize: 8, steps: 6, evalEvery: 0, evalSize: 50 }, data);
+    const events: WorkerEvent[] = [];
+    let finished = (): void => {};
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const elapsedMs = 3_600_000;
+    // A checkpoint is due 30 s of training after the resumed one, not at once (the clock does not
+    // start over below the interval).
+    const run = new Run(1, (e) => {
+      events.push(e);
+      if (e.type === 'state' && e.state === 'finished') finished();
+    }, { elapsedMs, checkpointEveryMs: 30_000, frameHz: 60 });
+    run.begin(trainer);
+    await done;
+    const frames = events.flatMap((e) => (e.type === 'frame' ? [e] : []));
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames[0].elapsedMs).toBe(elapsedMs);
+    for (let i = 1; i < frames.length; i++) expect(frames[i].elapsedMs).toBeGreaterThanOrEqual(frames[i - 1].elapsedMs);
+    expect(frames.at(-1)!.elapsedMs).toBeLessThan(elapsedMs + 60_000);
+    // Only the checkpoint at the end: none was due in between.
+    expect(events.filter((e) => e.type === 'checkpoint').map((e) => e.type === 'checkpoint' && e.step)).toEqual([6]);
+    await run.close();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -49,10 +49,10 @@ export class Run {
   private readonly frameIntervalMs: number;
   private readonly checkpointEveryMs: number;
   /** Training time and step of the last checkpoint (a resumed run starts at its own). */
-  private checkpointedAtMs = 0;
+  private checkpointedAtMs: number;
   private checkpointedStep = 0;
   private readonly scalars = new ScalarLog();
-  private readonly clock = new Throughput();
+  private readonly clock: Throughput;
   /** Serialises trainer access after the loop has ended (evaluate on a stopped run). */
   private idle: Promise<void> = Promise.resolve();
   private loopDone: Promise<void> = Promise.resolve();
@@ -63,6 +63,9 @@ export class Run {
     this.frameIntervalMs = 1000 / (hz > 0 && Number.isFinite(hz) ? Math.min(hz, 60) : DEFAULT_FRAME_HZ);
     const every = options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
     this.checkpointEveryMs = every > 0 ? every : CHECKPOINT_EVERY_MS;
+    const startMs = options.elapsedMs !== undefined && Number.isFinite(options.elapsedMs) && options.elapsedMs > 0 ? options.elapsedMs : 0;
+    this.clock = new Throughput(startMs);
+    this.checkpointedAtMs = startMs;
   }
 
   // ---- commands (any time) ----

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData, ChromiumPeer } from './browser-result';
 import type { SoakData } from './soak-result';
+import type { CheckpointData, StoreData } from './checkpoint-result';
 import { loadResults, type GpuData, type KernelsData, type ThreadsData, type PeerData, type AblationData, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
 type Renderers = { [N in SectionName]: (d: SectionData[N], all: SectionResult[]) => string };
@@ -58,6 +59,8 @@ const renderers: Renderers = {
     const dense = find(all, 'accuracy-svite')?.data.rows.find((r) => r.name === 'dense');
     return accuracy({ ...d, rows: dense ? [dense, ...d.rows] : d.rows });
   },
+  checkpoint: (d) => checkpoint(d),
+  store: (d) => store(d),
   soak: (d) => soak(d),
 };
 
@@ -200,6 +203,45 @@ function peer(d: PeerData): string {
       d.torchRuns.map((t, i) => [t.blasThreads, t.torchThreads, fixed(t.trainMs, 1), fixed(t.imagesPerSec, 0), fixed(d.ours?.imagesPerSec ?? null, 0),
         `**${fixed(t.trainRatio, 2)}×** (rounds: ${d.rounds.map((r) => fixed(r.ours.imagesPerSec / r.torch[i].imagesPerSec, 2)).join(' / ')})`,
         fixed(t.inferMs, 1), fixed(d.ours?.inferMs ?? null, 1), `**${fixed(t.inferRatio, 2)}×**`])),
+  ].join('\n');
+}
+
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(2)} MiB`;
+
+function checkpoint(d: CheckpointData): string {
+  return [
+    `Node, ${d.backend} backend, each preset on its real training set (the data cursor in the file is one index per training image); ` +
+      'write = `Trainer.checkpoint()` (the serialisation the studio\'s worker and `cli train --checkpoint` do), read = `Trainer.fromCheckpoint` (what Resume does: a new trainer, then its state loaded). ' +
+      'Each round trains one step, then writes, then reads: "in steps" is the median over rounds of write (or read) ÷ the step just before it. ' +
+      '**Size is raw**: the studio stores the bytes as they are (a Blob in IndexedDB), as does the CLI; the gzip column (fflate, level 6) is only for comparison. ' +
+      `"Share of training" = write time ÷ the studio's checkpoint interval (${fixed(d.intervalMs / 1000, 0)} s of training). Load average ${d.loadAverage.map((l) => fixed(l, 1)).join(' / ')} at the start (shared 2-core machine).`,
+    '',
+    table(['preset', 'method', 'parameters', 'size (raw, stored)', 'gzip (not stored)', 'train step (ms)', 'write (ms)', 'write in steps', 'share of training', 'read (ms)', 'read in steps'],
+      d.rows.map((r) => [r.preset, r.name, r.params.toLocaleString('en-US'), `**${mib(r.rawBytes)}**`, mib(r.gzipBytes), fixed(r.stepMs, 1), `**${fixed(r.writeMs, 1)}**`,
+        fixed(r.writeInSteps, 2), pct(r.writeShare, 3), fixed(r.readMs, 1), fixed(r.readInSteps, 2)])),
+  ].join('\n');
+}
+
+function store(d: StoreData): string {
+  const c = d.checkpoints;
+  return [
+    `The studio (\`index.html\`) in headless Chromium ${d.chromium} trains \`?${d.query}\` on ${d.backend ?? '?'} and saves the run as it always does, in the browser's own IndexedDB ` +
+      `(frames and evaluations flushed about once a second, snapshots at a bounded rate, the worker's checkpoint Blob every ${fixed(d.intervalMs / 1000, 0)} s of training). ` +
+      'At the end the page\'s run recorder reports the main-thread milliseconds it spent (taking each frame in; building and issuing each write, the puts\' structured clone included) and the worker\'s milliseconds making each checkpoint (serialising, then the Blob: training waits for it). ' +
+      'Both are divided by the training milliseconds of the same steps in the same run (the worker\'s per-step times). IndexedDB commits run in the browser\'s storage process, off both threads; their wall time is shown but not counted. ' +
+      'Only the worker\'s part holds training up; the main thread\'s runs beside it, and competes with it only for cores. All are wall-clock times: on a loaded machine a thread descheduled mid-write counts the wait too. ' +
+      `Load average ${d.loadAverage.map((l) => fixed(l, 1)).join(' / ')} at the start (shared 2-core machine).`,
+    '',
+    table(['window', 'steps', 'training ms', 'writes', 'main thread (ms)', 'worker, checkpoints (ms)', 'main ÷ training', 'worker ÷ training', '**saving ÷ training**', 'target'],
+      [[`${fixed(d.windowMs / 1000, 0)} s`, d.steps, fixed(d.trainMs, 0), d.writes, `${fixed(d.frameMs + d.flushMs, 1)} (frames ${fixed(d.frameMs, 1)}, writes ${fixed(d.flushMs, 1)})`,
+        fixed(d.workerCheckpointMs, 1), pct(d.mainShare, 3), pct(d.workerShare, 3), `**${pct(d.share, 3)}**`, d.share <= 0.01 ? '≤ 1%: met' : '≤ 1%: **not met**']]),
+    '',
+    c.length
+      ? table(['checkpoint at step', 'size', 'worker (ms)', 'main thread (ms)', 'of which the put (ms)', 'until committed (ms)'],
+        c.map((w) => [w.step, mib(w.bytes), fixed(w.workerMs, 1), fixed(w.syncMs, 1), fixed(w.putMs, 1), fixed(w.commitMs, 0)]))
+      : 'No checkpoint was written in the window.',
+    '',
+    `Main-thread tasks over 50 ms that overlapped a write: ${d.longTasksDuringWrites}.` + (d.consoleErrors.length ? ` Console errors: ${cell(d.consoleErrors.join('; ')).slice(0, 300)}` : ''),
   ].join('\n');
 }
 

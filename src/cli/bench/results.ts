@@ -8,6 +8,7 @@ import type { NodeBackend } from '../../backend/node';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData } from './browser-result';
 import type { SoakData } from './soak-result';
+import type { CheckpointData, StoreData } from './checkpoint-result';
 import type { StepTiming } from './step-time';
 import type { ProfileReport } from '../profile';
 
@@ -238,6 +239,9 @@ export interface SectionData {
   gpu: GpuData;
   browser: BrowserData;
   soak: SoakData;
+  checkpoint: CheckpointData;
+  /** Measured by scripts/bench-store.ts in Chromium. */
+  store: StoreData;
 }
 
 export type SectionName = keyof SectionData;

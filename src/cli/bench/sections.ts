@@ -16,6 +16,7 @@ import { ablations } from './ablations';
 import { paperTable } from './paper-table';
 import { peerSection } from './peer';
 import { threadsSection } from './threads';
+import { checkpointSection } from './checkpoint';
 import { profileConfig } from '../profile';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
 
@@ -32,8 +33,8 @@ export interface Section<D> {
   run(ctx: SectionContext & { save: (data: D) => void }): Promise<D>;
 }
 
-/** Sections measured by `npm run bench`; the browser and soak sections have scripts of their own, the GPU one needs a lent machine. */
-export type NodeSectionName = Exclude<SectionName, 'browser' | 'soak' | 'gpu'>;
+/** Sections measured by `npm run bench`; the browser, soak and store sections have scripts of their own, the GPU one needs a lent machine. */
+export type NodeSectionName = Exclude<SectionName, 'browser' | 'soak' | 'gpu' | 'store'>;
 
 const fmnist = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('fmnist'), ...over });
 
@@ -217,6 +218,11 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
   ablations: {
     title: 'Ablations behind the training defaults (tiny, three seeds)',
     run: (ctx) => ablations(ctx),
+  },
+
+  checkpoint: {
+    title: 'Checkpoints: size, write and read time (fmnist and cifar10)',
+    run: (ctx) => checkpointSection(ctx),
   },
 
   'accuracy-structured': {

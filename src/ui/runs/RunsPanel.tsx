@@ -59,9 +59,10 @@ export function RunsPanel() {
 function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
   const liveId = useRuns((s) => s.liveId);
   const viewingId = useRuns((s) => s.viewingId);
+  const held = useRuns((s) => s.held);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const status = runState(r, Date.now(), liveId);
+  const status = runState(r, Date.now(), liveId, held);
   const live = r.id === liveId && status === 'running';
   // Opening a saved run replaces the panels' content: not while another run trains there.
   const busy = useStudio((s) => s.status === 'running' || s.status === 'starting' || s.status === 'paused');

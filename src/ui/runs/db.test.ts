@@ -77,10 +77,19 @@ describe('run history schema', () => {
     db.close();
   });
 
-  it('reads a running record that went quiet as interrupted', () => {
+  it('without Web Locks, reads a running record that went quiet as interrupted', () => {
     const r = { ...v1Record('r', 0), starred: false, status: 'running' as const, updatedAt: 1000 };
     expect(runState(r, 2000)).toBe('running');
     expect(runState(r, 60_000)).toBe('interrupted');
     expect(runState(r, 60_000, 'r')).toBe('running');
+  });
+
+  it('with Web Locks, a running record no page holds is interrupted at once, one another page holds is running however quiet', () => {
+    const r = { ...v1Record('r', 0), starred: false, status: 'running' as const, updatedAt: 1000 };
+    expect(runState(r, 1001, null, new Set())).toBe('interrupted');
+    expect(runState(r, 1001, null, new Set(['other']))).toBe('interrupted');
+    expect(runState(r, 600_000, null, new Set(['r']))).toBe('running');
+    expect(runState(r, 1001, 'r', new Set())).toBe('running');
+    expect(runState({ ...r, status: 'stopped' }, 1001, null, new Set(['r']))).toBe('stopped');
   });
 });

@@ -174,12 +174,18 @@ export function openRunDb(name = DB_NAME, version = DB_VERSION): Promise<IDBPDat
   });
 }
 
-/** A run still marked 'running' but silent for this long was cut off (the writer flushes every second). */
+/** Without Web Locks: a run still marked 'running' but silent for this long was cut off (the writer flushes every second). */
 export const QUIET_MS = 10_000;
 
 export type ShownStatus = Exclude<SavedStatus, 'running'> | 'running' | 'interrupted';
 
-export function runState(r: RunRecord, now = Date.now(), liveId: string | null = null): ShownStatus {
+/**
+ * 'running' while this page records it (liveId) or another page holds its lock (`held`, from
+ * live-lock.ts), else 'interrupted'. `held` null (no Web Locks): running while its writer is not quiet.
+ */
+export function runState(r: RunRecord, now = Date.now(), liveId: string | null = null, held: ReadonlySet<string> | null = null): ShownStatus {
   if (r.status !== 'running') return r.status;
-  return r.id === liveId || now - r.updatedAt < QUIET_MS ? 'running' : 'interrupted';
+  if (r.id === liveId) return 'running';
+  const elsewhere = held ? held.has(r.id) : now - r.updatedAt < QUIET_MS;
+  return elsewhere ? 'running' : 'interrupted';
 }

@@ -87,7 +87,10 @@ export async function rewindToCheckpoint(id: string, now = Date.now()): Promise<
     ...(chunks.find((c) => c.samples)?.samples ? { samples: chunks.find((c) => c.samples)!.samples } : {}),
   };
   const keptSnapshots = snapshots.filter((s) => s.step <= step);
-  const rewound: RunRecord = { ...record, status: 'running', endedAt: null, updatedAt: now, step };
+  // The worker frames a checkpoint's step before writing it: that frame holds the training time the
+  // resumed run's clock goes on from (the record's own is its last flush's, past the checkpoint).
+  const elapsedMs = kept.frames.at(-1)?.elapsedMs ?? 0;
+  const rewound: RunRecord = { ...record, status: 'running', endedAt: null, updatedAt: now, step, elapsedMs };
   await Promise.all([
     tx.objectStore('chunks').delete(range),
     ...snapshots.filter((s) => s.step > step).map((s) => tx.objectStore('snapshots').delete([id, s.step])),

@@ -8,6 +8,7 @@ import type { IDBPDatabase } from 'idb';
 import type { CheckpointEvent, FrameEvent, EvalEvent, SampleImages, StartedEvent } from '../../protocol/messages';
 import type { SparsitySnapshot } from '../../engine/snapshot';
 import type { CheckpointRecord, ChunkRecord, RunDB, RunRecord, SavedEval, SavedFlops, SavedFrame, SavedStatus } from './db';
+import type { RunLock } from './live-lock';
 
 export const FLUSH_MS = 1000;
 export const FLUSH_STEPS = 256;
@@ -48,16 +49,25 @@ export class RunRecorder {
   private timer: ReturnType<typeof setInterval> | null = null;
   private msSum = 0;
   private msCount = 0;
-  /** Time spent in flush() on this thread (building records and issuing writes), for the benchmark. */
+  /** Time spent on this thread taking frames in (frame()) and in flush() (building records and issuing writes), for the benchmark. */
+  frameMs = 0;
   flushMs = 0;
+  /** Transactions committed. */
+  writes = 0;
   /** Each write that carried a checkpoint: its size, the worker's ms to make it, main-thread ms (all, and the put's part), ms to commit. */
   readonly checkpointWrites: { step: number; bytes: number; workerMs: number; at: number; syncMs: number; putMs: number; totalMs: number }[] = [];
   readonly record: RunRecord;
 
-  /** `seq`: the next chunk number (a resumed run appends after its kept chunks). */
-  constructor(private readonly db: Promise<IDBPDatabase<RunDB>>, record: RunRecord, private readonly hooks: RecorderHooks, private readonly now = () => Date.now(), seq = 0) {
+  /**
+   * `seq`: the next chunk number (a resumed run appends after its kept chunks). `lock`: the run's
+   * (live-lock.ts), held from before the first write until the end, so no page sees the run marked
+   * running without a holder.
+   */
+  constructor(private readonly db: Promise<IDBPDatabase<RunDB>>, record: RunRecord, private readonly hooks: RecorderHooks, private readonly now = () => Date.now(), seq = 0,
+    private readonly lock: RunLock = { held: Promise.resolve(), release: () => undefined }) {
     this.record = record;
     this.seq = seq;
+    this.writing = lock.held;
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     void this.flush(); // the record exists from the start: a run cut off in its first second is listed
   }
@@ -67,6 +77,7 @@ export class RunRecorder {
   }
 
   frame(f: FrameEvent): void {
+    const t0 = performance.now();
     this.frames.push({
       step: f.step, elapsedMs: f.elapsedMs, steps: f.steps.slice(), loss: f.loss.slice(), lr: f.lr.slice(), tau: f.tau.slice(),
       stepMs: f.stepMs.slice(), updates: f.updates, globalDensity: f.snapshot.globalDensity,
@@ -85,6 +96,7 @@ export class RunRecorder {
     // Snapshots are the big part; keep the newest, write it when one is due.
     this.snapshot = f.snapshot;
     if (this.pendingSteps >= FLUSH_STEPS) void this.flush();
+    this.frameMs += performance.now() - t0;
   }
 
   started(e: StartedEvent): void {
@@ -114,6 +126,7 @@ export class RunRecorder {
     this.record.status = status;
     this.record.endedAt = this.now();
     await this.flush(true);
+    this.lock.release();
   }
 
   /** Writes whatever is pending (serialised: one write at a time, in order). */
@@ -159,6 +172,7 @@ export class RunRecorder {
       this.flushMs += syncMs;
       pending = Promise.all([...puts, tx.done]);
       await pending;
+      this.writes++;
       if (checkpoint && due) {
         this.checkpointWrites.push({ step: checkpoint.step, bytes: checkpoint.blob.size, workerMs: due.ms, at: t0, syncMs, putMs, totalMs: performance.now() - t0 });
         this.storedCheckpointBytes = checkpoint.blob.size;
@@ -194,5 +208,6 @@ export class RunRecorder {
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.lock.release();
   }
 }

@@ -7,7 +7,8 @@ import type { SparsitySnapshot } from '../../engine/snapshot';
 import type { BackendInfo, CheckpointEvent, EvalEvent, FrameEvent, StartedEvent } from '../../protocol/messages';
 import { runData } from '../frames/run-data';
 import { studio } from '../store';
-import type { RunRecord, SavedFrame, SnapshotRecord } from './db';
+import { QUIET_MS, runState, type RunRecord, type SavedFrame, type SnapshotRecord } from './db';
+import { heldRunIds, lockRun, whenRunReleased } from './live-lock';
 import { deleteRun, deletionCandidates, historyDb, isQuotaError, listRuns, loadRun, patchRun, putRun, rewindToCheckpoint, storageUse, type LoadedRun } from './history';
 import { asImported, decodeRunFile, encodeRunFile, runFileName } from './run-file';
 import { RunRecorder, simulated } from './recorder';
@@ -42,7 +43,7 @@ export function recordStart(config: ExperimentConfig, backend: BackendInfo | nul
     startedAt, endedAt: null, updatedAt: startedAt, step: 0, totalSteps: config.steps, lastLoss: NaN, accuracy: null, testLoss: null,
     flops: null, finalFlops: null, meta: null, paramsCount: 0, msPerStep: NaN, elapsedMs: 0, confusion: null, bytes: 0, ...extra,
   };
-  recorder = new RunRecorder(historyDb(), record, { onWrite });
+  recorder = new RunRecorder(historyDb(), record, { onWrite }, undefined, 0, lockRun(record.id));
   useRuns.setState({ liveId: record.id, viewingId: null });
   return record.id;
 }
@@ -61,11 +62,18 @@ export const recordCheckpoint = (e: CheckpointEvent): void => recorder?.checkpoi
  * on from there. Returns its checkpoint and record, or null when it has no checkpoint.
  */
 export async function resumeRecording(id: string): Promise<{ record: RunRecord; checkpoint: Uint8Array } | null> {
+  if (recorder?.id !== id && (await heldRunIds())?.has(id)) return null; // another tab trains it
+  // Held before the rewind marks it running (this page's own earlier recorder lets go after its last write).
+  const lock = lockRun(id);
+  await lock.held;
   const rewound = await rewindToCheckpoint(id);
-  if (!rewound) return null;
+  if (!rewound) {
+    lock.release();
+    return null;
+  }
   const { loaded, checkpoint } = rewound;
   recorder?.dispose();
-  const r = new RunRecorder(historyDb(), loaded.record, { onWrite }, undefined, 1);
+  const r = new RunRecorder(historyDb(), loaded.record, { onWrite }, undefined, 1, lock);
   r.storedCheckpointBytes = checkpoint.blob.size;
   recorder = r;
   useRuns.setState({ liveId: id, viewingId: null });
@@ -120,10 +128,33 @@ export function scheduleRefresh(): void {
 export async function refresh(): Promise<void> {
   try {
     const [runs, storage] = await Promise.all([listRuns(), storageUse()]);
-    useRuns.setState({ runs, storage });
+    // After the list: a recorder holds its run's lock before its first write, so every run listed
+    // that some page records is in this answer.
+    const held = await heldRunIds();
+    useRuns.setState({ runs, storage, held });
+    followOtherPages(runs, held);
   } catch (err) {
     useRuns.setState({ writeError: `The run history cannot be read: ${err instanceof Error ? err.message : String(err)}` });
   }
+}
+
+let quietTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Runs that another page trains show as running until it lets go of them (closed, reloaded,
+ * crashed, ended): refresh then, so Resume appears by itself. Without Web Locks, when their writer
+ * has been quiet for QUIET_MS.
+ */
+function followOtherPages(runs: RunRecord[], held: ReadonlySet<string> | null): void {
+  const { liveId } = useRuns.getState();
+  const now = Date.now();
+  const elsewhere = runs.filter((r) => r.id !== liveId && runState(r, now, liveId, held) === 'running');
+  if (held) {
+    for (const r of elsewhere) whenRunReleased(r.id, () => void refresh());
+    return;
+  }
+  clearTimeout(quietTimer);
+  if (elsewhere.length) quietTimer = setTimeout(() => void refresh(), Math.max(0, Math.min(...elsewhere.map((r) => r.updatedAt + QUIET_MS - now))) + 100);
 }
 
 export async function rename(id: string, name: string): Promise<void> {
@@ -242,6 +273,9 @@ export async function openRun(id: string): Promise<boolean> {
 // For e2e tests: the history's state, and a simulated full quota.
 (globalThis as unknown as { __studioRuns: unknown }).__studioRuns = {
   simulateFullQuota: (on: boolean) => { simulated.fullQuota = on; },
-  /** Main-thread milliseconds spent saving the live run, and its training milliseconds. */
-  saveCost: () => ({ flushMs: recorder?.flushMs ?? NaN, trainMs: recorder?.trainMs ?? NaN, checkpointWrites: recorder?.checkpointWrites ?? [] }),
+  /** Main-thread milliseconds spent saving the live run, its writes, its training milliseconds and steps. */
+  saveCost: () => ({
+    frameMs: recorder?.frameMs ?? NaN, flushMs: recorder?.flushMs ?? NaN, writes: recorder?.writes ?? 0, trainMs: recorder?.trainMs ?? NaN,
+    step: recorder?.record.step ?? 0, checkpointWrites: recorder?.checkpointWrites ?? [],
+  }),
 };

@@ -17,6 +17,8 @@ export interface RunsState {
   storage: StorageUse | null;
   /** The run being recorded now. */
   liveId: string | null;
+  /** Runs some page records now (their locks, live-lock.ts), as of the last refresh; null without Web Locks. */
+  held: ReadonlySet<string> | null;
   /** The saved run shown read-only in the panels (null: the live one, if any). */
   viewingId: string | null;
   quota: QuotaProblem | null;
@@ -35,6 +37,7 @@ export const useRuns = create<RunsState>()((set, get) => ({
   runs: [],
   storage: null,
   liveId: null,
+  held: null,
   viewingId: null,
   quota: null,
   writeError: null,

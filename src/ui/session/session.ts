@@ -290,6 +290,9 @@ export async function openSaved(id: string): Promise<boolean> {
   return openRun(id);
 }
 
+/** A Resume or Continue is reading its checkpoint. */
+let resuming = false;
+
 /**
  * Resume: an interrupted (or stopped) saved run goes on in the worker from its stored checkpoint;
  * the panels show its history up to there and continue. With `more`, Continue: a finished run goes
@@ -298,7 +301,16 @@ export async function openSaved(id: string): Promise<boolean> {
  */
 export async function resumeSaved(id: string, more?: number): Promise<boolean> {
   const busy = (): boolean => ['running', 'starting', 'paused'].includes(studio.getState().status);
-  if (!client || busy()) return false;
+  if (!client || busy() || resuming) return false;
+  resuming = true; // a second click while the checkpoint is read must not start the run twice
+  try {
+    return await resumeFrom(id, more, busy);
+  } finally {
+    resuming = false;
+  }
+}
+
+async function resumeFrom(id: string, more: number | undefined, busy: () => boolean): Promise<boolean> {
   const resumed = await resumeRecording(id);
   if (!resumed || !client || busy()) return false;
   const { record, checkpoint } = resumed;
@@ -306,7 +318,7 @@ export async function resumeSaved(id: string, more?: number): Promise<boolean> {
   const s = studio.getState();
   s.beginRun(record.config);
   if (record.meta) s.setMeta(record.meta);
-  client.start(record.config, dataSourceFor(record.config.dataset), { frameHz: 4, ...(more ? { continueBy: more } : {}) }, requestedBackend, calibrationFor(record.config), undefined,
+  client.start(record.config, dataSourceFor(record.config.dataset), { frameHz: 4, elapsedMs: record.elapsedMs, ...(more ? { continueBy: more } : {}) }, requestedBackend, calibrationFor(record.config), undefined,
     { name: `the checkpoint of "${record.name}" (step ${record.checkpointStep})`, bytes: checkpoint });
   latestLoss = record.lastLoss;
   lastWordAt = performance.now();
@@ -326,4 +338,5 @@ export function toggle(): void {
   losses: () => runData.losses(),
   status: () => studio.getState().status,
   step: () => studio.getState().progress.step,
+  elapsedMs: () => studio.getState().progress.elapsedMs,
 };
