@@ -6,6 +6,7 @@
 // the callers take the composed path (see `fusedOn`).
 import { sizeOf } from '../facts/shape';
 import * as tf from '../tf';
+import { registerFusedKernel } from './register';
 
 /** The backends that get the JavaScript kernels. */
 const JS_BACKENDS = ['cpu', 'wasm'] as const;
@@ -34,7 +35,6 @@ interface WasmLike {
 const asFloat = (t: tf.TensorInfo, data: unknown): Float32Array => (t.dtype === 'int32' ? Float32Array.from(data as Int32Array) : (data as Float32Array));
 
 function run<A>(spec: JsKernelSpec<A>, backendName: string, inputs: tf.TensorInfo[], attrs: A, backend: unknown): tf.TensorInfo[] {
-  for (const t of inputs) if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`${spec.name}: inputs must be float32 or int32 (got ${t.dtype})`);
   const shapes = inputs.map((t) => t.shape);
   const outShapes = spec.outputShapes(shapes, attrs);
   if (backendName === 'wasm') {
@@ -53,15 +53,9 @@ function run<A>(spec: JsKernelSpec<A>, backendName: string, inputs: tf.TensorInf
 /** Register a kernel for cpu and wasm; its inputs are named 0, 1, … in order. */
 export function registerJsKernel<A>(spec: JsKernelSpec<A>): void {
   for (const backendName of JS_BACKENDS) {
-    if (tf.getKernel(spec.name, backendName)) continue; // module loaded twice (tests, HMR)
-    tf.registerKernel({
-      kernelName: spec.name,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        const list = Object.keys(inputs).sort((a, b) => Number(a) - Number(b)).map((k) => (inputs as Record<string, tf.TensorInfo>)[k]);
-        const outs = run(spec, backendName, list, attrs as unknown as A, backend);
-        return outs.length === 1 ? outs[0] : outs;
-      },
+    registerFusedKernel<unknown>(spec.name, backendName, ['float32', 'int32'], (inputs, backend, attrs) => {
+      const outs = run(spec, backendName, inputs, attrs as unknown as A, backend);
+      return outs.length === 1 ? outs[0] : outs;
     });
   }
 }

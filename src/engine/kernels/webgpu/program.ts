@@ -6,6 +6,7 @@
 // one program per output: still one tfjs kernel, and a few dispatches instead of tens.
 import { sizeOf } from '../../facts/shape';
 import * as tf from '../../tf';
+import { registerFusedKernel, type FusedKernelFunc } from '../register';
 
 /** The fields of tfjs-backend-webgpu 4.22's WebGPUProgram that we set. */
 export interface WgslProgram {
@@ -130,18 +131,7 @@ export function perRow(key: string, variableNames: string[], outputShape: number
 export const f32 = (...data: number[]): Uniform => ({ type: 'float32', data });
 export const i32 = (...data: number[]): Uniform => ({ type: 'int32', data });
 
-type KernelFunc = (inputs: tf.TensorInfo[], backend: WebGpuBackendLike, attrs: Record<string, unknown>) => tf.TensorInfo | tf.TensorInfo[];
-
 /** Registers a fused kernel for 'webgpu'; inputs are named 0, 1, … in order, as runJsKernel passes them. */
-export function registerWebGpuKernel(name: string, run: KernelFunc): void {
-  if (tf.getKernel(name, 'webgpu')) return; // registered already (HMR, tests)
-  tf.registerKernel({
-    kernelName: name,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const list = Object.keys(inputs).sort((a, b) => Number(a) - Number(b)).map((k) => (inputs as Record<string, tf.TensorInfo>)[k]);
-      for (const t of list) if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`${name}: inputs must be float32 or int32 (got ${t.dtype})`);
-      return run(list, backend as unknown as WebGpuBackendLike, attrs as Record<string, unknown>);
-    },
-  });
+export function registerWebGpuKernel(name: string, run: FusedKernelFunc<WebGpuBackendLike>): void {
+  registerFusedKernel(name, 'webgpu', ['float32', 'int32'], run);
 }
