@@ -9,7 +9,7 @@
 // attention probabilities P [B, H, T, T] are kept for the backward pass. The loops are in C
 // (wasm/attention.c), compiled with SIMD128.
 import * as tf from '../tf';
-import { fusedOn, runJsKernel } from './js-kernel';
+import { fusedOn, fusedOp } from './js-kernel';
 import { registerWasmKernel } from './wasm-kernel';
 
 export interface AttentionAttrs {
@@ -52,14 +52,6 @@ export function attentionComposed(qkv: tf.Tensor2D, a: AttentionAttrs): tf.Tenso
 /** softmax(q·kᵀ/√hd)·v for every image and head: qkv [B·T, 3·H·hd] → [B·T, H·hd]. */
 export function attentionCore(qkv: tf.Tensor2D, a: AttentionAttrs): tf.Tensor2D {
   if (!fusedOn(FORWARD)) return attentionComposed(qkv, a);
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    const [out, probs] = runJsKernel(FORWARD, [x], a);
-    save([x, probs]);
-    return {
-      value: out,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(BACKWARD, [dy, saved[0], saved[1]], a)[0],
-    };
-  }) as (x: tf.Tensor2D) => tf.Tensor2D;
-  return op(qkv);
+  // Backward: dy, qkv and the probabilities the forward kept.
+  return fusedOp(FORWARD, BACKWARD, a, ([x], [, probs]) => [x, probs])(qkv) as tf.Tensor2D;
 }

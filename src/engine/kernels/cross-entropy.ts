@@ -3,7 +3,7 @@
 // negation forward, and about twice that backward. With target t = (1 − s)·onehot + s/C (which
 // sums to 1), the gradient is (softmax − t) / B, from the probabilities the forward keeps.
 import * as tf from '../tf';
-import { fusedOn, registerJsKernel, runJsKernel } from './js-kernel';
+import { fusedOn, fusedOp, registerJsKernel } from './js-kernel';
 
 interface CrossEntropyAttrs {
   smoothing: number;
@@ -59,14 +59,5 @@ export function smoothedCrossEntropyComposed(logits: tf.Tensor2D, labels: tf.Ten
 /** Mean cross-entropy of logits [B, C] against int32 labels [B], labels smoothed by `smoothing`. */
 export function smoothedCrossEntropyFused(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number, smoothing: number): tf.Scalar {
   if (!fusedOn(FORWARD) || logits.shape[1] !== numClasses) return smoothedCrossEntropyComposed(logits, labels, numClasses, smoothing);
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const [loss, probs] = runJsKernel(FORWARD, [x, labels], { smoothing });
-    save([probs, labels]);
-    return {
-      value: loss,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(BACKWARD, [dy, ...saved], { smoothing })[0],
-    };
-  }) as (x: tf.Tensor) => tf.Scalar;
-  return op(logits);
+  return fusedOp(FORWARD, BACKWARD, { smoothing }, (_, [, probs]) => [probs, labels], [labels])(logits) as tf.Scalar;
 }

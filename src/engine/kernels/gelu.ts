@@ -2,7 +2,7 @@
 // kernels forward, about ten backward). The loops are in C (wasm/gelu.c), compiled with SIMD128.
 import * as tf from '../tf';
 import { sizeOf } from '../facts/shape';
-import { fusedOn, runJsKernel } from './js-kernel';
+import { fusedOn, fusedOp } from './js-kernel';
 import { registerWasmKernel } from './wasm-kernel';
 
 const FORWARD = 'SvGelu';
@@ -24,14 +24,7 @@ export function geluComposed(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
 }
 
-const geluOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-  save([x]);
-  return {
-    value: runJsKernel(FORWARD, [x], {})[0],
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(BACKWARD, [dy, saved[0]], {})[0],
-  };
-}) as (x: tf.Tensor) => tf.Tensor;
+const geluOp = fusedOp(FORWARD, BACKWARD, {}, ([x]) => [x]);
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)). */
 export function geluFused(x: tf.Tensor): tf.Tensor {

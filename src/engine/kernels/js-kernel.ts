@@ -68,6 +68,25 @@ export function runJsKernel<A extends object>(name: string, inputs: tf.Tensor[],
   return Array.isArray(out) ? out : [out];
 }
 
+/**
+ * A fused op with its gradient. The forward kernel runs on the inputs, then on `constants` (labels:
+ * no gradient); its first output is the value. The backward kernel takes dy, then what `keep`
+ * picks from the inputs and the forward's outputs, and gives one gradient per input.
+ */
+export function fusedOp<A extends object>(
+  forward: string, backward: string, attrs: A,
+  keep: (inputs: tf.Tensor[], outputs: tf.Tensor[]) => tf.Tensor[] = () => [],
+  constants: tf.Tensor[] = [],
+): (...inputs: tf.Tensor[]) => tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const inputs = args.slice(0, -1) as tf.Tensor[];
+    const outputs = runJsKernel(forward, [...inputs, ...constants], attrs);
+    save(keep(inputs, outputs));
+    return { value: outputs[0], gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(backward, [dy, ...saved], attrs) };
+  }) as (...inputs: tf.Tensor[]) => tf.Tensor;
+}
+
 let enabled = true;
 
 /**

@@ -2,7 +2,7 @@
 // means, the centring, square, rsqrt, scale, shift) and ~12 backward, each a full pass over x.
 // The loops are in C (wasm/layer_norm.c), compiled with SIMD128.
 import * as tf from '../tf';
-import { fusedOn, runJsKernel } from './js-kernel';
+import { fusedOn, fusedOp } from './js-kernel';
 import { registerWasmKernel } from './wasm-kernel';
 
 interface LayerNormAttrs {
@@ -55,13 +55,5 @@ export function layerNormComposed(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Ten
 /** LayerNorm of each row of x [M, D] with scale γ and shift β [D]. */
 export function layerNormFused(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor2D {
   if (!fusedOn(FORWARD)) return layerNormComposed(x, gamma, beta, eps);
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, g, b, save] = args as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    save([xs, g]);
-    return {
-      value: runJsKernel(FORWARD, [xs, g, b], { eps })[0],
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runJsKernel(BACKWARD, [dy, ...saved], { eps }),
-    };
-  }) as (x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor2D;
-  return op(x, gamma, beta);
+  return fusedOp(FORWARD, BACKWARD, { eps }, ([xs, g]) => [xs, g])(x, gamma, beta) as tf.Tensor2D;
 }

@@ -3,7 +3,7 @@
 // concat, a position add and reshapes forward, and the concat's split (WASM's SplitV copies this
 // [B, N+1, D] tensor element by element, ~5 ms), sums and reshapes backward.
 import * as tf from '../tf';
-import { fusedOn, registerJsKernel, runJsKernel } from './js-kernel';
+import { fusedOn, fusedOp, registerJsKernel } from './js-kernel';
 
 interface TokensAttrs {
   batch: number;
@@ -57,12 +57,5 @@ export function tokensComposed(patches: tf.Tensor2D, cls: tf.Tensor, pos: tf.Ten
 /** Patch embeddings [B·N, D], cls [1, 1, D], position embedding [1, N+1, D] → tokens [B·(N+1), D], cls first per image. */
 export function tokensFused(patches: tf.Tensor2D, cls: tf.Tensor, pos: tf.Tensor, batch: number): tf.Tensor2D {
   if (!fusedOn(FORWARD)) return tokensComposed(patches, cls, pos, batch);
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [p, c, e] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
-    return {
-      value: runJsKernel(FORWARD, [p, c, e], { batch })[0],
-      gradFunc: (dy: tf.Tensor) => runJsKernel(BACKWARD, [dy], { batch }),
-    };
-  }) as (p: tf.Tensor, c: tf.Tensor, e: tf.Tensor) => tf.Tensor2D;
-  return op(patches, cls, pos);
+  return fusedOp(FORWARD, BACKWARD, { batch })(patches, cls, pos) as tf.Tensor2D;
 }
