@@ -3,18 +3,15 @@
 // fresh page per measurement, one after another. Writes bench/results/browser.json (the browser
 // section's result, typed in src/cli/bench/browser-result.ts) and re-renders BENCHMARKS.md.
 //
-// The app is built into .cache/bench-browser/dist and served by `vite preview` on a free port, so
-// neither dist/ nor the e2e port (4173) of a concurrent `playwright test` is touched.
+// The app is built into .cache/bench-browser/dist and served on a free port (serve-built.ts).
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), BENCH_BROWSER_UI_MS (default 15000),
 // BENCH_BROWSER_BACKENDS (default webgpu,webgl,wasm,cpu), BENCH_BROWSER_PEER_ROUNDS (default 3; 0 skips
 // the PyTorch comparison).
-import { chromium, type Browser, type Page, type Worker } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
+import type { Browser, Page, Worker } from '@playwright/test';
+import { launchChromium } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import { traceMainThread, type MainTask } from '../e2e/main-thread';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { presetConfig, type ExperimentConfig } from '../src/engine/config';
@@ -24,11 +21,10 @@ import { findTorchPython, runTorch } from '../src/cli/bench/torch-peer';
 import { fixed, writeBenchmarks } from '../src/cli/bench/render';
 import { machineLine, saveResult } from '../src/cli/bench/results';
 import { median } from '../src/cli/bench/stats';
-import { repoRoot } from '../src/cli/node-datasets';
 import type { BackendInfo, BackendName, DataSource, WorkerEvent } from '../src/protocol/messages';
 import type { HarnessWindow, RunSummary } from '../e2e/harness';
+import { root, serveBuilt } from './serve-built';
 
-const root = repoRoot();
 const outDir = path.join(root, '.cache', 'bench-browser', 'dist');
 const log = (s: string): void => console.log(`[bench:browser] ${s}`);
 
@@ -56,44 +52,6 @@ const PEER_PLAN: Plan = { backend: 'wasm', preset: 'fmnist', warmup: 2, measured
 
 // ---------------------------------------------------------------------------------------------
 // Build and serve
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-
-function build(): void {
-  const r = spawnSync(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
-}
-
-async function serve(): Promise<{ base: string; server: ChildProcess }> {
-  const port = await freePort();
-  const server = spawn(process.execPath, [vite, 'preview', '--outDir', outDir, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-    cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  server.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited: ${stderr}`);
-    try {
-      if ((await fetch(`${base}/e2e/smoke.html`)).ok) return { base, server };
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  server.kill();
-  throw new Error(`vite preview did not answer on ${base}: ${stderr}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // 1. Training throughput (the fmnist preset) per backend, in the worker
@@ -426,13 +384,12 @@ async function main(): Promise<void> {
   const plans = only.length ? PLANS.filter((p) => only.includes(p.backend)) : PLANS;
 
   log(`building into ${path.relative(root, outDir)}`);
-  build();
-  const { base, server } = await serve();
+  const server = await serveBuilt(outDir);
+  const { base } = server;
   log(`serving ${base}`);
 
-  const executablePath = chromiumPath();
   let anyOk = false;
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const chromiumVersion = browser.version();
   try {
     // The fmnist preset: served Fashion-MNIST when this checkout has it, else synthetic images of the
@@ -491,7 +448,7 @@ async function main(): Promise<void> {
     log(`wrote bench/results/browser.json (${(result.wallMs / 1000).toFixed(0)} s)`);
   } finally {
     await browser.close();
-    server.kill();
+    await server.close();
   }
 
   writeBenchmarks();

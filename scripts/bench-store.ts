@@ -4,11 +4,10 @@
 // main-thread milliseconds it spent (frames taken in, writes built and issued) and how long the
 // worker spent making checkpoints (one per 30 s of training), against the training milliseconds of
 // the same steps, all from the same run. Writes bench/results/store.json and re-renders BENCHMARKS.md.
-import { chromium } from '@playwright/test';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
+import { launchChromium } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import type { StoreData } from '../src/cli/bench/checkpoint-result';
 import { writeBenchmarks } from '../src/cli/bench/render';
@@ -40,8 +39,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const server = await serveBuilt(path.join(root, '.cache', 'bench-store', 'dist'));
-  const executablePath = chromiumPath();
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript(KEEP_NAMES_SHIM);

@@ -1,11 +1,10 @@
 // docs/paper-table.png: the paper-table benchmark's accuracy against FLOPs saved, one chart per
 // preset, drawn by the studio's own uPlot chart (src/ui/panels/charts/accuracy-flops.ts) in headless
 // Chromium from bench/results/paper-table.json. Run: npm run paper-figure
-import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
+import { launchChromium } from '../e2e/chromium';
 import { loadResults } from '../src/cli/bench/results';
 import { repoRoot } from '../src/cli/node-datasets';
 import { familyColour, type AccuracyPoint } from '../src/ui/panels/charts/accuracy-flops';
@@ -27,8 +26,7 @@ async function main(): Promise<void> {
   const bundle = await build({
     entryPoints: [path.join(root, 'src/ui/panels/charts/accuracy-flops.ts')], bundle: true, write: false, format: 'iife', globalName: 'figure', logLevel: 'error',
   });
-  const executablePath = chromiumPath();
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 600 * charts.length + 40, height: 470 }, deviceScaleFactor: 2 });
     await page.setContent('<!doctype html><body style="margin:0;display:flex;gap:16px;padding:12px;background:#fff;font-family:system-ui,sans-serif"></body>');

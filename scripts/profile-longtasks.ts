@@ -9,9 +9,8 @@
 // unminified build for readable names:
 //   node node_modules/vite/bin/vite.js build --outDir .cache/profile-longtasks/dist --minify false
 //   node node_modules/vite/bin/vite.js preview --outDir .cache/profile-longtasks/dist --port 4342 --strictPort
-import { chromium } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
+import { launchChromium } from '../e2e/chromium';
 import { TIMELINE_CATEGORIES, mainThread, traceEvents, type TraceEvent } from '../e2e/main-thread';
 
 interface ProfileNode { id: number; parent?: number; callFrame: { functionName: string; url: string; lineNumber: number } }
@@ -23,7 +22,7 @@ if (!base || query === undefined) throw new Error('usage: profile-longtasks.ts <
 const sampleJs = process.env.PROFILE_JS !== '0';
 const CATEGORIES = [...TIMELINE_CATEGORIES, 'v8', 'v8.execute', 'disabled-by-default-v8.gc', ...(sampleJs ? ['disabled-by-default-v8.cpu_profiler'] : [])];
 
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 await context.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
 const page = await context.newPage();

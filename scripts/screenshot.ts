@@ -3,11 +3,10 @@
 // 1440×900 and 390×844. `studio` (the default): mid-run, by default SViTE+ on the tiny preset (--query:
 // another experiment link, with run=1); `share`: the Export menu, the share popover and a results
 // link opened; `tryit`: the Try-it panel. For looking at, not for asserting.
-import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
+import { launchChromium } from '../e2e/chromium';
 import type { Scene } from './screenshots/scene';
 import { shareScene } from './screenshots/share';
 import { STUDIO_EXPERIMENT, studioScene } from './screenshots/studio';
@@ -40,8 +39,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   log('building the studio…');
   const server = await serveBuilt(path.join(root, '.cache', 'screenshot', 'dist'));
-  const executablePath = chromiumPath();
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     for (const name of names) {
       log(`scene ${name}`);

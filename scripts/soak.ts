@@ -4,12 +4,12 @@
 // the page's JS heap, the worker's JS heap and ArrayBuffer stores (WASM memory), the worker's tfjs
 // tensor count and the renderer processes' resident memory. Growth = the last three samples vs the
 // three around the baseline minute (medians). A benchmark, not a test: writes bench/results/soak.json and re-renders BENCHMARKS.md.
-import { chromium, type CDPSession, type Page, type Worker } from '@playwright/test';
+import type { CDPSession, Page, Worker } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
+import { launchChromium } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import { writeBenchmarks } from '../src/cli/bench/render';
 import { machineLine, saveResult } from '../src/cli/bench/results';
@@ -153,8 +153,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   log('building the studio…');
   const server = await serveBuilt(path.join(root, '.cache', 'soak', 'dist'));
-  const executablePath = chromiumPath();
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const samples: SoakSample[] = [];
   let stoppedEarly: string | null = null;
   let errors: string[] = [];
