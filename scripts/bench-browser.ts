@@ -19,7 +19,7 @@ import { errorText } from '../src/backend/error-text';
 import type { BrowserData, ChromiumPeer, ThroughputRow, UiResult } from '../src/cli/bench/browser-result';
 import { findTorchPython, runTorch } from '../src/cli/bench/torch-peer';
 import { fixed, writeBenchmarks } from '../src/cli/bench/render';
-import { machineLine, saveResult } from '../src/cli/bench/results';
+import { loadAverage, machineLine, saveResult } from '../src/cli/bench/results';
 import { median } from '../src/cli/bench/stats';
 import type { BackendInfo, BackendName, DataSource, WorkerEvent } from '../src/protocol/messages';
 import type { HarnessWindow, RunSummary } from '../e2e/harness';
@@ -379,7 +379,7 @@ async function studioUi(browser: Browser, base: string, haveIndex: boolean): Pro
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const load = os.loadavg();
+  const load = loadAverage();
   const only = (process.env.BENCH_BROWSER_BACKENDS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const plans = only.length ? PLANS.filter((p) => only.includes(p.backend)) : PLANS;
 
@@ -430,7 +430,7 @@ async function main(): Promise<void> {
       dataset: config.dataset,
       chromium: chromiumVersion,
       cores: os.cpus().length,
-      loadAverage: load.map((l) => Math.round(l * 100) / 100),
+      loadAverage: load,
       rows,
       ui,
       peer,

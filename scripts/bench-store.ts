@@ -4,14 +4,13 @@
 // main-thread milliseconds it spent (frames taken in, writes built and issued) and how long the
 // worker spent making checkpoints (one per 30 s of training), against the training milliseconds of
 // the same steps, all from the same run. Writes bench/results/store.json and re-renders BENCHMARKS.md.
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import type { StoreData } from '../src/cli/bench/checkpoint-result';
 import { writeBenchmarks } from '../src/cli/bench/render';
-import { machineLine, saveResult } from '../src/cli/bench/results';
+import { loadAverage, machineLine, saveResult } from '../src/cli/bench/results';
 import { CHECKPOINT_EVERY_MS } from '../src/protocol/messages';
 import { root, serveBuilt } from './serve-built';
 
@@ -37,7 +36,7 @@ type BenchWindow = { __studioRuns: { saveCost(): SaveCost }; __longTasks: { star
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const load = loadAverage();
   const server = await serveBuilt(path.join(root, '.cache', 'bench-store', 'dist'));
   const browser = await launchChromium();
   try {
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
     const flushMs = to.flushMs - from.flushMs;
     const workerCheckpointMs = writes.reduce((a, w) => a + w.workerMs, 0);
     const data: StoreData = {
-      chromium: browser.version(), query: flags.query, backend, intervalMs: CHECKPOINT_EVERY_MS, loadAverage,
+      chromium: browser.version(), query: flags.query, backend, intervalMs: CHECKPOINT_EVERY_MS, loadAverage: load,
       windowMs: to.now - from.now, steps: to.step - from.step, trainMs, frameMs, flushMs, writes: to.writes - from.writes,
       checkpoints: writes.map((w) => ({ step: w.step, bytes: w.bytes, workerMs: w.workerMs, syncMs: w.syncMs, putMs: w.putMs, commitMs: w.totalMs })),
       workerCheckpointMs,

@@ -3,7 +3,6 @@
 // and to read it back (Trainer.fromCheckpoint, what Resume does), for the fmnist and cifar10 presets
 // on their real data (the data cursor's size follows the training set), WASM backend in Node. Each
 // round takes a training step, then writes, then reads, so every ratio is measured back to back.
-import os from 'node:os';
 import { gzipSync } from 'fflate';
 import { presetConfig, type ExperimentConfig } from '../../engine/config';
 import { encodeConfig } from '../../engine/config-url';
@@ -11,6 +10,7 @@ import { Trainer } from '../../engine/trainer';
 import { CHECKPOINT_EVERY_MS } from '../../protocol/messages';
 import { useBackend } from '../../backend/node';
 import { cachedLoader } from '../load-data';
+import { loadAverage } from './results';
 import { median } from './stats';
 import type { CheckpointData, CheckpointRow } from './checkpoint-result';
 import type { SectionContext } from './sections';
@@ -24,7 +24,7 @@ const METHODS: [string, Partial<ExperimentConfig>][] = [
 const WARMUP_STEPS = 3;
 
 export async function checkpointSection(ctx: SectionContext): Promise<CheckpointData> {
-  const loadAverage = os.loadavg();
+  const loadAtStart = loadAverage();
   const backend = await useBackend('wasm');
   const load = cachedLoader();
   const reps = ctx.quick ? 2 : 7;
@@ -63,5 +63,5 @@ export async function checkpointSection(ctx: SectionContext): Promise<Checkpoint
       }
     }
   }
-  return { backend, intervalMs: CHECKPOINT_EVERY_MS, loadAverage: loadAverage.map((l) => Math.round(l * 100) / 100), rows };
+  return { backend, intervalMs: CHECKPOINT_EVERY_MS, loadAverage: loadAtStart, rows };
 }

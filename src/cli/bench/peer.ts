@@ -2,13 +2,12 @@
 // next to ours on Node WASM, in one run, rounds interleaved (ours, then PyTorch's configurations), so
 // a slow spell of the shared machine hits both sides of a ratio. The shapes and the training
 // settings go to Python as JSON from the preset: they live in src/engine/config.ts only.
-import os from 'node:os';
 import type { ExperimentConfig } from '../../engine/config';
 import { encodeConfig } from '../../engine/config-url';
 import type { Dataset } from '../../engine/data/types';
 import { countParams, paramSpecs } from '../../engine/model/params';
 import { useBackend } from '../../backend/node';
-import type { PeerData, PeerRound, TorchRun } from './results';
+import { loadAverage, type PeerData, type PeerRound, type TorchRun } from './results';
 import type { SectionContext } from './sections';
 import { median } from './stats';
 import { timeSteps } from './step-time';
@@ -25,7 +24,7 @@ const TORCH_CONFIGS: { blasThreads: number; torchThreads: number[] }[] = [
 ];
 
 export async function peerSection(ctx: SectionContext, c: ExperimentConfig, data: Dataset): Promise<PeerData> {
-  const base = { config: encodeConfig(c), batchSize: c.batchSize, params: countParams(paramSpecs(c)), loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100) };
+  const base = { config: encodeConfig(c), batchSize: c.batchSize, params: countParams(paramSpecs(c)), loadAverage: loadAverage() };
   const found = findTorchPython();
   if ('skipped' in found) {
     ctx.log(`   skipped: ${found.skipped}`);

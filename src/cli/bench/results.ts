@@ -258,6 +258,9 @@ export interface ResultOf<N extends SectionName> {
 
 export type SectionResult = { [N in SectionName]: ResultOf<N> }[SectionName];
 
+/** os.loadavg() (1, 5, 15 min), two decimals: every section records how busy the shared machine was. */
+export const loadAverage = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
+
 /** The machine a result was measured on: "2× AMD EPYC, 24 GiB, " then the runtime (Node, Chromium). */
 export function machineLine(runtime: string): string {
   const cpus = os.cpus();
