@@ -20,6 +20,7 @@ import type { BrowserData, ChromiumPeer, ThroughputRow, UiResult } from '../src/
 import { findTorchPython, runTorch } from '../src/cli/bench/torch-peer';
 import { fixed, writeBenchmarks } from '../src/cli/bench/render';
 import { loadAverage, machineLine, saveResult } from '../src/cli/bench/results';
+import { startProvenance } from '../src/cli/bench/provenance';
 import { median } from '../src/cli/bench/stats';
 import type { BackendInfo, BackendName, DataSource, WorkerEvent } from '../src/protocol/messages';
 import type { HarnessWindow, RunSummary } from '../e2e/harness';
@@ -380,6 +381,7 @@ async function studioUi(browser: Browser, base: string, haveIndex: boolean): Pro
 async function main(): Promise<void> {
   const t0 = Date.now();
   const load = loadAverage();
+  const provenance = startProvenance();
   const only = (process.env.BENCH_BROWSER_BACKENDS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const plans = only.length ? PLANS.filter((p) => only.includes(p.backend)) : PLANS;
 
@@ -441,6 +443,7 @@ async function main(): Promise<void> {
       measuredAt: new Date().toISOString(),
       machine: machineLine(`no GPU, Chromium ${chromiumVersion}`),
       wallMs: Date.now() - t0,
+      provenance: provenance.now(),
       data: measured,
     };
     anyOk = rows.some((row) => row.ok);

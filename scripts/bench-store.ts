@@ -11,6 +11,7 @@ import { collectErrors } from '../e2e/page-errors';
 import type { StoreData } from '../src/cli/bench/checkpoint-result';
 import { writeBenchmarks } from '../src/cli/bench/render';
 import { loadAverage, machineLine, saveResult } from '../src/cli/bench/results';
+import { startProvenance } from '../src/cli/bench/provenance';
 import { CHECKPOINT_EVERY_MS } from '../src/protocol/messages';
 import { root, serveBuilt } from './serve-built';
 
@@ -37,6 +38,7 @@ type BenchWindow = { __studioRuns: { saveCost(): SaveCost }; __longTasks: { star
 async function main(): Promise<void> {
   const t0 = Date.now();
   const load = loadAverage();
+  const provenance = startProvenance();
   const server = await serveBuilt(path.join(root, '.cache', 'bench-store', 'dist'));
   const browser = await launchChromium();
   try {
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
     log(`${data.steps} steps, ${trainMs.toFixed(0)} training ms; main thread ${(frameMs + flushMs).toFixed(1)} ms, worker checkpoints ${workerCheckpointMs.toFixed(1)} ms (${writes.length}): ${(data.share * 100).toFixed(3)}% of training`);
     saveResult({
       section: 'store', title: 'Saving the run while it trains: cost against step time (the studio, Chromium IndexedDB)',
-      measuredAt: new Date().toISOString(), machine: machineLine(`no GPU, Chromium ${browser.version()}`), wallMs: Date.now() - t0, data,
+      measuredAt: new Date().toISOString(), machine: machineLine(`no GPU, Chromium ${browser.version()}`), wallMs: Date.now() - t0, provenance: provenance.now(), data,
     });
   } finally {
     await browser.close();

@@ -13,6 +13,7 @@ import { launchChromium } from '../e2e/chromium';
 import { collectErrors } from '../e2e/page-errors';
 import { writeBenchmarks } from '../src/cli/bench/render';
 import { machineLine, saveResult } from '../src/cli/bench/results';
+import { startProvenance } from '../src/cli/bench/provenance';
 import { soakGrowth, type SoakData, type SoakSample } from '../src/cli/bench/soak-result';
 import { root, serveBuilt } from './serve-built';
 
@@ -151,6 +152,7 @@ const MB = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
   const t0 = Date.now();
+  const provenance = startProvenance();
   log('building the studio…');
   const server = await serveBuilt(path.join(root, '.cache', 'soak', 'dist'));
   const browser = await launchChromium();
@@ -210,7 +212,7 @@ async function main(): Promise<void> {
     for (const g of data.growth) log(`${g.metric}: ${g.from} → ${g.to} (${(g.growth * 100).toFixed(2)}%)`);
     if (samples.length) {
       saveResult({ section: 'soak', title: 'Soak: memory over a long SViTE+ run in Chromium (WASM)', measuredAt: new Date().toISOString(),
-        machine: machineLine(`no GPU, Chromium ${chromiumVersion}`), wallMs: Date.now() - t0, data });
+        machine: machineLine(`no GPU, Chromium ${chromiumVersion}`), wallMs: Date.now() - t0, provenance: provenance.now(), data });
       writeBenchmarks();
       log('wrote bench/results/soak.json and BENCHMARKS.md');
     }

@@ -9,7 +9,7 @@ import { importModel } from '../engine/io/checkpoint';
 import { readCheckpointHeader } from '../engine/io/training-checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
 import { useBackend, type NodeBackend } from '../backend/node';
-import { loadForConfig } from './load-data';
+import { cachedLoader, loadForConfig } from './load-data';
 import { percent, trainRun } from './train-run';
 import { checkArgs, checkWritable, wholeFlag } from './checks';
 import { parseMethods, sweep, SWEEP_METHOD_NAMES } from './sweep';
@@ -153,7 +153,8 @@ async function main(argv: string[]): Promise<number> {
       const seeds = wholeFlag('seeds', values.seeds, 1) ?? 3;
       if (values.json) checkWritable('json', values.json);
       const backend = await useBackend(backendArg, log);
-      const data = loadForConfig(base, values['data-dir']);
+      const dataFor = cachedLoader(values['data-dir']);
+      dataFor(base); // a missing data set fails here, before any training
       const interrupt = new AbortController();
       process.once('SIGINT', () => {
         log('\ninterrupted: writing the runs finished so far');
@@ -167,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
         renameSync(`${values.json}.tmp-${process.pid}`, values.json);
       };
       log(`sweep: ${methods.join(', ')} × ${seeds} seed(s), ${base.steps} steps each on ${base.preset}`);
-      const result = await sweep(base, methods, seeds, data, backend, { log, progress: write, signal: interrupt.signal });
+      const result = await sweep(base, methods, seeds, dataFor, backend, { log, progress: write, signal: interrupt.signal });
       write(result);
       if (!values.json) console.log(text(result));
       return interrupt.signal.aborted ? 130 : 0;

@@ -86,7 +86,7 @@ describe('sweep', () => {
   it('trains each method over the seeds and reports mean ± std accuracy and FLOPs saved per method', async () => {
     const before = tf.memory().numTensors;
     const seen: number[] = [];
-    const r = await sweep(cfg({ steps: 3, evalEvery: 0, seed: 5 }), ['dense', 's2vite'], 2, data, 'cpu', {
+    const r = await sweep(cfg({ steps: 3, evalEvery: 0, seed: 5 }), ['dense', 's2vite'], 2, () => data, 'cpu', {
       progress: (t) => seen.push(t.rows.reduce((n, row) => n + row.runs.length, 0)),
     });
     expect(seen).toEqual([1, 2, 3, 4]); // the table after every run

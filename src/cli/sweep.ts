@@ -41,11 +41,13 @@ export function parseMethods(list: string): SweepMethod[] {
 
 /**
  * Trains every method with seeds base.seed, base.seed + 1, …; seed by seed across the methods, so a
- * sweep cut short still has every row. `progress` gets the table after each run.
+ * sweep cut short still has every row. Each run gets the data its own config asks for, as `cli
+ * train` builds it (the synthetic set depends on the seed), so a row's link reproduces that row.
+ * `progress` gets the table after each run.
  */
-export async function sweep(base: ExperimentConfig, methods: SweepMethod[], seeds: number, data: Dataset, backend: string,
+export async function sweep(base: ExperimentConfig, methods: SweepMethod[], seeds: number, dataFor: (c: ExperimentConfig) => Dataset, backend: string,
   opts: { log?: (s: string) => void; progress?: (r: SweepResult) => void; signal?: AbortSignal } = {}): Promise<SweepResult> {
-  const result: SweepResult = { base: encodeConfig(base), backend, dataset: data.name, steps: base.steps, rows: [] };
+  const result: SweepResult = { base: encodeConfig(base), backend, dataset: dataFor(base).name, steps: base.steps, rows: [] };
   const rows = methods.map((method): SweepRow => ({
     method, name: sweepRow(method).name, seeds: [], accuracyMean: NaN, accuracyStd: NaN,
     flopsSavedTheoretical: NaN, flopsSavedExecuted: NaN, msPerStep: NaN, runs: [],
@@ -56,7 +58,7 @@ export async function sweep(base: ExperimentConfig, methods: SweepMethod[], seed
       if (opts.signal?.aborted) return result;
       const seed = base.seed + i;
       const c = paperRowConfig(base, sweepRow(row.method).over, seed);
-      const { summary, trainer } = await trainRun(c, data, backend, { quiet: true, signal: opts.signal });
+      const { summary, trainer } = await trainRun(c, dataFor(c), backend, { quiet: true, signal: opts.signal });
       trainer.dispose();
       if (summary.stoppedBy === 'interrupt') return result; // a cut-short run is no measurement
       const msPerStep = summary.trainMs / Math.max(1, summary.steps);

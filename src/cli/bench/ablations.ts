@@ -8,6 +8,7 @@ import { cachedLoader } from '../load-data';
 import { trainRun, type RunSummary } from '../train-run';
 import type { AblationData, AblationGroup, AblationRow } from './results';
 import { loadResults } from './results';
+import type { Provenance } from './provenance';
 import { mean, std } from './stats';
 
 interface GroupSpec {
@@ -84,18 +85,19 @@ function swapStats(s: RunSummary): Pick<AblationRow['runs'][number], 'noopShare'
   };
 }
 
-export async function ablations(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: AblationData) => void }): Promise<AblationData> {
+export async function ablations(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: AblationData) => void; provenance: () => Provenance }): Promise<AblationData> {
   await useBackend('wasm');
   const base: ExperimentConfig = { ...presetConfig('tiny'), evalEvery: 0, ...(opts.quick ? { steps: 60 } : {}) };
   const seeds = opts.quick ? [0] : [0, 1, 2];
   const dataFor = cachedLoader();
   const done = new Map<string, AblationRow['runs'][number]>();
+  // Other groups are kept as measured (each with its own provenance); this code's runs are reused.
   const previous = loadResults().find((r) => r.section === 'ablations');
   const groups: AblationGroup[] = previous?.section === 'ablations' ? previous.data.groups.filter((g) => ABLATIONS.some((a) => a.id === g.id)) : [];
   const result = (): AblationData => ({ preset: 'tiny', steps: base.steps, config: encodeConfig(base), seeds, groups: ABLATIONS.map((a) => groups.find((g) => g.id === a.id)).filter((g): g is AblationGroup => !!g) });
   for (const spec of ABLATIONS) {
     if (opts.part && opts.part !== spec.id) continue;
-    const group: AblationGroup = { id: spec.id, title: spec.title, question: spec.question, rows: [] };
+    const group: AblationGroup = { id: spec.id, title: spec.title, question: spec.question, backend: 'wasm', provenance: opts.provenance(), rows: [] };
     const at = groups.findIndex((g) => g.id === spec.id);
     if (at >= 0) groups[at] = group;
     else groups.push(group);
@@ -118,6 +120,7 @@ export async function ablations(opts: { quick: boolean; part?: string; log: (s: 
         row.meanAccuracy = mean(accs);
         row.stdAccuracy = std(accs);
         opts.log(`   ${spec.id} · ${name} · seed ${seed}: ${(run.testAccuracy * 100).toFixed(1)}%`);
+        group.provenance = opts.provenance();
         opts.save(result());
       }
     }

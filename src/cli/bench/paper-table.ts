@@ -12,6 +12,7 @@ import { cachedLoader } from '../load-data';
 import { trainRun } from '../train-run';
 import type { PaperPreset, PaperRow, PaperTableData } from './results';
 import { loadResults } from './results';
+import { freshness, type Provenance } from './provenance';
 import { mean, std } from './stats';
 
 export const PAPER_PRESETS = ['tiny', 'fmnist'] as const satisfies readonly PresetName[];
@@ -34,7 +35,7 @@ function mergedWithStored(table: PaperPreset): PaperTableData {
   return { presets };
 }
 
-export async function paperTable(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: PaperTableData) => void }): Promise<PaperTableData> {
+export async function paperTable(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: PaperTableData) => void; provenance: () => Provenance }): Promise<PaperTableData> {
   await useBackend('wasm');
   const previous = loadResults().find((r) => r.section === 'paper-table');
   const tables: PaperPreset[] = previous?.section === 'paper-table' ? [...previous.data.presets] : [];
@@ -46,8 +47,10 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
     if (onlyPreset && onlyPreset !== preset) continue;
     const base = baseConfig(preset, opts.quick);
     const dataFor = cachedLoader();
-    const kept = tables.find((t) => t.preset === preset && t.steps === base.steps)?.rows ?? [];
-    const table: PaperPreset = { preset, steps: base.steps, batchSize: base.batchSize, seeds, testImages: dataFor(base).test.count, rows: [] };
+    // A rerun resumes a preset's seeds only while they still describe this code.
+    const old = tables.find((t) => t.preset === preset && t.steps === base.steps);
+    const kept = old && !freshness(old.provenance).stale ? old.rows : [];
+    const table: PaperPreset = { preset, steps: base.steps, batchSize: base.batchSize, seeds, testImages: dataFor(base).test.count, backend: 'wasm', provenance: opts.provenance(), rows: [] };
     // Rows in the table's order: the ones measured now, and the others as they were.
     for (const [, name] of PAPER_ROWS) {
       const old = kept.find((r) => r.name === name);
@@ -80,6 +83,7 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
           savedTheoretical: summary.flops.savedTheoretical, savedExecuted: summary.flops.savedExecuted,
         });
         opts.log(`   ${preset} ${name} seed ${seed}: ${(summary.testAccuracy * 100).toFixed(2)}% (${(summary.trainMs / summary.steps).toFixed(1)} ms/step)`);
+        table.provenance = opts.provenance();
         opts.save(mergedWithStored(table));
       }
   }

@@ -5,7 +5,8 @@ import { repoRoot } from '../node-datasets';
 import type { BrowserData, ChromiumPeer } from './browser-result';
 import type { SoakData } from './soak-result';
 import type { CheckpointData, StoreData } from './checkpoint-result';
-import { loadResults, type GpuData, type KernelsData, type ThreadsData, type PeerData, type AblationData, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
+import { freshness, headCommit, NUMERICS_PATHS, wasLoaded, type Provenance } from './provenance';
+import { loadResults, SPEED_SECTIONS, type GpuData, type KernelsData, type ThreadsData, type PeerData, type AblationData, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
 type Renderers = { [N in SectionName]: (d: SectionData[N], all: SectionResult[]) => string };
 
@@ -70,7 +71,7 @@ function paperTable(d: PaperTableData): string {
     'The figure plots these rows (`npm run paper-figure` draws it from the JSON).', '', '![Accuracy against FLOPs saved](docs/paper-table.png)'];
   for (const p of d.presets) {
     const dense = p.rows.find((r) => r.name === 'dense');
-    parts.push('', `**${p.preset}**: ${p.steps} steps of batch ${p.batchSize}, seeds ${p.seeds.join(', ')}, ${p.testImages} test images.`, '',
+    parts.push('', `**${p.preset}**: ${p.steps} steps of batch ${p.batchSize}, seeds ${p.seeds.join(', ')}, ${p.testImages} test images, ${p.backend ?? 'wasm'} (${partProvenance(p.provenance)}).`, '',
       table(['method', 'test accuracy', 'vs dense', 'FLOPs saved (theoretical)', 'FLOPs saved (executed)', 'ms / step', 'time vs dense'],
         p.rows.filter((r) => r.runs.length).map((r) => [r.name, `${pct(r.meanAccuracy)} ± ${pct(r.stdAccuracy)}${r.runs.length < p.seeds.length ? ` (${r.runs.length} of ${p.seeds.length} seeds)` : ''}`,
           dense && r !== dense ? `${fixed((r.meanAccuracy - dense.meanAccuracy) * 100)} pts` : '–',
@@ -86,7 +87,7 @@ function ablationTables(d: AblationData): string {
     const first = g.rows[0];
     const structured = g.rows.some((r) => r.runs.some((x) => x.noopShare !== undefined));
     const head = ['row', 'test accuracy', 'per seed', `vs ${first?.name ?? '–'}`, 'updates', ...(structured ? ['no-op swaps', 'heads changed (min over blocks)', 'units ever live'] : [])];
-    parts.push('', `**${g.title}** ${g.question}`, '',
+    parts.push('', `**${g.title}** ${g.question} (${partProvenance(g.provenance)})`, '',
       table(head, g.rows.map((r) => {
         const avg = (k: 'noopShare' | 'headsChanged' | 'fired'): number => r.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / r.runs.length;
         return [r.name, `${pct(r.meanAccuracy, 1)} ± ${pct(r.stdAccuracy, 1)}`, r.runs.map((x) => (x.testAccuracy * 100).toFixed(1)).join(' / '),
@@ -270,13 +271,46 @@ function soak(d: SoakData): string {
   ].join('\n');
 }
 
-/** A section's header: its title and where, when and how long it was measured. */
+const shortCommit = (c: string | null | undefined): string => (c ? c.slice(0, 7) : 'unknown');
+
+/** Where, when and how a result was measured: its commit and tree, its machine and the load over the run. */
+function provenanceLine(r: SectionResult): string {
+  const p = r.provenance;
+  const when = `measured ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC`;
+  if (!p) return `_Section \`${r.section}\`, ${when} on ${r.machine}, ${Math.round(r.wallMs / 1000)} s; commit and load over the run not recorded._`;
+  const tree = p.clean === null ? 'tree state unknown' : p.clean ? 'clean tree' : `uncommitted changes: ${p.changed.slice(0, 3).join(', ')}${p.changed.length > 3 ? ', …' : ''}`;
+  const l = p.load;
+  return `_Section \`${r.section}\`, ${when} at commit \`${shortCommit(p.commit)}\` (${tree}) on ${r.machine}, ${Math.round(r.wallMs / 1000)} s; ` +
+    `1-minute load average ${fixed(l.start, 1)} at the start, ${fixed(l.max, 1)} at most, ${fixed(l.mean, 1)} on average (${l.samples} samples) on ${l.cores} cores._`;
+}
+
+/** The warnings a reader must see before a section's figures: stale numerics, a loaded machine. */
+function warnings(r: SectionResult): string[] {
+  const out: string[] = [];
+  if (r.section === 'gpu') return out; // a record of asking for a machine, not a measurement
+  const f = freshness(r.provenance);
+  if (f.stale) out.push(`> **Stale:** ${f.why}. These figures may no longer reproduce; rerun: \`${rerunCommand(r.section)}\`.`);
+  if (SPEED_SECTIONS.includes(r.section) && r.provenance && wasLoaded(r.provenance.load))
+    out.push(`> **Loaded:** the 1-minute load average reached ${fixed(r.provenance.load.max, 1)} on ${r.provenance.load.cores} cores while this ran: its times and ratios are not results. Rerun it on a quiet machine.`);
+  return out;
+}
+
+/** The command that measures a section again. */
+const rerunCommand = (name: SectionName): string =>
+  ({ browser: 'npm run bench:browser', store: 'npm run bench:store', soak: 'npm run soak' } as Partial<Record<SectionName, string>>)[name] ?? `npm run bench -- --only ${name}`;
+
+/** A part measured on its own (a preset's table, an ablation group): its commit, and a stale mark. */
+function partProvenance(p: Provenance | undefined): string {
+  const f = freshness(p);
+  if (!p?.commit) return '**stale**: commit not recorded';
+  return `measured at \`${shortCommit(p.commit)}\`${f.stale ? `; **stale**: ${f.why}` : ''}`;
+}
+
+/** A section's header: its title, where, when and how it was measured, and its warnings. */
 function section<N extends SectionName>(r: ResultOf<N>, all: SectionResult[]): string {
-  return [
-    '', `## ${r.title}`, '',
-    `_Section \`${r.section}\`, measured ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}, ${Math.round(r.wallMs / 1000)} s._`, '',
-    renderers[r.section](r.data, all),
-  ].join('\n');
+  const result = r as SectionResult;
+  const w = warnings(result);
+  return ['', `## ${r.title}`, '', provenanceLine(result), '', ...(w.length ? [w.join('\n>\n'), ''] : []), renderers[r.section](r.data, all)].join('\n');
 }
 
 export function renderBenchmarks(results: SectionResult[]): string {
@@ -285,7 +319,11 @@ export function renderBenchmarks(results: SectionResult[]): string {
     '',
     'Written by `npm run bench` (Node sections), `npm run bench:browser` (headless Chromium) and `npm run soak` (30 minutes in Chromium). Each section is one run;',
     'ratios are measured back to back in that run. Raw results: `bench/results/*.json`. Rerun one section with',
-    '`npm run bench -- --only <section>`.',
+    '`npm run bench -- --only <section>`; `npm run bench -- --check` reruns a deterministic subset from its links and fails on any difference.',
+    '',
+    `Rendered at commit \`${shortCommit(headCommit())}\`. Each section names the commit it was measured at and the load over its run. ` +
+      `A section is marked **stale** when the engine's numerics (${NUMERICS_PATHS.map((p) => `\`${p}\``).join(', ')}; tests excepted) changed after that commit, ` +
+      `and a speed section **loaded** when the 1-minute load average exceeded the cores while it ran.`,
   ];
   for (const name of Object.keys(renderers) as SectionName[]) {
     const r = find(results, name);

@@ -11,6 +11,7 @@ import type { SoakData } from './soak-result';
 import type { CheckpointData, StoreData } from './checkpoint-result';
 import type { StepTiming } from './step-time';
 import type { ProfileReport } from '../profile';
+import type { Provenance } from './provenance';
 
 export interface NodeThroughputData {
   config: string;
@@ -97,6 +98,10 @@ export interface PaperRow {
 
 export interface PaperPreset {
   preset: string;
+  /** The backend every run trained on (absent in results from before it was recorded: WASM). */
+  backend?: NodeBackend;
+  /** A preset's table is measured on its own (`--only paper-table:fmnist`), so it records its own provenance. */
+  provenance?: Provenance;
   steps: number;
   batchSize: number;
   seeds: number[];
@@ -127,6 +132,9 @@ export interface AblationRow {
 
 export interface AblationGroup {
   id: string;
+  backend?: NodeBackend;
+  /** A group is measured on its own (`--only ablations:GROUP`), so it records its own provenance. */
+  provenance?: Provenance;
   title: string;
   question: string;
   rows: AblationRow[];
@@ -246,6 +254,9 @@ export interface SectionData {
 
 export type SectionName = keyof SectionData;
 
+/** The sections whose figures are times or speeds: on a loaded machine they are not results. */
+export const SPEED_SECTIONS: readonly SectionName[] = ['node-throughput', 'kernels', 'threads', 'peer', 'browser', 'fmnist-10min', 'svite-overhead', 'structured-speed', 'checkpoint', 'store'];
+
 export interface ResultOf<N extends SectionName> {
   section: N;
   title: string;
@@ -253,6 +264,8 @@ export interface ResultOf<N extends SectionName> {
   /** machineLine() of the run. */
   machine: string;
   wallMs: number;
+  /** The commit, a clean tree, the load over the run. Absent only in results kept from before it was recorded. */
+  provenance?: Provenance;
   data: SectionData[N];
 }
 
@@ -269,7 +282,7 @@ export function machineLine(runtime: string): string {
 
 export const resultsDir = (): string => path.join(repoRoot(), 'bench', 'results');
 
-export function saveResult<N extends SectionName>(result: ResultOf<N>): void {
+export function saveResult<N extends SectionName>(result: ResultOf<N> & { provenance: Provenance }): void {
   mkdirSync(resultsDir(), { recursive: true });
   writeFileSync(path.join(resultsDir(), `${result.section}.json`), JSON.stringify(result, null, 1));
 }
@@ -280,3 +293,4 @@ export function loadResults(): SectionResult[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as SectionResult);
 }
+

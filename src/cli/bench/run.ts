@@ -5,6 +5,7 @@
 import { writeBenchmarks } from './render';
 import { machineLine, saveResult, type SectionData } from './results';
 import { SECTIONS, type NodeSectionName } from './sections';
+import { startProvenance } from './provenance';
 
 const NAMES = Object.keys(SECTIONS) as NodeSectionName[];
 const isNodeSection = (n: string): n is NodeSectionName => (NAMES as string[]).includes(n);
@@ -13,9 +14,11 @@ async function measure<N extends NodeSectionName>(name: N, opts: { quick: boolea
   const s = SECTIONS[name];
   opts.log(`== ${name}${opts.part ? `:${opts.part}` : ''}: ${s.title}`);
   const t0 = Date.now();
+  const provenance = startProvenance();
   const save = (data: SectionData[N]): void =>
-    saveResult({ section: name, title: s.title, measuredAt: new Date().toISOString(), machine: machineLine(`Node ${process.version}`), wallMs: Date.now() - t0, data });
-  save(await s.run({ quick: opts.quick, part: opts.part, log: opts.log, save }));
+    saveResult({ section: name, title: s.title, measuredAt: new Date().toISOString(), machine: machineLine(`Node ${process.version}`), wallMs: Date.now() - t0, provenance: provenance.now(), data });
+  save(await s.run({ quick: opts.quick, part: opts.part, log: opts.log, save, provenance: provenance.now }));
+  provenance.stop();
   opts.log(`   done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 

@@ -19,12 +19,15 @@ import { threadsSection } from './threads';
 import { checkpointSection } from './checkpoint';
 import { profileConfig } from '../profile';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
+import type { Provenance } from './provenance';
 
 export interface SectionContext {
   quick: boolean;
   log: (s: string) => void;
   /** `--only section:part`: the part to measure (a section that has parts keeps the others' results). */
   part?: string;
+  /** The run's provenance so far (commit, clean tree, load): parts measured on their own record their own. */
+  provenance: () => Provenance;
 }
 
 export interface Section<D> {

@@ -1,0 +1,94 @@
+// Where a benchmark result came from: the commit, whether the tree was clean, and how busy the
+// machine was over the whole run (the 1-minute load average sampled every few seconds, not only at
+// the start). render.ts marks a section stale when the engine's numerics changed after its commit,
+// and a speed section loaded when the load exceeded the cores while it ran. No tfjs here, so the
+// browser benchmark (run by tsx) can import it.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { repoRoot } from '../node-datasets';
+
+/**
+ * The files whose change can move a figure: the engine (model, methods, kernels, data), the
+ * backends' kernel patches, and the runs the CLI and the worker drive. Tests and fixtures excluded.
+ */
+export const NUMERICS_PATHS = ['src/engine', 'src/backend', 'src/cli/train-run.ts', 'src/cli/load-data.ts', 'src/cli/node-datasets.ts', 'src/worker/run.ts'];
+const NOT_NUMERICS = [':(exclude)*.test.ts', ':(exclude)src/engine/fixtures'];
+/** What the benchmarks write themselves: a tree where only these changed still counts as clean. */
+const BENCH_OUTPUTS = ['bench/results', 'BENCHMARKS.md', 'README.md', 'docs'];
+
+export interface LoadRecord {
+  cores: number;
+  /** 1-minute load averages: at the start, the highest and the mean over the run's samples. */
+  start: number;
+  max: number;
+  mean: number;
+  samples: number;
+}
+
+export interface Provenance {
+  /** HEAD when the run started; null outside a git checkout. */
+  commit: string | null;
+  /** No uncommitted change outside the benchmarks' own outputs; null when git could not tell. */
+  clean: boolean | null;
+  /** The uncommitted files (at most 20) when not clean. */
+  changed: string[];
+  load: LoadRecord;
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: repoRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
+  } catch {
+    return null;
+  }
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Starts recording a run's provenance; `now()` gives it so far (partial saves), `stop()` ends the sampling. */
+export function startProvenance(everyMs = 5000): { now(): Provenance; stop(): void } {
+  const commit = git(['rev-parse', 'HEAD']);
+  const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ...BENCH_OUTPUTS.map((p) => `:(exclude)${p}`)]);
+  const changed = status === null ? [] : status.split('\n').filter(Boolean).map((l) => l.slice(3));
+  const loads = [os.loadavg()[0]];
+  const timer = setInterval(() => loads.push(os.loadavg()[0]), everyMs);
+  timer.unref();
+  return {
+    stop: () => clearInterval(timer),
+    now(): Provenance {
+      loads.push(os.loadavg()[0]);
+      return {
+        commit, clean: status === null ? null : changed.length === 0, changed: changed.slice(0, 20),
+        load: { cores: os.cpus().length, start: round2(loads[0]), max: round2(Math.max(...loads)), mean: round2(loads.reduce((a, b) => a + b, 0) / loads.length), samples: loads.length },
+      };
+    },
+  };
+}
+
+/** A speed figure is not a result when the load exceeded the cores at any sample of its run. */
+export const wasLoaded = (load: LoadRecord): boolean => load.max > load.cores;
+
+export type Freshness = { stale: false } | { stale: true; why: string };
+
+const isNumericsFile = (f: string): boolean => NUMERICS_PATHS.some((p) => f === p || f.startsWith(`${p}/`)) && !f.endsWith('.test.ts') && !f.startsWith('src/engine/fixtures/');
+
+/**
+ * Whether a result still describes this code: measured on a clean tree (as far as numerics go),
+ * and the numerics files do not differ between its commit and the working tree. A commit git does
+ * not have (or no git) cannot be vouched for, and counts as stale.
+ */
+export function freshness(p: Provenance | undefined): Freshness {
+  if (!p?.commit) return { stale: true, why: 'its commit was not recorded' };
+  const { commit } = p;
+  const dirty = p.changed.filter(isNumericsFile);
+  if (dirty.length) return { stale: true, why: `it was measured with uncommitted changes to the engine (${dirty.slice(0, 4).map((f) => `\`${f}\``).join(', ')})` };
+  const diff = git(['diff', '--name-only', commit, '--', ...NUMERICS_PATHS, ...NOT_NUMERICS]);
+  if (diff === null) return { stale: true, why: `commit ${commit.slice(0, 7)} is not in this checkout` };
+  const files = diff.split('\n').filter(Boolean);
+  if (!files.length) return { stale: false };
+  const shown = files.slice(0, 4).map((f) => `\`${f}\``).join(', ');
+  return { stale: true, why: `the engine's numerics changed since ${commit.slice(0, 7)} (${shown}${files.length > 4 ? ` and ${files.length - 4} more` : ''})` };
+}
+
+/** HEAD, short, for naming the commit a page was generated at. */
+export const headCommit = (): string | null => git(['rev-parse', 'HEAD']);
