@@ -12,7 +12,7 @@ const FLAGS: Record<string, readonly string[]> = {
   export: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet'],
   flops: ['preset', 'url', 'set', 'quiet'],
   eval: ['backend', 'data-dir', 'quiet'],
-  bench: ['quick', 'only', 'quiet'],
+  bench: ['quick', 'only', 'quiet', 'check', 'check-shard'],
   profile: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'quiet'],
 };
 

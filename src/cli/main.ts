@@ -33,6 +33,9 @@ const HELP = `Sparse ViT Studio CLI
   cli export [--preset P] [--url ...] [--set ...] --out FILE [--compact]   train, then save safetensors
   cli eval   FILE.safetensors [--data-dir DIR] [--backend ...]             test accuracy of a saved model
   cli bench  [--quick] [--only NAMES]                       writes BENCHMARKS.md
+  cli bench  --check        reruns a deterministic subset of the stored results from their links
+                            (tiny paper-table and ablation rows, seed 0; fmnist-10min's first 200
+                            losses) and fails on any difference
   cli profile [--preset P] [--url ...] [--set ...] [--backend wasm|cpu] [--json FILE]   kernels per step
 
 Presets: ${PRESETS.join(', ')}. Fields: camelCase names (seed, steps, batchSize, lr, dataset, method,
@@ -85,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
       preset: { type: 'string' }, url: { type: 'string' }, set: { type: 'string', multiple: true },
       backend: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'string' },
       out: { type: 'string' }, save: { type: 'string' }, compact: { type: 'boolean' }, quiet: { type: 'boolean' },
-      quick: { type: 'boolean' }, only: { type: 'string' },
+      quick: { type: 'boolean' }, only: { type: 'string' }, check: { type: 'boolean' }, 'check-shard': { type: 'string' },
       checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'stop-at': { type: 'string' },
       resume: { type: 'string' }, log: { type: 'string' }, seeds: { type: 'string' }, methods: { type: 'string' },
     },
@@ -192,6 +195,20 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./profile')).profileCommand(c, loadForConfig(c, values['data-dir']), await useBackend(backendArg, log), values.json);
     }
     case 'bench': {
+      if (values['check-shard']) {
+        await (await import('./bench/check')).checkShard(values['check-shard']);
+        return 0;
+      }
+      if (values.check) {
+        if (values.only || values.quick) throw new Error('--check reruns the stored results as they are: it takes no --only or --quick');
+        const failures = await (await import('./bench/check')).checkResults((s) => process.stderr.write(s + '\n'));
+        if (!failures.length) {
+          log('check: every stored result reproduced exactly');
+          return 0;
+        }
+        console.error(`\ncheck: ${failures.length} stored result(s) did not reproduce. A change that moves the numerics must rerun the tables it touches (npm run bench -- --only <section>) in the same change:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+        return 1;
+      }
       const { runBenchmarks } = await import('./bench/run');
       await runBenchmarks({ quick: values.quick ?? false, only: values.only?.split(','), log });
       return 0;

@@ -9,6 +9,7 @@ import { trainRun, type RunSummary } from '../train-run';
 import type { AblationData, AblationGroup, AblationRow } from './results';
 import { loadResults } from './results';
 import type { Provenance } from './provenance';
+import { lossDigest } from './digest';
 import { mean, std } from './stats';
 
 interface GroupSpec {
@@ -112,7 +113,7 @@ export async function ablations(opts: { quick: boolean; part?: string; log: (s: 
         if (!run) {
           const { summary, trainer } = await trainRun(c, dataFor(c), 'wasm', { quiet: true, trainEvalImages: 500 });
           trainer.dispose();
-          run = { seed, config: summary.config, testAccuracy: summary.testAccuracy, updates: new Set(summary.updates.map((u) => u.step)).size, ...swapStats(summary) };
+          run = { seed, config: summary.config, testAccuracy: summary.testAccuracy, lossDigest: lossDigest(summary.losses), updates: new Set(summary.updates.map((u) => u.step)).size, ...swapStats(summary) };
           done.set(key, run);
         }
         row.runs.push(run);

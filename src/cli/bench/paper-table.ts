@@ -5,13 +5,14 @@
 // afresh). `--only paper-table:fmnist` measures one preset, `--only paper-table:fmnist:dense+svite-0.5`
 // some of its rows.
 import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
-import { decodeConfig } from '../../engine/config-url';
 import { PAPER_ROWS } from '../../engine/facts/paper-rows';
 import { useBackend } from '../../backend/node';
 import { cachedLoader } from '../load-data';
 import { trainRun } from '../train-run';
 import type { PaperPreset, PaperRow, PaperTableData } from './results';
 import { loadResults } from './results';
+import { lossDigest } from './digest';
+import { fmnist10Min } from './fmnist-budget';
 import { freshness, type Provenance } from './provenance';
 import { mean, std } from './stats';
 
@@ -21,9 +22,7 @@ export const PAPER_PRESETS = ['tiny', 'fmnist'] as const satisfies readonly Pres
 function baseConfig(preset: (typeof PAPER_PRESETS)[number], quick: boolean): ExperimentConfig {
   if (quick) return { ...presetConfig(preset), steps: preset === 'tiny' ? 60 : 100, evalEvery: 0 };
   if (preset === 'tiny') return { ...presetConfig('tiny'), evalEvery: 0 };
-  const tenMin = loadResults().find((r) => r.section === 'fmnist-10min');
-  if (!tenMin || tenMin.section !== 'fmnist-10min') throw new Error('paper-table on fmnist needs the fmnist-10min result first: npm run bench -- --only fmnist-10min');
-  return { ...decodeConfig(tenMin.data.config).config, evalEvery: 0 };
+  return fmnist10Min();
 }
 
 /** The stored tables with this one in its preset's place: another process may be measuring another preset. */
@@ -76,7 +75,7 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
         const c = { ...base, ...over, seed };
         const { summary, trainer } = await trainRun(c, dataFor(c), 'wasm', { quiet: true, trainEvalImages: 1000 });
         trainer.dispose();
-        row.runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, msPerStep: summary.trainMs / summary.steps, updates: summary.updates.length });
+        row.runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, msPerStep: summary.trainMs / summary.steps, updates: summary.updates.length, lossDigest: lossDigest(summary.losses) });
         const accs = row.runs.map((r) => r.testAccuracy);
         Object.assign(row, {
           meanAccuracy: mean(accs), stdAccuracy: std(accs), msPerStep: mean(row.runs.map((r) => r.msPerStep)),

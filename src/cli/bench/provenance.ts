@@ -4,7 +4,10 @@
 // and a speed section loaded when the load exceeded the cores while it ran. No tfjs here, so the
 // browser benchmark (run by tsx) can import it.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { repoRoot } from '../node-datasets';
 
 /**
@@ -13,6 +16,7 @@ import { repoRoot } from '../node-datasets';
  */
 export const NUMERICS_PATHS = ['src/engine', 'src/backend', 'src/cli/train-run.ts', 'src/cli/load-data.ts', 'src/cli/node-datasets.ts', 'src/worker/run.ts'];
 const NOT_NUMERICS = [':(exclude)*.test.ts', ':(exclude)src/engine/fixtures'];
+const isNumericsFile = (f: string): boolean => NUMERICS_PATHS.some((p) => f === p || f.startsWith(`${p}/`)) && !f.endsWith('.test.ts') && !f.startsWith('src/engine/fixtures/');
 /** What the benchmarks write themselves: a tree where only these changed still counts as clean. */
 const BENCH_OUTPUTS = ['bench/results', 'BENCHMARKS.md', 'README.md', 'docs'];
 
@@ -28,6 +32,8 @@ export interface LoadRecord {
 export interface Provenance {
   /** HEAD when the run started; null outside a git checkout. */
   commit: string | null;
+  /** numericsFingerprint() when the run started: the content of the numerics files, as measured. */
+  numerics: string;
   /** No uncommitted change outside the benchmarks' own outputs; null when git could not tell. */
   clean: boolean | null;
   /** The uncommitted files (at most 20) when not clean. */
@@ -50,6 +56,7 @@ export function startProvenance(everyMs = 5000): { now(): Provenance; stop(): vo
   const commit = git(['rev-parse', 'HEAD']);
   const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ...BENCH_OUTPUTS.map((p) => `:(exclude)${p}`)]);
   const changed = status === null ? [] : status.split('\n').filter(Boolean).map((l) => l.slice(3));
+  const numerics = numericsFingerprint();
   const loads = [os.loadavg()[0]];
   const timer = setInterval(() => loads.push(os.loadavg()[0]), everyMs);
   timer.unref();
@@ -58,7 +65,7 @@ export function startProvenance(everyMs = 5000): { now(): Provenance; stop(): vo
     now(): Provenance {
       loads.push(os.loadavg()[0]);
       return {
-        commit, clean: status === null ? null : changed.length === 0, changed: changed.slice(0, 20),
+        commit, numerics, clean: status === null ? null : changed.length === 0, changed: changed.slice(0, 20),
         load: { cores: os.cpus().length, start: round2(loads[0]), max: round2(Math.max(...loads)), mean: round2(loads.reduce((a, b) => a + b, 0) / loads.length), samples: loads.length },
       };
     },
@@ -70,25 +77,34 @@ export const wasLoaded = (load: LoadRecord): boolean => load.max > load.cores;
 
 export type Freshness = { stale: false } | { stale: true; why: string };
 
-const isNumericsFile = (f: string): boolean => NUMERICS_PATHS.some((p) => f === p || f.startsWith(`${p}/`)) && !f.endsWith('.test.ts') && !f.startsWith('src/engine/fixtures/');
-
-/**
- * Whether a result still describes this code: measured on a clean tree (as far as numerics go),
- * and the numerics files do not differ between its commit and the working tree. A commit git does
- * not have (or no git) cannot be vouched for, and counts as stale.
- */
-export function freshness(p: Provenance | undefined): Freshness {
-  if (!p?.commit) return { stale: true, why: 'its commit was not recorded' };
-  const { commit } = p;
-  const dirty = p.changed.filter(isNumericsFile);
-  if (dirty.length) return { stale: true, why: `it was measured with uncommitted changes to the engine (${dirty.slice(0, 4).map((f) => `\`${f}\``).join(', ')})` };
-  const diff = git(['diff', '--name-only', commit, '--', ...NUMERICS_PATHS, ...NOT_NUMERICS]);
-  if (diff === null) return { stale: true, why: `commit ${commit.slice(0, 7)} is not in this checkout` };
-  const files = diff.split('\n').filter(Boolean);
-  if (!files.length) return { stale: false };
-  const shown = files.slice(0, 4).map((f) => `\`${f}\``).join(', ');
-  return { stale: true, why: `the engine's numerics changed since ${commit.slice(0, 7)} (${shown}${files.length > 4 ? ` and ${files.length - 4} more` : ''})` };
+function filesUnder(rel: string): string[] {
+  const abs = path.join(repoRoot(), rel);
+  if (!existsSync(abs)) return [];
+  if (statSync(abs).isFile()) return [rel];
+  return readdirSync(abs).sort().flatMap((f) => filesUnder(`${rel}/${f}`));
 }
 
-/** HEAD, short, for naming the commit a page was generated at. */
-export const headCommit = (): string | null => git(['rev-parse', 'HEAD']);
+/**
+ * SHA-256 (16 hex digits) of every numerics file's path and content, read from the working tree:
+ * it needs no git history (CI's clone may be shallow), and a reverted change is fresh again.
+ */
+export function numericsFingerprint(): string {
+  const h = createHash('sha256');
+  for (const f of NUMERICS_PATHS.flatMap(filesUnder).filter(isNumericsFile)) h.update(`${f}\0`).update(readFileSync(path.join(repoRoot(), f))).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+let current: string | undefined;
+
+/**
+ * Whether a result still describes this code: the numerics files are what they were when it was
+ * measured. When they are not, git (where it has the commit) names the files that changed.
+ */
+export function freshness(p: Provenance | undefined): Freshness {
+  if (!p?.numerics) return { stale: true, why: 'it was measured before results recorded the code they came from' };
+  if (p.numerics === (current ??= numericsFingerprint())) return { stale: false };
+  const diff = p.commit ? git(['diff', '--name-only', p.commit, '--', ...NUMERICS_PATHS, ...NOT_NUMERICS]) : null;
+  const files = diff?.split('\n').filter(Boolean) ?? [];
+  const named = files.length ? ` (${files.slice(0, 4).map((f) => `\`${f}\``).join(', ')}${files.length > 4 ? ` and ${files.length - 4} more` : ''})` : '';
+  return { stale: true, why: `the engine's numerics changed since it was measured${p.commit ? ` at ${p.commit.slice(0, 7)}` : ''}${named}` };
+}

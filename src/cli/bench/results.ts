@@ -35,6 +35,9 @@ export interface Fmnist10MinData {
   wallMs: number;
   imagesPerSec: number;
   confusion: number[][];
+  /** The first losses (bench --check reruns them) and a digest of them all; absent in older results. */
+  losses?: number[];
+  lossDigest?: string;
 }
 
 export interface SviteOverheadData {
@@ -93,7 +96,7 @@ export interface PaperRow {
   savedExecuted: number;
   /** Training time per step, mean over seeds (update steps included). */
   msPerStep: number;
-  runs: { seed: number; config: string; testAccuracy: number; msPerStep: number; updates: number }[];
+  runs: { seed: number; config: string; testAccuracy: number; msPerStep: number; updates: number; lossDigest?: string }[];
 }
 
 export interface PaperPreset {
@@ -119,6 +122,8 @@ export interface AblationRow {
   stdAccuracy: number;
   runs: {
     seed: number; config: string; testAccuracy: number;
+    /** lossDigest() of every loss of the run (bench --check compares it); absent in older results. */
+    lossDigest?: string;
     /** Topology updates made. */
     updates: number;
     /** S²ViTE: share of unit swaps that regrew the unit just pruned (no change). */

@@ -1,0 +1,138 @@
+// `npm run bench -- --check`: reruns a cheap, deterministic subset of the stored results from their
+// own links and fails on any difference. Training is deterministic per backend, so accuracies and
+// losses must match exactly: a figure that no longer reproduces fails CI instead of going stale
+// quietly. The subset: the first seed of every `tiny` row of the paper table and of every `tiny`
+// ablation row, and the first 200 losses of the 10-minute `fmnist` run. Items run in parallel child
+// processes, one per core (`--check-shard k/n` is one of them).
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeConfig } from '../../engine/config-url';
+import { useBackend } from '../../backend/node';
+import { repoRoot } from '../node-datasets';
+import { cachedLoader } from '../load-data';
+import { trainRun } from '../train-run';
+import { lossDigest } from './digest';
+import { loadResults, type SectionResult } from './results';
+
+/** What a stored run claims, and the link that must reproduce it. */
+export interface CheckItem {
+  /** Where the claim is published, e.g. "paper-table tiny · dense · seed 0". */
+  source: string;
+  config: string;
+  /** Stop after this many steps (the LR schedule still follows the link's step count). */
+  stopAt?: number;
+  testAccuracy?: number;
+  lossDigest?: string;
+  losses?: number[];
+}
+
+export type CheckOutcome = Pick<CheckItem, 'testAccuracy' | 'lossDigest' | 'losses'> & { error?: string };
+
+export const CHECK_FMNIST_LOSSES = 200;
+
+/** The claims to rerun, from the stored results; claims on one link are merged (and must agree). */
+export function checkItems(results: SectionResult[]): CheckItem[] {
+  const items: CheckItem[] = [];
+  for (const r of results) {
+    if (r.section === 'paper-table')
+      for (const p of r.data.presets.filter((x) => x.preset === 'tiny'))
+        for (const row of p.rows) {
+          const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
+          if (run) items.push({ source: `paper-table ${p.preset} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest });
+        }
+    if (r.section === 'ablations' && r.data.preset === 'tiny')
+      for (const g of r.data.groups)
+        for (const row of g.rows) {
+          const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
+          if (run) items.push({ source: `ablations ${g.id} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest });
+        }
+    if (r.section === 'fmnist-10min' && r.data.losses?.length)
+      items.push({ source: `fmnist-10min · the first ${CHECK_FMNIST_LOSSES} losses`, config: r.data.config, stopAt: CHECK_FMNIST_LOSSES, losses: r.data.losses.slice(0, CHECK_FMNIST_LOSSES) });
+  }
+  return items;
+}
+
+/** The differences between a stored claim and a rerun, in words; empty when they match exactly. */
+export function differences(item: CheckItem, got: CheckOutcome): string[] {
+  if (got.error) return [got.error];
+  const out: string[] = [];
+  if (item.testAccuracy !== undefined && got.testAccuracy !== item.testAccuracy)
+    out.push(`test accuracy: stored ${item.testAccuracy}, now ${got.testAccuracy}`);
+  if (item.lossDigest !== undefined && got.lossDigest !== item.lossDigest) out.push(`losses differ (digest: stored ${item.lossDigest}, now ${got.lossDigest})`);
+  if (item.losses) {
+    const at = item.losses.findIndex((l, i) => got.losses?.[i] !== l);
+    if (at >= 0) out.push(`loss at step ${at + 1}: stored ${item.losses[at]}, now ${got.losses?.[at]}`);
+  }
+  return out;
+}
+
+const sameKey = (i: CheckItem): string => `${i.config}|${i.stopAt ?? ''}`;
+
+/** One rerun per link: claims on the same link that disagree are reported as such. */
+export function byLink(items: CheckItem[]): { runs: CheckItem[]; conflicts: string[] } {
+  const runs = new Map<string, CheckItem[]>();
+  for (const i of items) runs.set(sameKey(i), [...(runs.get(sameKey(i)) ?? []), i]);
+  const conflicts: string[] = [];
+  for (const group of runs.values())
+    for (const other of group.slice(1)) {
+      const d = differences(other, group[0]);
+      if (d.length) conflicts.push(`${other.source} and ${group[0].source} claim different results for ${other.config}: ${d.join('; ')}`);
+    }
+  return { runs: [...runs.values()].map((g) => g[0]), conflicts };
+}
+
+async function rerun(item: CheckItem, dataFor: ReturnType<typeof cachedLoader>): Promise<CheckOutcome> {
+  const { config, ignored } = decodeConfig(item.config);
+  if (ignored.length) return { error: `its link no longer decodes as stored: ${ignored.map((i) => `${i.key}=${i.value} (${i.reason})`).join(', ')}` };
+  const { summary, trainer } = await trainRun(config, dataFor(config), 'wasm', { quiet: true, trainEvalImages: 1, stopAt: item.stopAt });
+  trainer.dispose();
+  if (summary.error) return { error: summary.error };
+  return { testAccuracy: item.stopAt === undefined ? summary.testAccuracy : undefined, lossDigest: lossDigest(summary.losses), losses: item.losses ? summary.losses : undefined };
+}
+
+/** A shard: reruns items k, k + n, … and prints one JSON line per item. */
+export async function checkShard(shard: string): Promise<void> {
+  const [k, n] = shard.split('/').map(Number);
+  await useBackend('wasm');
+  const { runs } = byLink(checkItems(loadResults()));
+  const dataFor = cachedLoader();
+  for (const [i, item] of runs.entries()) {
+    if (i % n !== k) continue;
+    const got = await rerun(item, dataFor).catch((e: Error): CheckOutcome => ({ error: e.message }));
+    process.stdout.write(JSON.stringify({ index: i, got }) + '\n');
+  }
+}
+
+function runShard(shard: string, log: (s: string) => void): Promise<{ index: number; got: CheckOutcome }[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot(), 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'bench', '--check-shard', shard], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const done: { index: number; got: CheckOutcome }[] = [];
+    let pending = '';
+    child.stdout.on('data', (b: Buffer) => {
+      const lines = (pending + b.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines.filter(Boolean)) done.push(JSON.parse(l));
+      log(`   shard ${shard}: ${done.length} done`);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(done) : reject(new Error(`check shard ${shard} exited with ${code}`))));
+  });
+}
+
+/** Reruns every claim; resolves to the failures (empty: everything reproduced). */
+export async function checkResults(log: (s: string) => void): Promise<string[]> {
+  const { runs, conflicts } = byLink(checkItems(loadResults()));
+  if (!runs.length) return ['no stored results to check: run `npm run bench` first'];
+  const shards = Math.max(1, Math.min(os.cpus().length, runs.length));
+  log(`check: ${runs.length} runs from their links, ${shards} process${shards > 1 ? 'es' : ''}`);
+  const outcomes = (await Promise.all(Array.from({ length: shards }, (_, k) => runShard(`${k}/${shards}`, log)))).flat();
+  const failures = [...conflicts];
+  for (const [i, item] of runs.entries()) {
+    const got = outcomes.find((o) => o.index === i)?.got ?? { error: 'not rerun' };
+    const d = differences(item, got);
+    log(`${d.length ? '✗' : '✓'} ${item.source} (${item.config})${d.length ? `: ${d.join('; ')}` : ''}`);
+    if (d.length) failures.push(`${item.source} (\`${item.config}\`): ${d.join('; ')}`);
+  }
+  return failures;
+}
