@@ -14,14 +14,19 @@
 import { PAPER_ROWS } from '../../engine/facts/paper-rows';
 import type { SectionResult, SectionData, SectionName } from './results';
 import { bestTorch, bestTorchInference } from './peer-best';
+import { freshness, type Provenance } from './provenance';
 
 const pct = (x: number, d = 1): string => `${(x * 100).toFixed(d)}%`;
 const pts = (x: number, d = 1): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(d)} points`;
 export const slug = (s: string): string => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
+/** The provenance of the part a figure was read from: a stale part's figures say so. */
+let readFrom: Provenance | undefined;
+
 function data<N extends SectionName>(all: SectionResult[], name: N): SectionData[N] {
   const r = all.find((x) => x.section === name);
   if (!r) throw new Error(`no stored ${name} result`);
+  readFrom = r.provenance;
   return r.data as SectionData[N];
 }
 
@@ -40,6 +45,7 @@ function accuracyField(field: string, row: { meanAccuracy: number; stdAccuracy: 
 const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | undefined> = {
   paper(all, [preset, id, field]) {
     const table = data(all, 'paper-table').presets.find((p) => p.preset === preset);
+    readFrom = table?.provenance;
     const name = PAPER_ROWS.find(([r]) => r === id)?.[1];
     const row = table?.rows.find((r) => r.name === name);
     if (!row) return undefined;
@@ -49,6 +55,7 @@ const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | 
   },
   ablation(all, [group, rowSlug, field]) {
     const g = data(all, 'ablations').groups.find((x) => x.id === group);
+    readFrom = g?.provenance;
     const row = g?.rows.find((r) => slug(r.name) === rowSlug);
     if (!g || !row) return undefined;
     const avg = (k: 'noopShare' | 'fired'): number => row.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / row.runs.length;
@@ -95,13 +102,16 @@ const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | 
   },
 };
 
-/** A figure's text from the stored results; throws, naming the key, when there is no such figure. */
+/**
+ * A figure's text from the stored results, marked "(stale)" when its part no longer describes this
+ * code (provenance.ts); throws, naming the key, when there is no such figure.
+ */
 export function figure(all: SectionResult[], key: string): string {
   const [kind, ...parts] = key.split('/');
-  const resolve = byKey[kind];
-  const text = resolve?.(all, parts);
+  readFrom = undefined;
+  const text = byKey[kind]?.(all, parts);
   if (text === undefined) throw new Error(`README figure ${key}: no such result (keys: see src/cli/bench/figures.ts)`);
-  return text;
+  return freshness(readFrom).stale ? `${text} (stale)` : text;
 }
 
 const MARKER = /<!--fig:([^>]+?)-->([\s\S]*?)<!--\/fig-->/g;
