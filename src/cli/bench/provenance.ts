@@ -12,7 +12,7 @@ import { repoRoot } from '../node-datasets';
 
 /**
  * The files whose change can move a figure: the engine (model, methods, kernels, data), the
- * backends' kernel patches, and the runs the CLI and the worker drive. Tests and fixtures excluded.
+ * backends' kernel patches, the CLI's run and its data loading. Tests and fixtures excluded.
  */
 export const NUMERICS_PATHS = ['src/engine', 'src/backend', 'src/cli/train-run.ts', 'src/cli/load-data.ts', 'src/cli/node-datasets.ts'];
 const NOT_NUMERICS = [':(exclude)*.test.ts', ':(exclude)src/engine/fixtures'];
