@@ -39,7 +39,7 @@ export class Run {
   private stepRequests = 0;
   private evalRequests: Array<{ limit?: number }> = [];
   /** Reads of the model (export) waiting for the loop to be between steps. */
-  private reads: Array<(trainer: Trainer) => Promise<void>> = [];
+  private reads: Array<{ command: 'export' | 'try'; read: (trainer: Trainer) => Promise<void> }> = [];
   private wake: (() => void) | null = null;
   private trainer: Trainer | null = null;
   private ended = false;
@@ -105,7 +105,7 @@ export class Run {
       return;
     }
     const trainer = this.trainer;
-    if (!trainer) return;
+    if (!trainer) return this.noModel('evaluate');
     // After the loop: the model is still there; a failure here does not change the run's state.
     this.idle = this.idle.then(async () => {
       try {
@@ -118,7 +118,7 @@ export class Run {
 
   /** The model file as `cli export` writes it; a failure is reported and leaves the run as it is. */
   exportModel(requestId: number, layout: Layout): void {
-    this.betweenSteps(async (trainer) => {
+    this.betweenSteps('export', async (trainer) => {
       try {
         const bytes = await exportTrained(trainer, layout);
         this.post({ type: 'exported', runId: this.runId, requestId, layout, bytes }, [bytes.buffer as ArrayBuffer]);
@@ -130,7 +130,7 @@ export class Run {
 
   /** Try it: one image (pixels or a test image) through the model at evaluation; a failure leaves the run as it is. */
   tryImage(requestId: number, input: TryInput): void {
-    this.betweenSteps(async (trainer) => {
+    this.betweenSteps('try', async (trainer) => {
       try {
         const { image, test } = tryInputImage(trainer, input);
         const r = await tryImage(trainer, image);
@@ -146,14 +146,30 @@ export class Run {
   }
 
   /** Runs a read of the trainer between steps, or after the loop has ended. */
-  private betweenSteps(read: (trainer: Trainer) => Promise<void>): void {
+  private betweenSteps(command: 'export' | 'try', read: (trainer: Trainer) => Promise<void>): void {
     if (!this.ended) {
-      this.reads.push(read);
+      this.reads.push({ command, read });
       this.poke();
       return;
     }
     const trainer = this.trainer;
     if (trainer) this.idle = this.idle.then(() => read(trainer));
+    else this.noModel(command);
+  }
+
+  /**
+   * The run failed before it had a model (data or config refused at start): requests waiting for
+   * the loop, and later ones, are answered with an error instead of waiting forever.
+   */
+  abandon(): void {
+    if (this.trainer) return;
+    this.ended = true;
+    for (const r of this.evalRequests.splice(0)) this.evaluate(r.limit);
+    for (const r of this.reads.splice(0)) this.betweenSteps(r.command, r.read);
+  }
+
+  private noModel(command: 'evaluate' | 'export' | 'try'): void {
+    this.post({ type: 'error', runId: this.runId, fatal: false, command, message: 'There is no model: this run stopped before training began. Fix what stopped it and press Start.' });
   }
 
   get stopping(): boolean {
@@ -184,7 +200,7 @@ export class Run {
       this.clock.pause();
       // Evaluations asked for while the last frame was being read back.
       for (const r of this.evalRequests.splice(0)) this.evaluate(r.limit);
-      for (const r of this.reads.splice(0)) this.betweenSteps(r);
+      for (const r of this.reads.splice(0)) this.betweenSteps(r.command, r.read);
     });
   }
 
@@ -201,7 +217,7 @@ export class Run {
       }
       const read = this.reads.shift();
       if (read) {
-        await read(trainer);
+        await read.read(trainer);
         continue;
       }
       if (trainer.finished) break;
