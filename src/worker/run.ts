@@ -8,7 +8,7 @@ import type { Trainer } from '../engine/trainer';
 import type { Layout } from '../engine/io/checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
 import { tryImage } from '../engine/try-image';
-import { CHECKPOINT_EVERY_MS, type RunOptions, type RunState, type TryInput, type WorkerEvent } from '../protocol/messages';
+import { CHECKPOINT_EVERY_MS, checkpointIntervalMs, type RunOptions, type RunState, type TryInput, type WorkerEvent } from '../protocol/messages';
 import { errorText } from '../backend/error-text';
 import { ScalarLog, Throughput, buildFrame } from './frames';
 import { yieldToEventLoop } from './yield';
@@ -51,6 +51,8 @@ export class Run {
   /** Training time and step of the last checkpoint (a resumed run starts at its own). */
   private checkpointedAtMs: number;
   private checkpointedStep = 0;
+  /** Checkpoints posted by this loop: the interval grows with them (checkpointIntervalMs). */
+  private checkpoints = 0;
   private readonly scalars = new ScalarLog();
   private readonly clock: Throughput;
   /** Serialises trainer access after the loop has ended (evaluate on a stopped run). */
@@ -66,6 +68,8 @@ export class Run {
     const startMs = options.elapsedMs !== undefined && Number.isFinite(options.elapsedMs) && options.elapsedMs > 0 ? options.elapsedMs : 0;
     this.clock = new Throughput(startMs);
     this.checkpointedAtMs = startMs;
+    // A resumed run starts from a checkpoint: no need for the early ones, the steady interval applies.
+    if (startMs > 0) this.checkpoints = Number.POSITIVE_INFINITY;
   }
 
   // ---- commands (any time) ----
@@ -244,7 +248,7 @@ export class Run {
         await this.runEval(c.evalSize, 'periodic');
       }
       // A checkpoint follows a frame, so the saved history reaches its step.
-      const checkpointDue = this.clock.elapsedMs() - this.checkpointedAtMs >= this.checkpointEveryMs;
+      const checkpointDue = this.clock.elapsedMs() - this.checkpointedAtMs >= checkpointIntervalMs(this.checkpoints, this.checkpointEveryMs);
       if (single || checkpointDue || performance.now() - this.lastFrameAt >= this.frameIntervalMs) {
         await this.postFrame(trainer, this.state ?? 'running');
       }
@@ -272,6 +276,7 @@ export class Run {
     const blob = new Blob([(await trainer.checkpoint()) as Uint8Array<ArrayBuffer>]);
     this.post({ type: 'checkpoint', runId: this.runId, step, blob, ms: performance.now() - t0 });
     this.checkpointedStep = step;
+    this.checkpoints += 1;
     trainer.lastCheckpoint = { step, where: CHECKPOINT_WHERE };
   }
 
