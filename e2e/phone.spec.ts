@@ -31,7 +31,7 @@ test('at 390×844 Start is visible without scrolling and the sidebar and panels 
     }
 });
 
-test('at 390×844 every popover and menu lies inside the viewport: Share, backend details, Export, help', async ({ page }) => {
+test('at 390×844 every popover and menu lies inside the viewport (Share, backend details, Export, help), and Runs fits', async ({ page }) => {
   await page.goto('/?v=1&p=tiny&n=32&st=20&bs=8&ee=0&es=16&m=s2vite&s=1&backend=wasm');
   await expect(page.getByTestId('start')).toBeEnabled({ timeout: 60_000 });
   await page.getByTestId('step').click(); // one step: a model to export, and results to share
@@ -55,4 +55,17 @@ test('at 390×844 every popover and menu lies inside the viewport: Share, backen
   await inside('help', () => page.getByLabel('Help').click(), 'help', () => page.getByRole('dialog').getByLabel('Close').click());
   await page.getByTestId('export').scrollIntoViewIfNeeded();
   await inside('Export', clickAt('export'), 'export-menu', clickAt('export'));
+
+  // Runs: each run a card, its status, Open and Resume on screen (the table was 970 px wide).
+  await page.getByTestId('stop').click();
+  await page.getByTestId('runs-toggle').click();
+  const row = page.getByTestId('run-row').first();
+  for (const id of ['saved-run-status', 'run-open', 'run-name']) {
+    const el = row.getByTestId(id);
+    await el.scrollIntoViewIfNeeded();
+    const box = (await el.boundingBox())!;
+    expect(box.x, `${id}: left edge`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `${id}: right edge ${box.x + box.width}`).toBeLessThanOrEqual(390);
+  }
+  await expect(row.getByTestId('saved-run-status')).toContainText(/stopped at 1\/20/);
 });

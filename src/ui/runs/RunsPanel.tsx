@@ -43,7 +43,7 @@ export function RunsPanel() {
       {writeError ? <p className="banner error" role="alert" data-testid="history-error">{writeError}</p> : null}
       {runs.length ? (
         <div className="runs-table-wrap">
-          <table className="runs-table" data-testid="runs-table">
+          <table className="runs-table runs-list" data-testid="runs-table">
             <thead>
               <tr><th aria-label="Compare" /><th aria-label="Star" /><th>Name</th><th>Method</th><th>Preset</th><th>Accuracy</th><th>FLOPs saved</th><th>Date</th><th>Status</th><th aria-label="Actions" /></tr>
             </thead>
@@ -86,12 +86,12 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
             onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); if (e.key === 'Escape') setEditing(false); }} />
         ) : <button type="button" className="link" title="Rename" data-testid="run-name" onClick={() => setEditing(true)}>{r.name}</button>}
       </td>
-      <td>{methodName(r.config)}</td>
-      <td>{r.preset}</td>
-      <td data-testid="run-accuracy">{pct(r.accuracy)}</td>
-      <td>{r.flops ? pct(r.flops.savedTheoretical) : '–'}</td>
-      <td>{date(r.startedAt)}</td>
-      <td data-testid="saved-run-status" data-status={status}
+      <td data-label="Method">{methodName(r.config)}</td>
+      <td data-label="Preset">{r.preset}</td>
+      <td data-label="Accuracy" data-testid="run-accuracy">{pct(r.accuracy)}</td>
+      <td data-label="FLOPs saved">{r.flops ? pct(r.flops.savedTheoretical) : '–'}</td>
+      <td data-label="Date">{date(r.startedAt)}</td>
+      <td data-label="Status" data-testid="saved-run-status" data-status={status}
         title={cut && r.checkpointStep === undefined ? `It ended before its first checkpoint (after ${FIRST_CHECKPOINT_MS / 1000} s of training): it cannot be resumed, only started again` : undefined}>
         {status}{status !== 'finished' ? ` at ${r.step}/${r.totalSteps}` : ''}{cut && r.checkpointStep === undefined ? ' · no checkpoint' : ''}
       </td>
