@@ -142,3 +142,33 @@ test('Continue extends a finished run: its first steps stay, the extra ones foll
   await expect.poll(() => losses(page)).toEqual(continued);
   expect(errors).toEqual([]);
 });
+
+test('a run cut off in its first seconds can resume, and the list says from which step', async ({ context }) => {
+  // Long enough that no end-of-run checkpoint comes to the rescue: only the early ones can.
+  const link = '/?v=1&p=tiny&n=64&st=5000&bs=8&ee=0&es=32&m=svite&dt=4&backend=wasm';
+  const first = await context.newPage();
+  await first.goto(link);
+  await startWhenReady(first);
+  // The first checkpoint comes after 2 s of training, well before the 30 s steady interval.
+  await expect.poll(async () => (await checkpointWrites(first)).length, { timeout: 20_000, intervals: [250] }).toBeGreaterThanOrEqual(1);
+  const saved = (await checkpointWrites(first)).at(-1)!.step;
+  expect(saved).toBeGreaterThan(0);
+  await first.close(); // as a reload or a crash, mid-run
+
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(link);
+  await expect(page.getByTestId('start')).toBeEnabled();
+  await page.getByTestId('runs-toggle').click();
+  const row = page.getByTestId('run-row').first();
+  await expect(row.getByTestId('saved-run-status')).toHaveAttribute('data-status', 'interrupted', { timeout: 10_000 });
+  const resume = row.getByTestId('run-resume');
+  const from = Number((await resume.textContent())!.match(/^Resume from (\d+)$/)![1]);
+  expect(from).toBeGreaterThanOrEqual(saved); // a later checkpoint may have come before the close
+  await resume.click();
+  await expect.poll(() => status(page), { timeout: 30_000, intervals: [200] }).toMatch(/running|paused/);
+  expect(await step(page)).toBeGreaterThanOrEqual(from);
+  await expect.poll(() => step(page), { timeout: 60_000, intervals: [250] }).toBeGreaterThan(from);
+  await page.getByTestId('stop').click();
+  expect(errors).toEqual([]);
+});

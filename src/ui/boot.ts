@@ -13,7 +13,7 @@ export function boot(): OpeningLink {
   if (link.localData && link.decoded.config.dataset !== 'synthetic')
     s.pushNotice({
       tone: 'warn', title: 'This link was made with imported data files',
-      lines: [`Files are not part of a link: import the same ${link.decoded.config.dataset} files (Data → Import files…) to train on them; until then the served copy is used.`],
+      lines: [`Files are not part of a link: import the same ${link.decoded.config.dataset} files (Data → Import files…) to train on them; without them Start uses this server's copy, where it has one (the Data section says).`],
     });
   configureSession({ backend: link.backend, autostart: link.autostart });
   return link;

@@ -36,6 +36,21 @@ describe('Run', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('a run that failed before it had a model answers export, evaluate and try with an error, asked before or after', async () => {
+    const before = tf.memory().numTensors;
+    const events: WorkerEvent[] = [];
+    const run = new Run(1, (e) => events.push(e));
+    run.exportModel(1, 'dense'); // asked while the data was still loading
+    run.evaluate();
+    run.abandon(); // the start failed (e.g. the data set is not served)
+    run.tryImage(2, { kind: 'test', index: 0 });
+    const errors = events.filter((e) => e.type === 'error');
+    expect(errors.map((e) => e.type === 'error' && e.command)).toEqual(['evaluate', 'export', 'try']);
+    for (const e of errors) expect(e).toMatchObject({ fatal: false, message: expect.stringMatching(/^There is no model: this run stopped before training began/) });
+    await run.close();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('try: a test image between steps gives its label and the top classes; a missing one a clear error, the run going on', async () => {
     const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 200, testCount: 50 });
     const trainer = await Trainer.create({ ...presetConfig('tiny'), batchSize: 8, steps: 30, evalEvery: 0, evalSize: 50 }, data);

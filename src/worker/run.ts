@@ -8,7 +8,7 @@ import type { Trainer } from '../engine/trainer';
 import type { Layout } from '../engine/io/checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
 import { tryImage } from '../engine/try-image';
-import { CHECKPOINT_EVERY_MS, type RunOptions, type RunState, type TryInput, type WorkerEvent } from '../protocol/messages';
+import { CHECKPOINT_EVERY_MS, checkpointIntervalMs, type RunOptions, type RunState, type TryInput, type WorkerEvent } from '../protocol/messages';
 import { errorText } from '../backend/error-text';
 import { ScalarLog, Throughput, buildFrame } from './frames';
 import { yieldToEventLoop } from './yield';
@@ -39,7 +39,7 @@ export class Run {
   private stepRequests = 0;
   private evalRequests: Array<{ limit?: number }> = [];
   /** Reads of the model (export) waiting for the loop to be between steps. */
-  private reads: Array<(trainer: Trainer) => Promise<void>> = [];
+  private reads: Array<{ command: 'export' | 'try'; read: (trainer: Trainer) => Promise<void> }> = [];
   private wake: (() => void) | null = null;
   private trainer: Trainer | null = null;
   private ended = false;
@@ -51,6 +51,8 @@ export class Run {
   /** Training time and step of the last checkpoint (a resumed run starts at its own). */
   private checkpointedAtMs: number;
   private checkpointedStep = 0;
+  /** Checkpoints posted by this loop: the interval grows with them (checkpointIntervalMs). */
+  private checkpoints = 0;
   private readonly scalars = new ScalarLog();
   private readonly clock: Throughput;
   /** Serialises trainer access after the loop has ended (evaluate on a stopped run). */
@@ -66,6 +68,8 @@ export class Run {
     const startMs = options.elapsedMs !== undefined && Number.isFinite(options.elapsedMs) && options.elapsedMs > 0 ? options.elapsedMs : 0;
     this.clock = new Throughput(startMs);
     this.checkpointedAtMs = startMs;
+    // A resumed run starts from a checkpoint: no need for the early ones, the steady interval applies.
+    if (startMs > 0) this.checkpoints = Number.POSITIVE_INFINITY;
   }
 
   // ---- commands (any time) ----
@@ -105,7 +109,7 @@ export class Run {
       return;
     }
     const trainer = this.trainer;
-    if (!trainer) return;
+    if (!trainer) return this.noModel('evaluate');
     // After the loop: the model is still there; a failure here does not change the run's state.
     this.idle = this.idle.then(async () => {
       try {
@@ -118,7 +122,7 @@ export class Run {
 
   /** The model file as `cli export` writes it; a failure is reported and leaves the run as it is. */
   exportModel(requestId: number, layout: Layout): void {
-    this.betweenSteps(async (trainer) => {
+    this.betweenSteps('export', async (trainer) => {
       try {
         const bytes = await exportTrained(trainer, layout);
         this.post({ type: 'exported', runId: this.runId, requestId, layout, bytes }, [bytes.buffer as ArrayBuffer]);
@@ -130,7 +134,7 @@ export class Run {
 
   /** Try it: one image (pixels or a test image) through the model at evaluation; a failure leaves the run as it is. */
   tryImage(requestId: number, input: TryInput): void {
-    this.betweenSteps(async (trainer) => {
+    this.betweenSteps('try', async (trainer) => {
       try {
         const { image, test } = tryInputImage(trainer, input);
         const r = await tryImage(trainer, image);
@@ -146,14 +150,30 @@ export class Run {
   }
 
   /** Runs a read of the trainer between steps, or after the loop has ended. */
-  private betweenSteps(read: (trainer: Trainer) => Promise<void>): void {
+  private betweenSteps(command: 'export' | 'try', read: (trainer: Trainer) => Promise<void>): void {
     if (!this.ended) {
-      this.reads.push(read);
+      this.reads.push({ command, read });
       this.poke();
       return;
     }
     const trainer = this.trainer;
     if (trainer) this.idle = this.idle.then(() => read(trainer));
+    else this.noModel(command);
+  }
+
+  /**
+   * The run failed before it had a model (data or config refused at start): requests waiting for
+   * the loop, and later ones, are answered with an error instead of waiting forever.
+   */
+  abandon(): void {
+    if (this.trainer) return;
+    this.ended = true;
+    for (const r of this.evalRequests.splice(0)) this.evaluate(r.limit);
+    for (const r of this.reads.splice(0)) this.betweenSteps(r.command, r.read);
+  }
+
+  private noModel(command: 'evaluate' | 'export' | 'try'): void {
+    this.post({ type: 'error', runId: this.runId, fatal: false, command, message: 'There is no model: this run stopped before training began. Fix what stopped it and press Start.' });
   }
 
   get stopping(): boolean {
@@ -184,7 +204,7 @@ export class Run {
       this.clock.pause();
       // Evaluations asked for while the last frame was being read back.
       for (const r of this.evalRequests.splice(0)) this.evaluate(r.limit);
-      for (const r of this.reads.splice(0)) this.betweenSteps(r);
+      for (const r of this.reads.splice(0)) this.betweenSteps(r.command, r.read);
     });
   }
 
@@ -201,7 +221,7 @@ export class Run {
       }
       const read = this.reads.shift();
       if (read) {
-        await read(trainer);
+        await read.read(trainer);
         continue;
       }
       if (trainer.finished) break;
@@ -228,7 +248,7 @@ export class Run {
         await this.runEval(c.evalSize, 'periodic');
       }
       // A checkpoint follows a frame, so the saved history reaches its step.
-      const checkpointDue = this.clock.elapsedMs() - this.checkpointedAtMs >= this.checkpointEveryMs;
+      const checkpointDue = this.clock.elapsedMs() - this.checkpointedAtMs >= checkpointIntervalMs(this.checkpoints, this.checkpointEveryMs);
       if (single || checkpointDue || performance.now() - this.lastFrameAt >= this.frameIntervalMs) {
         await this.postFrame(trainer, this.state ?? 'running');
       }
@@ -256,6 +276,7 @@ export class Run {
     const blob = new Blob([(await trainer.checkpoint()) as Uint8Array<ArrayBuffer>]);
     this.post({ type: 'checkpoint', runId: this.runId, step, blob, ms: performance.now() - t0 });
     this.checkpointedStep = step;
+    this.checkpoints += 1;
     trainer.lastCheckpoint = { step, where: CHECKPOINT_WHERE };
   }
 

@@ -138,6 +138,7 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
     );
     run.begin(trainer);
   } catch (err) {
+    run.abandon();
     postError(run.runId, err, 'start');
     post({ type: 'state', runId: run.runId, state: 'stopped', step: 0 });
   }

@@ -8,7 +8,7 @@ export function context2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return canvas.getContext('2d', { willReadFrequently: true })!;
 }
 
-export class PixelCanvas {
+class PixelCanvas {
   private image: ImageData | null = null;
   private view: Uint32Array | null = null;
 
@@ -31,6 +31,22 @@ export class PixelCanvas {
     if (this.image) context2d(this.canvas).putImageData(this.image, 0, 0);
   }
 }
+
+const byCanvas = new WeakMap<HTMLCanvasElement, PixelCanvas>();
+
+/**
+ * The PixelCanvas of this canvas element, made on first use. Keyed by the element, not kept in a
+ * component ref: a panel that a method hides ("appears with SViTE") mounts a new canvas when it
+ * comes back, and a ref to the old one drew, unseen, into the detached canvas for the rest of the
+ * session.
+ */
+export function pixelCanvas(canvas: HTMLCanvasElement): PixelCanvas {
+  let px = byCanvas.get(canvas);
+  if (!px) byCanvas.set(canvas, (px = new PixelCanvas(canvas)));
+  return px;
+}
+
+export type { PixelCanvas };
 
 /** Sets a canvas's pixel size for HiDPI vector drawing; returns the 2D context scaled to CSS px. */
 export function hidpi(canvas: HTMLCanvasElement, cssWidth: number, cssHeight: number): CanvasRenderingContext2D {

@@ -29,7 +29,9 @@ export function ExportMenu() {
   const closeMenu = useCallback(() => setOpen(false), [setOpen]);
   const root = useClickAway<HTMLDivElement>(open, closeMenu);
 
-  const hasModel = config !== null && status !== 'idle' && status !== 'starting';
+  // A run that stopped before training began (data refused) has neither a model nor curves.
+  const started = useStudio((s) => s.meta !== null);
+  const hasModel = config !== null && status !== 'idle' && status !== 'starting' && started;
   // Read at click time: subscribing to the step would re-render the menu with every frame.
   const stemNow = (): string => (config ? runFileStem(config, studio.getState().progress.step) : 'sparse-vit');
   const model = (layout: 'dense' | 'compact') => async () => {
@@ -64,7 +66,9 @@ export function ExportMenu() {
   return (
     <div className="share export-menu" ref={root}>
       <button type="button" className="btn ghost" data-testid="export" aria-expanded={open} disabled={!hasModel}
-        title={hasModel ? 'Save the model, the curves or the panels' : 'Train (or step) first: there is nothing to export yet'}
+        title={hasModel ? 'Save the model, the curves or the panels'
+          : config && !started && status !== 'starting' ? 'This run stopped before training began: there is nothing to export'
+          : 'Train (or step) first: there is nothing to export yet'}
         onClick={() => setOpen(!open)}>
         <DownloadIcon /> Export
       </button>

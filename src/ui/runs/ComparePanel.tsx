@@ -8,7 +8,7 @@ import { useTheme } from '../store';
 import { int, num, pct, si } from '../format';
 import { accuracyFlopsChart, familyColour } from '../panels/charts/accuracy-flops';
 import { axes, line } from '../panels/charts/options';
-import { compareRow, curvesOf, overlapOf, type CompareX, type Overlap, type RunCurves } from './compare';
+import { compareRow, curvesOf, distinctNames, overlapOf, type CompareX, type Overlap, type RunCurves } from './compare';
 import { loadRun, type LoadedRun } from './history';
 import { methodName } from './labels';
 
@@ -26,7 +26,8 @@ export function ComparePanel({ ids }: { ids: string[] }) {
   }, [key]);
   if (runs.length < 2) return null;
   const curves = runs.map((r) => curvesOf(r.record, r.chunks, x));
-  const rows = runs.map((r) => compareRow(r.record));
+  const names = distinctNames(runs.map((r) => r.record));
+  const rows = runs.map((r, i) => ({ ...compareRow(r.record), name: names[i] }));
   return (
     <div className="compare" data-testid="compare">
       <div className="compare-controls">
@@ -41,7 +42,7 @@ export function ComparePanel({ ids }: { ids: string[] }) {
         <Overlay title="Training loss" testid="compare-loss" names={rows.map((r) => r.name)} series={curves.map((c) => c.loss)} x={x} />
         <Overlay title="Test accuracy" testid="compare-accuracy" names={rows.map((r) => r.name)} series={curves.map((c) => c.accuracy)} x={x} percent />
         <Overlay title="Density" testid="compare-density" names={rows.map((r) => r.name)} series={curves.map((c: RunCurves) => c.density)} x={x} />
-        <Scatter runs={runs} />
+        <Scatter runs={runs} names={names} />
       </div>
       <div className="runs-table-wrap">
         <table className="runs-table" data-testid="compare-table">
@@ -81,17 +82,18 @@ function Overlay({ title, testid, names, series, x, percent }: { title: string; 
   return <figure className="chart-card compare-chart"><figcaption>{title}</figcaption><div ref={host} data-testid={testid} /></figure>;
 }
 
-function Scatter({ runs }: { runs: LoadedRun[] }) {
+function Scatter({ runs, names }: { runs: LoadedRun[]; names: string[] }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current!;
-    const points = runs.filter((r) => r.record.accuracy !== null && r.record.flops).map((r) => ({
-      name: r.record.name, saved: 100 * r.record.flops!.savedTheoretical, accuracy: 100 * r.record.accuracy!, std: 0, colour: familyColour(methodName(r.record.config)),
-    }));
+    const points = runs.flatMap(({ record: r }, i) => (r.accuracy !== null && r.flops ? [{
+      name: names[i], saved: 100 * r.flops.savedTheoretical, accuracy: 100 * r.accuracy, std: 0, colour: familyColour(methodName(r.config)),
+    }] : []));
     if (!points.length) return;
-    const plot = accuracyFlopsChart(el, points, { title: '', width: Math.max(240, Math.floor(el.getBoundingClientRect().width)), height: 170 });
+    // A 170 px chart leaves ~110 px for the y title: "test accuracy (%)" did not fit.
+    const plot = accuracyFlopsChart(el, points, { title: '', width: Math.max(240, Math.floor(el.getBoundingClientRect().width)), height: 170, yLabel: 'accuracy (%)' });
     return () => plot.destroy();
-  }, [runs]);
+  }, [runs, names]);
   return <figure className="chart-card compare-chart"><figcaption>Accuracy vs FLOPs saved</figcaption><div ref={host} data-testid="compare-scatter" /></figure>;
 }
 

@@ -11,6 +11,7 @@ import { RUN_FILE_SUFFIX } from './run-file';
 import { methodName } from './labels';
 import { useRuns } from './store';
 import { useStudio } from '../store';
+import { FIRST_CHECKPOINT_MS } from '../../protocol/messages';
 import { ComparePanel } from './ComparePanel';
 import { SweepPanel } from './SweepPanel';
 
@@ -42,7 +43,7 @@ export function RunsPanel() {
       {writeError ? <p className="banner error" role="alert" data-testid="history-error">{writeError}</p> : null}
       {runs.length ? (
         <div className="runs-table-wrap">
-          <table className="runs-table" data-testid="runs-table">
+          <table className="runs-table runs-list" data-testid="runs-table">
             <thead>
               <tr><th aria-label="Compare" /><th aria-label="Star" /><th>Name</th><th>Method</th><th>Preset</th><th>Accuracy</th><th>FLOPs saved</th><th>Date</th><th>Status</th><th aria-label="Actions" /></tr>
             </thead>
@@ -67,7 +68,8 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
   // Opening a saved run replaces the panels' content: not while another run trains there.
   const busy = useStudio((s) => s.status === 'running' || s.status === 'starting' || s.status === 'paused');
   // Cut off (reload, crash) or stopped before its end, with a checkpoint to go on from.
-  const resumable = (status === 'interrupted' || status === 'stopped') && r.checkpointStep !== undefined && r.checkpointStep < r.totalSteps;
+  const cut = status === 'interrupted' || status === 'stopped';
+  const resumable = cut && r.checkpointStep !== undefined && r.checkpointStep < r.totalSteps;
   // Continue: as many steps again as the run was configured for.
   const continuable = status === 'finished' && r.checkpointStep === r.totalSteps;
   return (
@@ -84,19 +86,22 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
             onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); if (e.key === 'Escape') setEditing(false); }} />
         ) : <button type="button" className="link" title="Rename" data-testid="run-name" onClick={() => setEditing(true)}>{r.name}</button>}
       </td>
-      <td>{methodName(r.config)}</td>
-      <td>{r.preset}</td>
-      <td data-testid="run-accuracy">{pct(r.accuracy)}</td>
-      <td>{r.flops ? pct(r.flops.savedTheoretical) : '–'}</td>
-      <td>{date(r.startedAt)}</td>
-      <td data-testid="saved-run-status" data-status={status}>{status}{status !== 'finished' ? ` at ${r.step}/${r.totalSteps}` : ''}</td>
+      <td data-label="Method">{methodName(r.config)}</td>
+      <td data-label="Preset">{r.preset}</td>
+      <td data-label="Accuracy" data-testid="run-accuracy">{pct(r.accuracy)}</td>
+      <td data-label="FLOPs saved">{r.flops ? pct(r.flops.savedTheoretical) : '–'}</td>
+      <td data-label="Date">{date(r.startedAt)}</td>
+      <td data-label="Status" data-testid="saved-run-status" data-status={status}
+        title={cut && r.checkpointStep === undefined ? `It ended before its first checkpoint (after ${FIRST_CHECKPOINT_MS / 1000} s of training): it cannot be resumed, only started again` : undefined}>
+        {status}{status !== 'finished' ? ` at ${r.step}/${r.totalSteps}` : ''}{cut && r.checkpointStep === undefined ? ' · no checkpoint' : ''}
+      </td>
       <td className="run-actions">
         <button type="button" className="btn small" data-testid="run-open" disabled={busy} title={busy ? 'Stop the run that trains first (it is saved as it goes)' : 'Show this run in the panels (read-only)'}
           onClick={() => void session.openSaved(r.id)}>Open</button>
         {resumable ? (
           <button type="button" className="btn small" data-testid="run-resume" disabled={busy}
             title={busy ? 'Stop the run that trains first (it is saved as it goes)' : `Go on training from its checkpoint at step ${r.checkpointStep}`}
-            onClick={() => void session.resumeSaved(r.id)}>Resume</button>
+            onClick={() => void session.resumeSaved(r.id)}>Resume from {r.checkpointStep}</button>
         ) : null}
         {continuable ? (
           <button type="button" className="btn small" data-testid="run-continue" disabled={busy}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../engine/config';
 import type { SparsitySnapshot } from '../../engine/snapshot';
 import type { ChunkRecord, RunRecord, SavedFrame } from './db';
-import { bothKeep, curvesOf, jaccardBits, overlapOf, TRAIN_PASSES } from './compare';
+import { bothKeep, curvesOf, distinctNames, jaccardBits, overlapOf, TRAIN_PASSES } from './compare';
 
 const snap = (over: Partial<SparsitySnapshot>): SparsitySnapshot => ({
   step: 0, masks: [], density: {}, firedDensity: {}, globalDensity: 1, globalFiredDensity: NaN,
@@ -16,6 +16,19 @@ const frame = (steps: number[], stepMs: number, executed: number): SavedFrame =>
 });
 
 describe('compare', () => {
+  it('runs that share a name are told apart by start time, then by id; unique names stay as they are', () => {
+    const at = Date.UTC(2026, 11, 7, 7, 35, 12);
+    const runs = [
+      { id: 'a-111111', name: 'SViTE · tiny · seed 0', startedAt: at },
+      { id: 'b-222222', name: 'SViTE · tiny · seed 0', startedAt: at + 60_000 },
+      { id: 'c-333333', name: 'dense · tiny · seed 0', startedAt: at },
+      { id: 'd-444444', name: 'SViTE · tiny · seed 0', startedAt: at + 60_000 },
+    ];
+    expect(distinctNames(runs)).toEqual([
+      'SViTE · tiny · seed 0 · 07:35:12', 'SViTE · tiny · seed 0 · 07:36:12 · #2222', 'dense · tiny · seed 0', 'SViTE · tiny · seed 0 · 07:36:12 · #4444',
+    ]);
+  });
+
   it('Jaccard counts bits, not bytes', () => {
     // a = bits {0,1,2}, b = bits {1,2,3,8}: ∩ = 2, ∪ = 5.
     expect(jaccardBits(Uint8Array.from([0b0111, 0]), Uint8Array.from([0b1110, 1]))).toBeCloseTo(2 / 5, 12);

@@ -68,6 +68,20 @@ export interface CompareRow {
   denseParams: number;
 }
 
+/**
+ * Each run's name for legends and tables, unique among `runs`: a name two runs share (both auto-named
+ * "SViTE · tiny · seed 0") gets its start time, and where that is shared too, the run's short id.
+ */
+export function distinctNames(runs: Pick<RunRecord, 'id' | 'name' | 'startedAt'>[]): string[] {
+  const clash = (names: string[]) => (i: number): boolean => names.filter((n) => n === names[i]).length > 1;
+  const time = (t: number): string => new Date(t).toISOString().slice(11, 19);
+  let names = runs.map((r) => r.name);
+  const byName = clash(names);
+  names = names.map((n, i) => (byName(i) ? `${n} · ${time(runs[i].startedAt)}` : n));
+  const byTime = clash(names);
+  return names.map((n, i) => (byTime(i) ? `${n} · #${runs[i].id.slice(-4)}` : n));
+}
+
 export function compareRow(r: RunRecord): CompareRow {
   return {
     id: r.id, name: r.name, accuracy: r.accuracy, testLoss: r.testLoss, trainLoss: r.lastLoss,

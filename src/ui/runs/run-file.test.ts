@@ -58,8 +58,13 @@ describe('run file', () => {
       return '';
     };
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-      expect(refused(bytes)).toMatch(/^x\.svrun\.gz: /);
+      const message = refused(bytes);
+      expect(message).toMatch(/^x\.svrun\.gz: /);
+      expect(message, 'the JSON parser\'s own text').not.toMatch(/Unexpected|JSON at position|is not valid JSON/);
     }), { numRuns: 500 });
+    // A random binary file and a text file that is not JSON, in words.
+    expect(refused(Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256))).toMatch(/not a run file: it holds binary data, and a run file is the JSON/);
+    expect(refused(strToU8('hello, world'))).toMatch(/not a run file: its text is not JSON/);
     const json = (v: unknown): Uint8Array => gzipSync(strToU8(JSON.stringify(v)));
     expect(refused(json({ format: 'something/else' }))).toMatch(/expected format .* found "something\/else"/);
     const body = JSON.parse(new TextDecoder().decode(strToU8(JSON.stringify({ format: RUN_FILE_FORMAT, record: { ...run().record, confusion: null, lastLoss: 0, testLoss: 0, msPerStep: 0 }, chunks: [], snapshots: [] }))));

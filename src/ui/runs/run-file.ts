@@ -74,14 +74,26 @@ export function encodeRunFile(run: LoadedRun): Uint8Array {
 export const runFileName = (r: RunRecord): string =>
   `${r.name.replace(/[^\w.-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '') || 'run'}${RUN_FILE_SUFFIX}`;
 
+/** More than a few control characters in the first kilobyte: not text. */
+const looksBinary = (text: string): boolean => (text.slice(0, 1024).match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0) > 4;
+
 /** Reads and checks a run file; throws RunFileError naming the file and what is wrong. */
 export function decodeRunFile(file: string, bytes: Uint8Array): LoadedRun {
   const bad = (why: string): RunFileError => new RunFileError(file, why);
+  const fix = 'Export a run from the Runs panel (its Export button) and import that file.';
+  let text: string;
+  try {
+    text = strFromU8(gunzipIfNeeded(file, bytes));
+  } catch (err) {
+    throw bad(`not a run file the studio wrote (${err instanceof Error ? err.message : String(err)}). ${fix}`);
+  }
   let body: unknown;
   try {
-    body = JSON.parse(strFromU8(gunzipIfNeeded(file, bytes)), reviver);
+    body = JSON.parse(text, reviver);
   } catch (err) {
-    throw bad(`not a run file the studio wrote (${err instanceof Error ? err.message : String(err)}). Export a run from the Runs panel and import that file.`);
+    // The parser's own text ("Unexpected token '\u0000', …") quotes the bytes: say what the file is instead.
+    if (!(err instanceof SyntaxError)) throw bad(`not a run file the studio wrote (${err instanceof Error ? err.message : String(err)}). ${fix}`);
+    throw bad(`not a run file: ${looksBinary(text) ? 'it holds binary data' : 'its text is not JSON'}, and a run file is the JSON (gzip-compressed) that the studio writes. ${fix}`);
   }
   if (!isObject(body) || body.format !== RUN_FILE_FORMAT)
     throw bad(`not a run file: expected format "${RUN_FILE_FORMAT}"${isObject(body) && typeof body.format === 'string' ? `, found "${body.format.slice(0, 80)}"` : ''}`);

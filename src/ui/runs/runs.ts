@@ -85,7 +85,11 @@ export async function resumeRecording(id: string): Promise<{ record: RunRecord; 
 export function recordEnd(status: 'finished' | 'stopped' | 'failed'): Promise<void> {
   const r = recorder;
   if (!r || r.record.status !== 'running') return Promise.resolve();
-  return r.end(status).then(() => {
+  // A run that never trained (its data or config refused at start, or replaced while loading)
+  // leaves nothing to list: no "failed at 0/N" entry.
+  const neverStarted = r.record.meta === null;
+  return r.end(status).then(async () => {
+    if (neverStarted) await deleteRun(r.id).catch(() => undefined);
     scheduleRefresh();
     for (const l of endListeners) l({ ...r.record });
   });

@@ -16,12 +16,12 @@ export async function importFiles(list: File[]): Promise<void> {
   try {
     files = await Promise.all(list.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   } catch (err) {
-    s.pushNotice({ tone: 'error', title: 'Could not read the files', lines: [err instanceof Error ? err.message : String(err)] });
+    s.pushNotice({ topic: 'data', tone: 'error', title: 'Could not read the files', lines: [err instanceof Error ? err.message : String(err)] });
     return;
   }
   const found = detectImport(files, s.config.dataset);
   if (!found.ok) {
-    s.pushNotice({ tone: 'error', title: 'Import failed: the experiment is unchanged', lines: [found.error] });
+    s.pushNotice({ topic: 'data', tone: 'error', title: 'Import failed: the experiment is unchanged', lines: [found.error] });
     return;
   }
   const before = s.config;
@@ -31,7 +31,7 @@ export async function importFiles(list: File[]): Promise<void> {
   s.setData({ kind: 'files', dataset: found.dataset, files: list.map((f) => ({ name: f.name, size: f.size })) });
   const total = list.reduce((a, f) => a + f.size, 0);
   s.pushNotice({
-    tone: 'info',
+    topic: 'data', tone: 'info',
     title: `Imported ${LABEL[found.dataset]}: ${list.map((f) => f.name).join(', ')} (${bytes(total)})`,
     lines: [
       ...(changes.length ? [`Adapted the experiment to the data: ${changes.join(', ')}.`] : []),

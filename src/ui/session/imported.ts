@@ -2,6 +2,7 @@
 // state). Each start sends copies, so the originals survive for the next run.
 import type { DatasetName } from '../../engine/config';
 import type { DataFile, DataSource } from '../../protocol/messages';
+import { servedBase } from './served';
 
 let imported: { dataset: DatasetName; files: DataFile[] } | null = null;
 
@@ -26,5 +27,5 @@ export function dataSourceFor(dataset: DatasetName): DataSource {
   if (dataset === 'synthetic') return { kind: 'synthetic' };
   const files = importedFor(dataset);
   if (files) return { kind: 'files', files: files.map((f) => ({ name: f.name, bytes: f.bytes.slice() })) };
-  return { kind: 'served', baseUrl: `${import.meta.env.BASE_URL.replace(/\/+$/, '')}/datasets` };
+  return { kind: 'served', baseUrl: servedBase() };
 }

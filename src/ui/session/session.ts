@@ -11,7 +11,8 @@ import { paperScaleReason } from '../config/relevance';
 import { runData } from '../frames/run-data';
 import { later } from '../frames/scheduler';
 import { studio } from '../store';
-import { dataSourceFor } from './imported';
+import { dataSourceFor, importedFor } from './imported';
+import { missingDataReason } from './served';
 import { openRun, recordCheckpoint, recordEnd, recordEval, recordFrame, recordStart, recordStarted, resumeRecording } from '../runs/runs';
 import { useRuns } from '../runs/store';
 import { setSweepStarter } from '../runs/sweep';
@@ -199,7 +200,7 @@ function onEvent(e: WorkerEvent): void {
 /** Why Start is not possible now, or null. */
 export function startBlocker(config: ExperimentConfig, issues: number): string | null {
   if (issues > 0) return `Fix ${issues === 1 ? 'the setting' : `the ${issues} settings`} marked in red first.`;
-  return paperScaleReason(config);
+  return paperScaleReason(config) ?? missingDataReason(config.dataset, importedFor(config.dataset) !== null);
 }
 
 /** A fresh run of the edited config (supersedes any current run). */

@@ -17,6 +17,8 @@ export interface Notice {
   lines: string[];
   /** Restores the config from before the change (e.g. an import). */
   undo?: ExperimentConfig;
+  /** Notices about the same thing (e.g. 'model': each Load model) replace each other instead of piling up. */
+  topic?: string;
 }
 
 export interface ExperimentSlice {
@@ -65,7 +67,7 @@ export const createExperimentSlice: StateCreator<StudioState, [], [], Experiment
     setData: (data) => set({ data }),
     pushNotice: (n) => {
       const id = ++noticeId;
-      set({ notices: [...get().notices.filter((x) => x.title !== n.title), { ...n, id }] });
+      set({ notices: [...get().notices.filter((x) => x.title !== n.title && (!n.topic || x.topic !== n.topic)), { ...n, id }] });
       return id;
     },
     dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),

@@ -17,7 +17,7 @@ export interface AccuracyPoint {
 export const FAMILY_COLOURS: Record<string, string> = { dense: '#111827', SViTE: '#2563eb', 'S²ViTE': '#dc2626', 'SViTE+': '#16a34a' };
 export const familyColour = (name: string): string => FAMILY_COLOURS[name.split(' ')[0]] ?? '#6b7280';
 
-export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], size: { title: string; width: number; height: number; xLabel?: string }): uPlot {
+export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], size: { title: string; width: number; height: number; xLabel?: string; yLabel?: string }): uPlot {
   // uPlot's x is one ascending array; each point is its own series, null elsewhere.
   const xs = [...new Set(points.map((p) => p.saved))].sort((a, b) => a - b);
   const data: uPlot.AlignedData = [xs, ...points.map((p) => xs.map((x) => (x === p.saved ? p.accuracy : null)))];
@@ -26,7 +26,7 @@ export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], siz
   return new uPlot({
     title: size.title, width: size.width, height: size.height,
     scales: { x: { time: false, range: [Math.min(0, ...xs) - 3, Math.max(...xs) + 20] }, y: { range: [Math.floor(lo - 2), Math.ceil(hi + 2)] } },
-    axes: [{ label: size.xLabel ?? 'FLOPs saved (%)' }, { label: 'test accuracy (%)' }],
+    axes: [{ label: size.xLabel ?? 'FLOPs saved (%)' }, { label: size.yLabel ?? 'test accuracy (%)' }],
     legend: { show: false },
     series: [{}, ...points.map((p) => dots(p.name, p.colour, { points: { show: true, size: 9, stroke: p.colour, fill: p.colour } }))],
     hooks: {

@@ -1,7 +1,7 @@
 // Confusion matrix of the latest evaluation (rows: true class, columns: predicted; row-normalised).
 import { useRef } from 'react';
 import { palette } from '../../canvas/palette';
-import { PixelCanvas } from '../../canvas/pixels';
+import { pixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { useStudio, useTheme } from '../../store';
@@ -15,19 +15,18 @@ export function ConfusionPanel() {
   const names = useStudio((s) => s.meta?.classNames);
   const evalStep = useStudio((s) => s.lastEval?.step);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const px = useRef<PixelCanvas | null>(null);
   const hover = useRef<HTMLSpanElement>(null);
   const k = runData.lastEval?.numClasses ?? names?.length ?? 10;
 
   useFrameDraw('confusion', () => {
     if (!canvas.current) return;
-    px.current ??= new PixelCanvas(canvas.current);
+    const px = pixelCanvas(canvas.current);
     const e = runData.lastEval;
     const n = e?.numClasses ?? k;
-    const out = px.current.begin(n, n);
+    const out = px.begin(n, n);
     if (e) drawConfusion(out, e.confusion, n, p.seq);
     else out.fill(p.px.off);
-    px.current.end();
+    px.end();
   }, [theme, k], () => runData.lastEval);
 
   const onMove = (ev: React.MouseEvent<HTMLCanvasElement>): void => {

@@ -4,7 +4,7 @@
 import { useMemo, useRef } from 'react';
 import { BLOCK_LAYERS, blockParam, initialLayerDensity } from '../../../engine/facts';
 import { palette } from '../../canvas/palette';
-import { PixelCanvas } from '../../canvas/pixels';
+import { pixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { useActiveConfig, useTheme } from '../../store';
@@ -17,7 +17,6 @@ export function DensityPanel() {
   const theme = useTheme();
   const p = palette(theme);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const pixels = useRef<PixelCanvas | null>(null);
   const cells = useRef<(HTMLSpanElement | null)[]>([]);
   const extra = useRef<HTMLParagraphElement>(null);
   const na = c.method === 'dense' ? 'Dense training: every layer has density 1. The density map appears with SViTE or S²ViTE.' : null;
@@ -27,13 +26,13 @@ export function DensityPanel() {
   useFrameDraw('density', () => {
     const el = canvas.current;
     if (!el || na) return;
-    pixels.current ??= new PixelCanvas(el);
+    const pixels = pixelCanvas(el);
     const snap = runData.latest?.snapshot;
     const density = snap && Object.keys(snap.density).length ? snap.density : preview;
     const fired = snap && Object.keys(snap.firedDensity).length ? snap.firedDensity : null;
-    const out = pixels.current.begin(BLOCK_LAYERS.length * CELL, c.depth);
+    const out = pixels.begin(BLOCK_LAYERS.length * CELL, c.depth);
     drawDensity(out, c.depth, density, fired, p.seq, p.px.empty);
-    pixels.current.end();
+    pixels.end();
     for (let b = 0; b < c.depth; b++) BLOCK_LAYERS.forEach((comp, k) => {
       const span = cells.current[b * BLOCK_LAYERS.length + k];
       if (!span) return;

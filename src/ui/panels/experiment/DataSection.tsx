@@ -1,5 +1,5 @@
 // Data set choice, where its images come from, and import of local files (picker + drop).
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { DATASETS, type DatasetName } from '../../../engine/config';
 import { OFFICIAL_PAGE } from '../../../engine/data/official-sources';
 import { useStudio } from '../../store';
@@ -7,6 +7,7 @@ import { CheckField, NumberField, Section, SelectField } from '../../controls/fi
 import { Upload, Close } from '../../controls/icons';
 import { importFiles, removeImport } from '../../session/import-files';
 import { compatible } from '../../session/imported';
+import { checkServed, useServed } from '../../session/served';
 import { bytes } from '../../format';
 
 const LABEL: Record<DatasetName, string> = {
@@ -22,6 +23,8 @@ export function DataSection() {
   const setDataset = useStudio((s) => s.setDataset);
   const input = useRef<HTMLInputElement>(null);
   const files = data.kind === 'files' && compatible(data.dataset, dataset) ? data.files : null;
+  const served = useServed((s) => (dataset === 'synthetic' ? null : s[dataset]));
+  useEffect(() => checkServed(dataset), [dataset]);
   return (
     <Section title="Data">
       <SelectField<DatasetName> field="dataset" label="Data set" onPick={setDataset}
@@ -35,11 +38,19 @@ export function DataSection() {
           </>
         ) : dataset === 'synthetic' ? (
           <span className="muted">Ten classes of shapes and textures, generated in the worker from the seed: no download.</span>
-        ) : (
-          <span className="muted">
-            Loaded from this server's <code>/datasets/{dataset}/</code>, prepared by <code>npm run datasets</code> from the
+        ) : served === 'missing' ? (
+          <p className="source-missing" role="status" data-testid="data-not-served">
+            <strong>Not on this server yet.</strong> Run <code>npm run datasets</code> in the project folder (it fetches the
+            files from the official source, <a href={OFFICIAL_PAGE[dataset]} target="_blank" rel="noreferrer noopener">{new URL(OFFICIAL_PAGE[dataset]).host}</a>,
+            and serves them under <code>/datasets/</code>), then reload; or import the files you have below.
+          </p>
+        ) : served === 'served' ? (
+          <span className="muted" data-testid="data-served">
+            Served by this server under <code>/datasets/{dataset}/</code>, prepared by <code>npm run datasets</code> from the
             official source (<a href={OFFICIAL_PAGE[dataset]} target="_blank" rel="noreferrer noopener">{new URL(OFFICIAL_PAGE[dataset]).host}</a>).
           </span>
+        ) : (
+          <span className="muted">Looking for <code>/datasets/{dataset}/</code> on this server…</span>
         )}
       </div>
       <div className="import-row">

@@ -2,7 +2,7 @@
 // timeline of prune/grow events (one column per frame, one row per head).
 import { useRef } from 'react';
 import { palette } from '../../canvas/palette';
-import { PixelCanvas } from '../../canvas/pixels';
+import { pixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { swapsText } from '../../format';
@@ -18,8 +18,6 @@ export function HeadsPanel() {
   const p = palette(theme);
   const grid = useRef<HTMLCanvasElement>(null);
   const timeline = useRef<HTMLCanvasElement>(null);
-  const gridPx = useRef<PixelCanvas | null>(null);
-  const linePx = useRef<PixelCanvas | null>(null);
   const info = useRef<HTMLParagraphElement>(null);
   const axis = useRef<HTMLSpanElement>(null);
   const hover = useRef<HTMLSpanElement>(null);
@@ -31,17 +29,16 @@ export function HeadsPanel() {
 
   useFrameDraw('heads', () => {
     if (na || !grid.current || !timeline.current) return;
-    gridPx.current ??= new PixelCanvas(grid.current);
-    linePx.current ??= new PixelCanvas(timeline.current);
+    const gridPx = pixelCanvas(grid.current), linePx = pixelCanvas(timeline.current);
     const snap = runData.latest?.snapshot;
-    const g = gridPx.current.begin(H, depth);
+    const g = gridPx.begin(H, depth);
     if (snap?.headsAlive) drawHeadGrid(g, depth, H, snap.headsAlive, snap.headScores, runData.headFade, p);
     else g.fill(p.px.off); // before a run: which heads start live is the worker's seeded draw
-    gridPx.current.end();
+    gridPx.end();
     const width = Math.max(1, Math.min(TIMELINE_MAX_PX, c.steps));
-    const t = linePx.current.begin(width, timelineHeight(depth, H));
+    const t = linePx.begin(width, timelineHeight(depth, H));
     drawHeadTimeline(t, width, runData.heads.columns, runData.heads.steps, c.steps, depth, H, p);
-    linePx.current.end();
+    linePx.end();
     if (axis.current) axis.current.textContent = `step 0 → ${c.steps}`;
     if (info.current) {
       const live = snap?.headsAlive ? snap.headsAlive.reduce((a, v) => a + v, 0) : null;

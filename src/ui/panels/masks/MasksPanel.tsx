@@ -2,7 +2,7 @@
 import { useMemo, useRef } from 'react';
 import { paramSpecs, sparseSpecs } from '../../../engine/model/params';
 import { palette } from '../../canvas/palette';
-import { PixelCanvas } from '../../canvas/pixels';
+import { pixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw, useWidth } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { useActiveConfig, useStudio, useTheme } from '../../store';
@@ -24,7 +24,6 @@ export function MasksPanel() {
   const spec = layers.find((l) => l.name === selected) ?? layers.find((l) => l.name.includes('attn.qkv')) ?? layers[0];
   const [boxRef, boxWidth] = useWidth<HTMLDivElement>();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const pixels = useRef<PixelCanvas | null>(null);
   const stats = useRef<HTMLSpanElement>(null);
   const hover = useRef<HTMLSpanElement>(null);
   const na = c.method === 'svite' ? null
@@ -39,18 +38,18 @@ export function MasksPanel() {
   useFrameDraw('masks', () => {
     const el = canvas.current;
     if (!el || !spec) return;
-    pixels.current ??= new PixelCanvas(el);
-    const out = pixels.current.begin(g.width, g.height);
+    const pixels = pixelCanvas(el);
+    const out = pixels.begin(g.width, g.height);
     const m = runData.latest?.snapshot.masks.find((x) => x.name === spec.name);
     if (!m) {
       out.fill(p.px.off);
-      pixels.current.end();
+      pixels.end();
       if (stats.current) stats.current.textContent = 'Start a run to see the live mask';
       return;
     }
     const input = { bits: m.bits, rows: m.rows, cols: m.cols, fade: runData.maskFade.get(m.name) ?? null };
     drawMask(out, input, g, p.px);
-    pixels.current.end();
+    pixels.end();
     const st = maskStats(input);
     const fired = runData.latest?.snapshot.firedDensity[m.name];
     if (stats.current)

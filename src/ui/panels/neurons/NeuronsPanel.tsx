@@ -2,7 +2,7 @@
 import { useRef } from 'react';
 import { mlpHidden } from '../../../engine/facts';
 import { palette } from '../../canvas/palette';
-import { PixelCanvas } from '../../canvas/pixels';
+import { pixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { swapsText } from '../../format';
@@ -15,7 +15,6 @@ export function NeuronsPanel() {
   const theme = useTheme();
   const p = palette(theme);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const px = useRef<PixelCanvas | null>(null);
   const labels = useRef<(HTMLSpanElement | null)[]>([]);
   const swaps = useRef<HTMLParagraphElement>(null);
   const na = c.method === 's2vite' ? null : 'MLP neuron pruning appears with S²ViTE.';
@@ -24,12 +23,12 @@ export function NeuronsPanel() {
 
   useFrameDraw('neurons', () => {
     if (na || !canvas.current) return;
-    px.current ??= new PixelCanvas(canvas.current);
+    const px = pixelCanvas(canvas.current);
     const alive = runData.latest?.snapshot.neuronsAlive ?? null;
-    const out = px.current.begin(hidden, depth);
+    const out = px.begin(hidden, depth);
     if (alive) drawNeurons(out, depth, hidden, alive, runData.neuronFade, p.px);
     else out.fill(p.px.off);
-    px.current.end();
+    px.end();
     const live = liveCounts(depth, hidden, alive);
     live.forEach((n, b) => {
       const el = labels.current[b];

@@ -7,13 +7,19 @@ import { ExportMenu } from '../../export/ExportMenu';
 import { ImportModelButton } from '../../export/ImportModelButton';
 import { useReported } from '../../results-link/reported';
 import { useRuns } from '../../runs/store';
+import { useServed } from '../../session/served';
 
 export function RunControls() {
   const status = useStudio((s) => s.status);
   const config = useStudio((s) => s.config);
   const issues = useStudio((s) => s.issues.length);
   const backendPending = useStudio((s) => s.backendPending);
+  // Both feed startBlocker: re-render when the server's answer about the data set comes, or files are imported.
+  useServed((s) => (config.dataset === 'synthetic' ? null : s[config.dataset]));
+  useStudio((s) => s.data);
   const blocker = session.startBlocker(config, issues);
+  // A start that failed (data refused) leaves no model: nothing to evaluate.
+  const noModel = useStudio((s) => s.meta === null);
   const active = status === 'running' || status === 'starting';
   const paused = status === 'paused';
   const live = active || paused;
@@ -50,8 +56,8 @@ export function RunControls() {
         <button type="button" className="btn" onClick={session.reset} disabled={status === 'idle'} title="Clear the screen (r); the run stays in Runs, the settings stay" data-testid="reset">
           <Reset /> Reset
         </button>
-        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting' || linkOnly || viewing}
-          title={viewing ? 'A saved run: its model is not loaded' : 'Evaluate on the test split now'} data-testid="evaluate"><Gauge /> Evaluate</button>
+        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting' || linkOnly || viewing || noModel}
+          title={viewing ? 'A saved run: its model is not loaded' : noModel && status !== 'idle' ? 'This run stopped before training began: there is no model to evaluate' : 'Evaluate on the test split now'} data-testid="evaluate"><Gauge /> Evaluate</button>
         <ExportMenu />
         <ImportModelButton />
       </div>

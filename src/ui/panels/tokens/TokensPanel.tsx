@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import { keptTokens, numPatches, selectorOn } from '../../../engine/facts';
 import { hex } from '../../canvas/lut';
 import { palette } from '../../canvas/palette';
-import { PixelCanvas } from '../../canvas/pixels';
+import { pixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { useActiveConfig, useTheme } from '../../store';
@@ -15,29 +15,28 @@ export function TokensPanel() {
   const theme = useTheme();
   const p = palette(theme);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const px = useRef<PixelCanvas | null>(null);
   const info = useRef<HTMLParagraphElement>(null);
   const na = selectorOn(c) ? null : 'Token selection is off: every patch is kept. Set the token keep ratio low enough to drop a patch for SViTE+.';
 
   useFrameDraw('tokens', () => {
     if (na || !canvas.current) return;
-    px.current ??= new PixelCanvas(canvas.current);
+    const px = pixelCanvas(canvas.current);
     const s = runData.samples;
     if (!s) {
-      const out = px.current.begin(6 * 16 + 5 * 2, 16);
+      const out = px.begin(6 * 16 + 5 * 2, 16);
       out.fill(p.px.empty);
-      px.current.end();
+      px.end();
       canvas.current.style.aspectRatio = `${6 * 16 + 5 * 2} / 16`;
       if (info.current) info.current.textContent = 'Sample test images appear when the run starts.';
       return;
     }
     const L = tokenLayout(s);
-    const out = px.current.begin(L.width, L.height);
+    const out = px.begin(L.width, L.height);
     const snap = runData.latest?.snapshot;
     const kept = snap?.keptTokens ?? null;
     const k = snap?.keptPerSample ?? keptTokens(c);
     drawTokens(out, s, L, c.patchSize, kept, k, hex(p.surface), hex(theme === 'dark' ? '#000000' : '#ffffff'));
-    px.current.end();
+    px.end();
     canvas.current.style.aspectRatio = `${L.width} / ${L.height}`;
     if (info.current)
       info.current.textContent = kept ? `${k} of ${numPatches(c)} patches kept per image (step ${snap?.step ?? 0}); the cls token is always kept` : 'Waiting for the first frame…';

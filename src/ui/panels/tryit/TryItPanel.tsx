@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { TriedEvent, TryInput } from '../../../protocol/messages';
 import { hex } from '../../canvas/lut';
 import { palette } from '../../canvas/palette';
-import { PixelCanvas } from '../../canvas/pixels';
+import { pixelCanvas } from '../../canvas/pixels';
 import { useReported } from '../../results-link/reported';
 import * as session from '../../session/session';
 import { useStudio, useTheme } from '../../store';
@@ -131,14 +131,14 @@ function TryResult({ r }: { r: TriedEvent }) {
 
   useEffect(() => {
     if (!input.current) return;
-    const px = new PixelCanvas(input.current);
+    const px = pixelCanvas(input.current);
     const sample = { images: r.image, count: 1, height: r.size, width: r.size, channels: r.channels };
     const out = px.begin(r.size, r.size);
     drawTokens(out, sample, { gap: 0, width: r.size, height: r.size }, patchSize, r.kept, r.kept?.length ?? 0, hex(p.surface), hex(theme === 'dark' ? '#000000' : '#ffffff'));
     px.end();
     for (const c of maps.current?.querySelectorAll<HTMLCanvasElement>('canvas[data-block]') ?? []) {
       const b = r.blocks[Number(c.dataset.block)], j = Number(c.dataset.live);
-      const mp = new PixelCanvas(c);
+      const mp = pixelCanvas(c);
       drawAttentionMap(mp.begin(r.grid, r.grid), b.maps[j], p.seq);
       mp.end();
     }
