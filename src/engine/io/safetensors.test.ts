@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
-import { decodeSafetensors, encodeSafetensors, toFloat32, type NamedTensor } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, MAX_TENSORS, toFloat32, type NamedTensor } from './safetensors';
 import { utf8Decode, utf8Encode } from './utf8';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
@@ -145,6 +145,15 @@ describe('decodeSafetensors', () => {
       expect(() => decodeSafetensors(bytes, 'w.safetensors')).toThrow(message);
       expect(() => decodeSafetensors(bytes, 'w.safetensors')).toThrow(/^w\.safetensors: /);
     });
+    it('refuses more than MAX_TENSORS tensors before parsing the header; commas inside names and shapes do not count', () => {
+      const zeroSize = (n: number, name = (i: number): string => `t${i}`): Record<string, unknown> =>
+        Object.fromEntries(Array.from({ length: n }, (_, i) => [name(i), f32([0, 1], [0, 0])]));
+      const atCap = rawFile({ __metadata__: { format: 'x' }, ...zeroSize(MAX_TENSORS, (i) => `"{[t,${i}`) }, 0);
+      expect(decodeSafetensors(atCap).tensors.size).toBe(MAX_TENSORS);
+      expect(() => decodeSafetensors(rawFile(zeroSize(MAX_TENSORS + 1), 0), 'w.safetensors')).toThrow(
+        `w.safetensors: its header lists more than ${MAX_TENSORS} tensors, the limit (real models list a few hundred): the file is corrupt or was made to exhaust memory`);
+    });
+
     it('accepts the well-formed control file and tensors listed out of data order', () => {
       expect(decodeSafetensors(good).tensors.size).toBe(2);
       expect(decodeSafetensors(rawFile({ b: f32([1], [16, 20]), a: f32([2, 2], [0, 16]) }, 20)).tensors.size).toBe(2);

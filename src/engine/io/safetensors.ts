@@ -37,6 +37,14 @@ export interface DecodedSafetensors {
 /** The reference library's cap: a header past it is refused before it is read (or allocated). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
+/**
+ * The most tensors a file may list, counted before the header is parsed: a 100 MB header holds
+ * over a million zero-size entries, and parsing and checking them takes seconds and gigabytes.
+ * Real files list a few hundred (DeiT-Base: 152; with masks, 200); the largest the studio writes,
+ * a training checkpoint at the deepest config allowed (48 blocks), lists a few thousand.
+ */
+export const MAX_TENSORS = 10_000;
+
 export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
 }
@@ -116,6 +124,25 @@ function sniff(bytes: Uint8Array): string | null {
   return null;
 }
 
+/**
+ * Whether the JSON object in `b` has more than `max` members (tensors, plus __metadata__), judged
+ * without parsing it: commas at depth 1 outside strings. Exact for valid JSON; JSON.parse judges the rest.
+ */
+function hasMoreMembers(b: Uint8Array, max: number): boolean {
+  let depth = 0, inString = false, commas = 0;
+  for (let i = 0; i < b.length; i++) {
+    const ch = b[i];
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) depth++; // { [
+    else if (ch === 0x7d || ch === 0x5d) depth--; // } ]
+    else if (ch === 0x2c && depth === 1 && ++commas >= max) return true; // , : commas + 1 members
+  }
+  return false;
+}
+
 /** The framing: header length, UTF-8 JSON header object; `dataStart` is where the data region begins. */
 function decodeHeader(bytes: Uint8Array, fileName: string): { header: Record<string, unknown>; dataStart: number; fail: (what: string) => never } {
   const fail = (what: string): never => {
@@ -132,7 +159,11 @@ function decodeHeader(bytes: Uint8Array, fileName: string): { header: Record<str
     failFraming(`declares a ${headerLen}-byte header; headers are capped at 100 MB (${MAX_HEADER_BYTES} bytes, as in the reference safetensors library): the file is corrupt or not safetensors`);
   if (headerLen > bytes.length - 8)
     failFraming(`declares a ${headerLen}-byte header but only ${bytes.length - 8} bytes follow: the file is truncated or not safetensors`);
-  const text = utf8Decode(bytes.subarray(8, 8 + headerLen));
+  const headerBytes = bytes.subarray(8, 8 + headerLen);
+  const tooMany = (): never =>
+    fail(`its header lists more than ${MAX_TENSORS} tensors, the limit (real models list a few hundred): the file is corrupt or was made to exhaust memory`);
+  if (hasMoreMembers(headerBytes, MAX_TENSORS + 1)) tooMany(); // + 1: __metadata__
+  const text = utf8Decode(headerBytes);
   if (text === null) failFraming('header is not valid UTF-8: the file is corrupt or not safetensors');
   let header: unknown;
   try {
@@ -141,6 +172,7 @@ function decodeHeader(bytes: Uint8Array, fileName: string): { header: Record<str
     failFraming(`header is not valid JSON (${(e as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) failFraming('header is not a JSON object');
+  if (Object.keys(header as object).filter((k) => k !== '__metadata__').length > MAX_TENSORS) tooMany();
   return { header: header as Record<string, unknown>, dataStart: 8 + headerLen, fail };
 }
 
