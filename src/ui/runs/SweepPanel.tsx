@@ -6,7 +6,8 @@ import * as session from '../session/session';
 import { pct } from '../format';
 import { accuracyFlopsChart, familyColour } from '../panels/charts/accuracy-flops';
 import { sweepRow } from '../../engine/facts/paper-rows';
-import { ALL_METHODS, DEFAULT_SEEDS, parseSweepParams, cancelSweep, loadQueuedSweep, queueSweep, resumeSweep, sweepLink, sweepTable, type SweepRow } from './sweep';
+import { cancelSweep, loadQueuedSweep, queueSweep, resumeSweep, sweepSeeds, sweepTable, type SweepRow } from './sweep';
+import { ALL_METHODS, DEFAULT_SEEDS, parseSweepParams, sweepLink } from '../url/sweep-link';
 import { useRuns } from './store';
 
 export function SweepPanel() {
@@ -22,6 +23,12 @@ export function SweepPanel() {
   const [seeds, setSeeds] = useState(linked?.seeds ?? DEFAULT_SEEDS);
   const [copied, setCopied] = useState(false);
   useEffect(() => void loadQueuedSweep(), []);
+  // After a reload mid-sweep the box shows the queued sweep's seeds, not the default.
+  const queued = sweep?.status === 'queued' ? sweep : null;
+  useEffect(() => {
+    if (queued && !linked) setSeeds(sweepSeeds(queued));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [queued?.id]);
   const busy = status === 'running' || status === 'starting' || status === 'paused';
   const rows = sweep ? sweepTable(sweep, runs) : [];
   const running = sweep?.status === 'queued' && sweep.runIds.includes(liveId) && busy;

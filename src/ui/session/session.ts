@@ -226,7 +226,7 @@ function startConfig(config: ExperimentConfig, opts: { paused?: boolean; sweepId
   return id;
 }
 
-setSweepStarter((config, sweepId) => (startBlocker(config, validateConfig(config).length) ? null : startConfig(config, { sweepId })));
+setSweepStarter((config, sweepId) => (startBlocker(config, validateConfig(config).length) ? null : startConfig(config, { sweepId })), (id) => resumeSaved(id));
 
 export function pause(): void {
   client?.pause();
