@@ -1,7 +1,7 @@
 // The "Paper table" sweep: queue the sweep methods × N seeds on the edited experiment, watch the
 // table (mean ± std over seeds) and the scatter fill in, cancel, resume after a reload, share it.
 import { useEffect, useRef, useState } from 'react';
-import { useStudio } from '../store';
+import { isLive, useStudio } from '../store';
 import * as session from '../session/session';
 import { pct } from '../format';
 import { accuracyFlopsChart, familyColour } from '../panels/charts/accuracy-flops';
@@ -29,7 +29,7 @@ export function SweepPanel() {
     if (queued && !linked) setSeeds(sweepSeeds(queued));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queued?.id]);
-  const busy = status === 'running' || status === 'starting' || status === 'paused';
+  const busy = isLive(status);
   const rows = sweep ? sweepTable(sweep, runs) : [];
   const running = sweep?.status === 'queued' && sweep.runIds.includes(liveId) && busy;
   const done = sweep ? sweep.runIds.filter((id) => runs.find((r) => r.id === id)?.status === 'finished').length : 0;

@@ -1,7 +1,7 @@
 // The backend the worker really runs on. Clicked, it opens what was measured to choose it, the
 // picker (automatic, or one backend by name, kept in the link as `backend=`) and "measure again".
 import { useState } from 'react';
-import { useStudio } from '../../store';
+import { isLive, useStudio } from '../../store';
 import * as session from '../../session/session';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../../../protocol/messages';
 import { BACKEND_LABEL, describeCalibration } from '../../../protocol/calibration';
@@ -30,7 +30,7 @@ export function BackendBadge() {
 
 function BackendDetails({ info, onClose }: { info: BackendInfo; onClose: () => void }) {
   const status = useStudio((s) => s.status);
-  const busy = status === 'running' || status === 'starting' || status === 'paused';
+  const busy = isLive(status);
   const cal = info.calibration;
   const choice = session.backendChoice();
   return (
