@@ -79,9 +79,9 @@ test('pause, step and resume continue exactly; stale commands are ignored', asyn
   const counts = [runA, runB, runC].flatMap((r) => r.frames.filter((f) => f.step >= 1).map((f) => f.numTensors));
   expect(new Set(counts).size, `tensor counts ${counts.join(' ')}`).toBe(1);
 
-  // States: A ran through; B started paused and came back to paused once, stale commands did nothing.
-  expect(runA.states.map((s) => s.state)).toEqual(['running', 'finished']);
-  expect(runB.states.map((s) => s.state)).toEqual(['paused', 'running', 'paused', 'running', 'finished']);
+  // States: A ran through (evaluating at the end); B started paused and came back to paused once, stale commands did nothing.
+  expect(runA.states.map((s) => s.state)).toEqual(['running', 'evaluating', 'finished']);
+  expect(runB.states.map((s) => s.state)).toEqual(['paused', 'running', 'paused', 'running', 'evaluating', 'finished']);
   expect(out.stillAt).toBe(out.pausedAt);
   expect(out.requested).toEqual({ step: out.pausedAt, count: 40 });
   expect(runB.evals.map((e) => e.reason)).toEqual(['requested', 'final']);

@@ -1,8 +1,9 @@
-// `npm run screenshot -- [--scene studio|share|tryit|all] [--out docs/screenshots] [--steps 40]
+// `npm run screenshot -- [--scene studio|share|tryit|walk|all] [--out docs/screenshots] [--steps 40]
 // [--theme light|dark] [--backend wasm] [--query LINK]`: pictures of the studio in headless Chromium at
 // 1440×900 and 390×844. `studio` (the default): mid-run, by default SViTE+ on the tiny preset (--query:
 // another experiment link, with run=1); `share`: the Export menu, the share popover and a results
-// link opened; `tryit`: the Try-it panel. For looking at, not for asserting.
+// link opened; `tryit`: the Try-it panel; `walk`: backend details, Share, Runs and
+// Compare with two same-named runs, and fmnist on a server that does not serve it. For looking at, not for asserting.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import type { Scene } from './screenshots/scene';
 import { shareScene } from './screenshots/share';
 import { STUDIO_EXPERIMENT, studioScene } from './screenshots/studio';
 import { tryitScene } from './screenshots/tryit';
+import { walkScene } from './screenshots/walk';
 import { root, serveBuilt } from './serve-built';
 
 const { values: flags } = parseArgs({
@@ -29,6 +31,7 @@ const SCENES: Record<string, Scene> = {
   studio: studioScene({ query: flags.query, steps: Number(flags.steps), theme: flags.theme === 'dark' ? 'dark' : 'light', backend: flags.backend }),
   share: shareScene,
   tryit: tryitScene,
+  walk: walkScene,
 };
 
 async function main(): Promise<void> {

@@ -129,7 +129,7 @@ export type CommandType = Command['type'];
 // ---------------------------------------------------------------------------------------------
 // Events (worker → UI)
 
-export type RunState = 'running' | 'paused' | 'stopped' | 'finished';
+export type RunState = 'running' | 'paused' | 'evaluating' | 'stopped' | 'finished';
 
 export interface SampleImages {
   images: Uint8Array; // count × height × width × channels, HWC

@@ -9,6 +9,7 @@ export function titleFor(status: RunStatus, step: number, totalSteps: number): s
   switch (status) {
     case 'running': return `▶ ${pct} · step ${step}/${totalSteps} · ${APP_TITLE}`;
     case 'paused': return `⏸ ${pct} · step ${step}/${totalSteps} · ${APP_TITLE}`;
+    case 'evaluating': return `⧗ evaluating · ${APP_TITLE}`;
     case 'finished': return `✓ done · ${APP_TITLE}`;
     case 'stopped': return `■ stopped at step ${step} · ${APP_TITLE}`;
     default: return APP_TITLE;

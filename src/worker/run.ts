@@ -261,7 +261,11 @@ export class Run {
       return;
     }
     const end: RunState = trainer.finished && !this.stopRequested ? 'finished' : 'stopped';
-    if (end === 'finished') await this.runEval(this.options.finalEvalSize ?? c.evalSize, 'final');
+    if (end === 'finished') {
+      // Seconds on a GPU: the page says so, and has nothing to pause or stop meanwhile.
+      this.setState('evaluating', trainer);
+      await this.runEval(this.options.finalEvalSize ?? c.evalSize, 'final');
+    }
     await this.postFrame(trainer, end);
     await this.saveCheckpoint(trainer);
     this.setState(end, trainer);

@@ -1,4 +1,4 @@
-// A popover closes on a mouse-down anywhere outside it (the Share and Export menus).
+// A popover closes on a mouse-down anywhere outside it (Share, Export, the backend details).
 import { useEffect, useRef, type RefObject } from 'react';
 
 export function useClickAway<T extends HTMLElement>(open: boolean, close: () => void): RefObject<T | null> {

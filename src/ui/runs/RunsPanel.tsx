@@ -10,7 +10,7 @@ import { download } from '../export/download';
 import { RUN_FILE_SUFFIX } from './run-file';
 import { methodName } from './labels';
 import { useRuns } from './store';
-import { useStudio } from '../store';
+import { isLive, useStudio } from '../store';
 import { FIRST_CHECKPOINT_MS } from '../../protocol/messages';
 import { ComparePanel } from './ComparePanel';
 import { SweepPanel } from './SweepPanel';
@@ -66,7 +66,7 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
   const status = runState(r, Date.now(), liveId, held);
   const live = r.id === liveId && status === 'running';
   // Opening a saved run replaces the panels' content: not while another run trains there.
-  const busy = useStudio((s) => s.status === 'running' || s.status === 'starting' || s.status === 'paused');
+  const busy = useStudio((s) => isLive(s.status));
   // Cut off (reload, crash) or stopped before its end, with a checkpoint to go on from.
   const cut = status === 'interrupted' || status === 'stopped';
   const resumable = cut && r.checkpointStep !== undefined && r.checkpointStep < r.totalSteps;
@@ -93,7 +93,8 @@ function RunRow({ r, picked }: { r: RunRecord; picked: boolean }) {
       <td data-label="Date">{date(r.startedAt)}</td>
       <td data-label="Status" data-testid="saved-run-status" data-status={status}
         title={cut && r.checkpointStep === undefined ? `It ended before its first checkpoint (after ${FIRST_CHECKPOINT_MS / 1000} s of training): it cannot be resumed, only started again` : undefined}>
-        {status}{status !== 'finished' ? ` at ${r.step}/${r.totalSteps}` : ''}{cut && r.checkpointStep === undefined ? ' · no checkpoint' : ''}
+        {/* Its last step done and still running: the final evaluation (seconds on a GPU). */}
+        {status === 'running' && r.step >= r.totalSteps ? 'evaluating' : status}{status !== 'finished' ? ` at ${r.step}/${r.totalSteps}` : ''}{cut && r.checkpointStep === undefined ? ' · no checkpoint' : ''}
       </td>
       <td className="run-actions">
         <button type="button" className="btn small" data-testid="run-open" disabled={busy} title={busy ? 'Stop the run that trains first (it is saved as it goes)' : 'Show this run in the panels (read-only)'}

@@ -1,12 +1,13 @@
 // The "Paper table" sweep: queue the sweep methods × N seeds on the edited experiment, watch the
 // table (mean ± std over seeds) and the scatter fill in, cancel, resume after a reload, share it.
 import { useEffect, useRef, useState } from 'react';
-import { useStudio } from '../store';
+import { isLive, useStudio } from '../store';
 import * as session from '../session/session';
 import { pct } from '../format';
 import { accuracyFlopsChart, familyColour } from '../panels/charts/accuracy-flops';
 import { sweepRow } from '../../engine/facts/paper-rows';
-import { ALL_METHODS, DEFAULT_SEEDS, parseSweepParams, cancelSweep, loadQueuedSweep, queueSweep, resumeSweep, sweepLink, sweepTable, type SweepRow } from './sweep';
+import { cancelSweep, loadQueuedSweep, queueSweep, resumeSweep, sweepSeeds, sweepTable, type SweepRow } from './sweep';
+import { ALL_METHODS, DEFAULT_SEEDS, parseSweepParams, sweepLink } from '../url/sweep-link';
 import { useRuns } from './store';
 
 export function SweepPanel() {
@@ -22,7 +23,13 @@ export function SweepPanel() {
   const [seeds, setSeeds] = useState(linked?.seeds ?? DEFAULT_SEEDS);
   const [copied, setCopied] = useState(false);
   useEffect(() => void loadQueuedSweep(), []);
-  const busy = status === 'running' || status === 'starting' || status === 'paused';
+  // After a reload mid-sweep the box shows the queued sweep's seeds, not the default.
+  const queued = sweep?.status === 'queued' ? sweep : null;
+  useEffect(() => {
+    if (queued && !linked) setSeeds(sweepSeeds(queued));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [queued?.id]);
+  const busy = isLive(status);
   const rows = sweep ? sweepTable(sweep, runs) : [];
   const running = sweep?.status === 'queued' && sweep.runIds.includes(liveId) && busy;
   const done = sweep ? sweep.runIds.filter((id) => runs.find((r) => r.id === id)?.status === 'finished').length : 0;

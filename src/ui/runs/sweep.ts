@@ -3,19 +3,20 @@
 // the worker, each run saved to the history. The queue lives in IndexedDB, so a reload can resume it.
 import type { ExperimentConfig } from '../../engine/config';
 import { decodeConfig, encodeConfig } from '../../engine/config-url';
-import { paperRowConfig, sweepRow, SWEEP_METHODS, type SweepMethod } from '../../engine/facts/paper-rows';
+import { paperRowConfig, sweepRow, type SweepMethod } from '../../engine/facts/paper-rows';
 import type { RunRecord, SweepRecord } from './db';
 import { historyDb } from './history';
 import { onRunEnded } from './runs';
 import { useRuns } from './store';
 
-export const DEFAULT_SEEDS = 3;
-export const ALL_METHODS = Object.keys(SWEEP_METHODS) as SweepMethod[];
-
 /** Starts a queued run's config; false when the studio cannot start now. */
 type Starter = (config: ExperimentConfig, sweepId: string) => string | null;
 
+/** Resumes a saved run from its checkpoint; false when it cannot. */
+type Resumer = (runId: string) => Promise<boolean>;
+
 let starter: Starter | null = null;
+let resumer: Resumer | null = null;
 let active: SweepRecord | null = null;
 
 export function sweepConfigs(base: ExperimentConfig, methods: readonly SweepMethod[], seeds: number): { label: string; config: ExperimentConfig }[] {
@@ -29,27 +30,13 @@ export function sweepConfigs(base: ExperimentConfig, methods: readonly SweepMeth
   return out;
 }
 
-/** The sweep's own link: the base experiment plus `sweep=methods` and `seeds=N`. */
-export function sweepLink(base: ExperimentConfig, methods: readonly SweepMethod[], seeds: number, origin: string): string {
-  return `${origin}/?${encodeConfig(base)}&sweep=${methods.join(',')}&seeds=${seeds}`;
-}
-
-/** `sweep=` and `seeds=` of a link, or null without them; unknown methods are an error message. */
-export function parseSweepParams(search: string): { methods: SweepMethod[]; seeds: number } | string | null {
-  const q = new URLSearchParams(search);
-  const raw = q.get('sweep');
-  if (raw === null) return null;
-  const names = raw.split(',').filter(Boolean);
-  const bad = names.filter((n) => !(n in SWEEP_METHODS));
-  if (bad.length || !names.length) return `The link's sweep=${raw} names no sweep method${bad.length ? ` (${bad.join(', ')} unknown)` : ''}; use some of ${ALL_METHODS.join(', ')}.`;
-  const seeds = Number(q.get('seeds') ?? DEFAULT_SEEDS);
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) return `The link's seeds=${q.get('seeds')} must be a whole number from 1 to 20.`;
-  return { methods: names as SweepMethod[], seeds };
-}
-
-export function setSweepStarter(s: Starter): void {
+export function setSweepStarter(s: Starter, r: Resumer): void {
   starter = s;
+  resumer = r;
 }
+
+/** Seeds per method of a queued sweep (its seeds box after a reload). */
+export const sweepSeeds = (sw: SweepRecord): number => Math.max(1, Math.round(sw.links.length / new Set(sw.labels).size));
 
 async function save(sw: SweepRecord): Promise<void> {
   await (await historyDb()).put('sweeps', sw);
@@ -103,6 +90,19 @@ function runNext(): void {
     void save({ ...sw, status: 'done' });
     return;
   }
+  // The run a reload (or Stop) cut off goes on from its checkpoint, rather than a fresh run beside it.
+  const cut = useRuns.getState().runs.find((r) => r.id === sw.runIds[i]);
+  if (cut && resumer && (cut.status === 'running' || cut.status === 'stopped') && cut.checkpointStep !== undefined && cut.checkpointStep < cut.totalSteps) {
+    void resumer(cut.id).then((ok) => {
+      if (!ok && active === sw) startAt(sw, i);
+    });
+    return;
+  }
+  startAt(sw, i);
+}
+
+function startAt(sw: SweepRecord, i: number): void {
+  if (!starter) return;
   const id = starter(decodeConfig(sw.links[i]).config, sw.id);
   if (!id) {
     active = null;

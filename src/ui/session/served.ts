@@ -60,5 +60,5 @@ export function checkServed(dataset: DatasetName): void {
 /** Why a run on `dataset` cannot start without imported files, or null (synthetic, served, or not known yet). */
 export function missingDataReason(dataset: DatasetName, imported: boolean): string | null {
   if (dataset === 'synthetic' || imported || useServed.getState()[dataset] !== 'missing') return null;
-  return `This server does not serve ${dataset}: run \`npm run datasets\` in the project folder and reload, or import the files (Data → Import files…).`;
+  return `This server does not serve ${dataset}: run "npm run datasets" in the project folder and reload, or import the files (Data → Import files…).`;
 }

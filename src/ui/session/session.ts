@@ -10,7 +10,7 @@ import { setLinkBackend } from '../url/url-sync';
 import { paperScaleReason } from '../config/relevance';
 import { runData } from '../frames/run-data';
 import { later } from '../frames/scheduler';
-import { studio } from '../store';
+import { isLive, studio } from '../store';
 import { dataSourceFor, importedFor } from './imported';
 import { missingDataReason } from './served';
 import { openRun, recordCheckpoint, recordEnd, recordEval, recordFrame, recordStart, recordStarted, resumeRecording } from '../runs/runs';
@@ -56,7 +56,7 @@ export function connect(): () => void {
   // Leaving while a run trains asks first (the run is saved up to the last second either way).
   const onLeave = (ev: BeforeUnloadEvent): void => {
     const status = studio.getState().status;
-    if (status !== 'running' && status !== 'starting' && status !== 'paused') return;
+    if (!isLive(status)) return;
     ev.preventDefault();
     ev.returnValue = '';
   };
@@ -190,7 +190,7 @@ function onEvent(e: WorkerEvent): void {
       // Failures to assemble the data set (missing or corrupt files) get the data help beside them.
       const data = e.command === 'start' && !/backend|WebGPU/i.test(e.message);
       s.pushError({ message: e.message, fatal: e.fatal, deviceLost: Boolean(e.deviceLost), data, command: e.command });
-      if (e.fatal && (s.status === 'starting' || s.status === 'running')) s.setStatus('stopped');
+      if (e.fatal && (s.status === 'starting' || s.status === 'running' || s.status === 'evaluating')) s.setStatus('stopped');
       if (e.fatal) void recordEnd('failed');
       return;
     }
@@ -226,7 +226,7 @@ function startConfig(config: ExperimentConfig, opts: { paused?: boolean; sweepId
   return id;
 }
 
-setSweepStarter((config, sweepId) => (startBlocker(config, validateConfig(config).length) ? null : startConfig(config, { sweepId })));
+setSweepStarter((config, sweepId) => (startBlocker(config, validateConfig(config).length) ? null : startConfig(config, { sweepId })), (id) => resumeSaved(id));
 
 export function pause(): void {
   client?.pause();
@@ -285,7 +285,7 @@ export function reset(): void {
 /** Shows a saved run read-only in the panels (not while a run trains: that one would draw over it). */
 export async function openSaved(id: string): Promise<boolean> {
   const status = studio.getState().status;
-  if (status === 'running' || status === 'starting' || status === 'paused') return false;
+  if (isLive(status)) return false;
   if (client && status !== 'idle') client.gate.next(); // late events of the run on screen are stale now
   latestLoss = NaN;
   return openRun(id);
@@ -301,7 +301,7 @@ let resuming = false;
  * False when it cannot (busy, no checkpoint).
  */
 export async function resumeSaved(id: string, more?: number): Promise<boolean> {
-  const busy = (): boolean => ['running', 'starting', 'paused'].includes(studio.getState().status);
+  const busy = (): boolean => isLive(studio.getState().status);
   if (!client || busy() || resuming) return false;
   resuming = true; // a second click while the checkpoint is read must not start the run twice
   try {
@@ -331,7 +331,7 @@ export function toggle(): void {
   const status = studio.getState().status;
   if (status === 'running' || status === 'starting') pause();
   else if (status === 'paused') resume();
-  else start();
+  else if (status !== 'evaluating') start(); // the final evaluation: nothing to pause, nothing to start yet
 }
 
 // For e2e tests and debugging: the losses the UI received (WebGPU is not bit-exact: compare loosely).

@@ -5,6 +5,8 @@ import { createExperimentSlice, type ExperimentSlice } from './experiment';
 import { createRunSlice, type RunSlice } from './run';
 import { createViewSlice, resolveTheme, type Theme, type ViewSlice } from './view';
 
+export { isLive } from './run';
+
 export type StudioState = ExperimentSlice & RunSlice & ViewSlice;
 
 export const useStudio = create<StudioState>()((...a) => ({

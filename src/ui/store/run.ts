@@ -8,6 +8,9 @@ import type { StudioState } from './index';
 
 export type RunStatus = 'idle' | 'starting' | RunState;
 
+/** A run holds the worker (its model in use, training or evaluating at the end): not to be replaced. */
+export const isLive = (s: RunStatus): boolean => s === 'running' || s === 'starting' || s === 'paused' || s === 'evaluating';
+
 export interface RunError {
   id: number;
   message: string;

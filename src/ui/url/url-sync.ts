@@ -8,6 +8,7 @@ import { studio } from '../store';
 import { importedFor } from '../session/imported';
 import type { ThemeChoice } from '../store/view';
 import { useReported } from '../results-link/reported';
+import { sweepKeyIssues } from './sweep-link';
 
 export interface OpeningLink {
   decoded: DecodedLink;
@@ -32,6 +33,7 @@ export function readOpeningLink(search = location.search): OpeningLink {
   if (themeRaw !== undefined && !theme) decoded.ignored.push({ key: 'theme', value: themeRaw, reason: 'not light, dark or system' });
   const dataRaw = decoded.extras.data;
   if (dataRaw !== undefined && dataRaw !== 'local') decoded.ignored.push({ key: 'data', value: dataRaw, reason: "only data=local is known (the link's maker used imported files)" });
+  decoded.ignored.push(...sweepKeyIssues(decoded.extras));
   const run = decoded.extras.run;
   return {
     decoded, backend, theme, panel: decoded.extras.panel, localData: dataRaw === 'local',

@@ -85,7 +85,7 @@ export function Charts() {
         <UChart spec={loss} height={H} testid="chart-loss" deps={deps} empty="Start a run to see the loss" />
       </figure>
       <figure className="card chart-card">
-        <figcaption>Test accuracy <span className="muted">at each evaluation{c.evalEvery > 0 ? ` (every ${c.evalEvery} steps)` : ' (at the end)'}</span></figcaption>
+        <figcaption>Test accuracy <span className="muted">at each evaluation{c.evalEvery > 0 && c.evalEvery < c.steps ? ` (every ${c.evalEvery} steps and at the end)` : ' (at the end)'}</span></figcaption>
         <UChart spec={accuracy} height={H} testid="chart-accuracy" deps={deps} empty="Appears at the first evaluation" />
       </figure>
       <figure className="card chart-card">

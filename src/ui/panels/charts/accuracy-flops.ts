@@ -17,6 +17,14 @@ export interface AccuracyPoint {
 export const FAMILY_COLOURS: Record<string, string> = { dense: '#111827', SViTE: '#2563eb', 'S²ViTE': '#dc2626', 'SViTE+': '#16a34a' };
 export const familyColour = (name: string): string => FAMILY_COLOURS[name.split(' ')[0]] ?? '#6b7280';
 
+/** `text`, cut to `width` pixels with an ellipsis when it is wider. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let n = text.length;
+  while (n > 1 && ctx.measureText(`${text.slice(0, n)}…`).width > width) n--;
+  return `${text.slice(0, n)}…`;
+}
+
 export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], size: { title: string; width: number; height: number; xLabel?: string; yLabel?: string }): uPlot {
   // uPlot's x is one ascending array; each point is its own series, null elsewhere.
   const xs = [...new Set(points.map((p) => p.saved))].sort((a, b) => a - b);
@@ -43,10 +51,13 @@ export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], siz
           ctx.moveTo(x, u.valToPos(p.accuracy - p.std, 'y', true));
           ctx.lineTo(x, u.valToPos(p.accuracy + p.std, 'y', true));
           ctx.stroke();
-          // Alternate above/below so neighbours stay readable; near the right edge, write leftwards.
-          const leftwards = x + (8 * devicePixelRatio + ctx.measureText(p.name).width) > u.bbox.left + u.bbox.width;
+          // Alternate above/below so neighbours stay readable; near the right edge, write leftwards,
+          // and a name longer than the room on that side ends in an ellipsis inside the plot.
+          const gap = 8 * devicePixelRatio;
+          const right = u.bbox.left + u.bbox.width - x - gap, left = x - u.bbox.left - gap;
+          const leftwards = ctx.measureText(p.name).width > right && left > right;
           ctx.textAlign = leftwards ? 'right' : 'left';
-          ctx.fillText(p.name, x + (leftwards ? -8 : 8) * devicePixelRatio, y + (i % 2 ? 14 : -6) * devicePixelRatio);
+          ctx.fillText(fitText(ctx, p.name, leftwards ? left : right), x + (leftwards ? -gap : gap), y + (i % 2 ? 14 : -6) * devicePixelRatio);
         });
         ctx.restore();
       }],

@@ -11,12 +11,18 @@ const MOMENT_RULE_LABEL: Record<MomentRule, string> = {
   restart: 'reset, bias correction restarted',
   keep: 'kept, dense gradients (reference)',
 };
-const METHOD_SHORT: Record<Method, string> = { dense: 'Dense', svite: 'SViTE', s2vite: 'S²ViTE' };
-const METHOD_HINT: Record<Method, string> = {
+/** The selector's choices: the config's methods, and SViTE+ (SViTE with the token selector on) beside SViTE. */
+type Choice = Method | 'svite+';
+const CHOICES: Choice[] = [...METHODS.slice(0, METHODS.indexOf('svite') + 1), 'svite+', ...METHODS.slice(METHODS.indexOf('svite') + 1)];
+const METHOD_SHORT: Record<Choice, string> = { dense: 'Dense', svite: 'SViTE', 'svite+': 'SViTE+', s2vite: 'S²ViTE' };
+const METHOD_HINT: Record<Choice, string> = {
   dense: 'Every weight trains; the baseline.',
   svite: 'Unstructured sparse weights from the start; every ΔT steps prune the smallest |W| and regrow as many, by largest |∇W| (RigL) or at random (SET).',
+  'svite+': 'SViTE, plus a learned token selector that keeps only the top patches (data sparsity): set how many with the token keep ratio.',
   s2vite: 'Whole attention heads and MLP neurons: prune by Taylor / L1 scores, regrow by gradient.',
 };
+/** SViTE+ picked: the paper-table's keep ratios, the first that drops a patch at this shape. */
+const PLUS_KEEP = [0.9, 0.7, 0.5];
 
 export function SparsitySection() {
   const c = useStudio((s) => s.config);
@@ -24,13 +30,24 @@ export function SparsitySection() {
   const shown = new Set(METHOD_FIELDS[c.method] ?? []);
   const updates = topologyUpdateSteps(c).length;
   const patchesOk = Number.isInteger(c.imageSize / c.patchSize);
+  const tokens = selectorOn(c);
+  const choice: Choice = c.method === 'svite' && tokens ? 'svite+' : c.method;
+  const pick = (m: Choice): void => {
+    if (m === 'svite+') {
+      setField('method', 'svite');
+      if (!tokens) setField('tokenKeep', PLUS_KEEP.find((k) => selectorOn({ ...c, tokenKeep: k })) ?? PLUS_KEEP.at(-1)!);
+      return;
+    }
+    setField('method', m);
+    if (m === 'svite' && tokens) setField('tokenKeep', 1); // plain SViTE: the selector off
+  };
   return (
-    <Section title="Sparsity" aside={METHOD_LABEL[c.method]}>
-      <FieldRow label="Method" hint={METHOD_HINT[c.method]}>
+    <Section title="Sparsity" aside={choice === 'svite+' ? 'SViTE+ (unstructured + tokens)' : `${METHOD_LABEL[c.method]}${tokens ? ' + tokens' : ''}`}>
+      <FieldRow label="Method" hint={METHOD_HINT[choice]}>
         <div className="segmented" role="radiogroup" aria-label="Method">
-          {METHODS.map((m) => (
-            <label key={m} className={c.method === m ? 'on' : ''}>
-              <input type="radio" name="method" data-field="method" value={m} checked={c.method === m} onChange={() => setField('method', m)} />
+          {CHOICES.map((m) => (
+            <label key={m} className={choice === m ? 'on' : ''}>
+              <input type="radio" name="method" data-field="method" value={m} checked={choice === m} onChange={() => pick(m)} />
               {METHOD_SHORT[m]}
             </label>
           ))}

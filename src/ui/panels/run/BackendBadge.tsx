@@ -1,7 +1,8 @@
 // The backend the worker really runs on. Clicked, it opens what was measured to choose it, the
 // picker (automatic, or one backend by name, kept in the link as `backend=`) and "measure again".
-import { useState } from 'react';
-import { useStudio } from '../../store';
+import { useCallback, useState } from 'react';
+import { useClickAway } from '../../controls/click-away';
+import { isLive, useStudio } from '../../store';
 import * as session from '../../session/session';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../../../protocol/messages';
 import { BACKEND_LABEL, describeCalibration } from '../../../protocol/calibration';
@@ -10,11 +11,13 @@ export function BackendBadge() {
   const info = useStudio((s) => s.backend);
   const pending = useStudio((s) => s.backendPending);
   const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
+  const root = useClickAway<HTMLSpanElement>(open, close); // like Share and Export
   if (pending) return <span className="badge pending" data-testid="backend-badge" data-backend="">choosing a backend…</span>;
   if (!info) return <span className="badge bad" data-testid="backend-badge" data-backend="none">no backend</span>;
   const rate = info.calibration?.measurements.find((m) => m.backend === info.backend)?.imagesPerSec;
   return (
-    <span className="backend-anchor">
+    <span className="backend-anchor" ref={root}>
       <button type="button" className={`badge ${info.fallbackReason ? 'warn' : 'ok'}`} data-testid="backend-badge" data-backend={info.backend}
         aria-expanded={open} onClick={() => setOpen(!open)}
         title={`Backend: ${info.backend} (${info.requested ? `requested ${info.requested}` : 'chosen automatically'}). Adapter: ${info.adapter}. Cross-origin isolated: ${info.crossOriginIsolated ? 'yes' : 'no'}. Click for the measurements and the picker.`}>
@@ -30,7 +33,7 @@ export function BackendBadge() {
 
 function BackendDetails({ info, onClose }: { info: BackendInfo; onClose: () => void }) {
   const status = useStudio((s) => s.status);
-  const busy = status === 'running' || status === 'starting' || status === 'paused';
+  const busy = isLive(status);
   const cal = info.calibration;
   const choice = session.backendChoice();
   return (

@@ -4,7 +4,7 @@ import { duration, int, num, pct } from '../../format';
 
 const STATUS_TEXT: Record<string, string> = {
   idle: 'Ready', starting: 'Loading data and building the model…', running: 'Training', paused: 'Paused',
-  stopped: 'Stopped', finished: 'Finished',
+  evaluating: 'Evaluating the final model on the test set…', stopped: 'Stopped', finished: 'Finished',
 };
 
 export function Progress() {
@@ -17,7 +17,10 @@ export function Progress() {
   const total = p.totalSteps || planned || 1;
   const frac = Math.min(1, p.step / total);
   const warming = status === 'running' && p.step === 0 && frames > 0;
-  const text = warming ? 'First step: compiling GPU kernels (can take ~10 s on a software GPU)…' : STATUS_TEXT[status];
+  const evalSize = useStudio((s) => s.runConfig?.evalSize);
+  const text = warming ? 'First step: compiling GPU kernels (can take ~10 s on a software GPU)…'
+    : status === 'evaluating' && evalSize ? `Evaluating the final model on ${int(evalSize)} test images…`
+    : STATUS_TEXT[status];
   return (
     <div className="progress-block">
       <div className="progress-head">
@@ -27,7 +30,7 @@ export function Progress() {
           step <strong data-testid="step-counter">{p.step}</strong> / {int(total)}
         </span>
       </div>
-      <div className={`progress${warming || status === 'starting' ? ' indeterminate' : ''}`}
+      <div className={`progress${warming || status === 'starting' || status === 'evaluating' ? ' indeterminate' : ''}`}
         role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={p.step}>
         <div className="bar" style={{ width: `${100 * frac}%` }} />
       </div>

@@ -22,7 +22,8 @@ export function RunControls() {
   const noModel = useStudio((s) => s.meta === null);
   const active = status === 'running' || status === 'starting';
   const paused = status === 'paused';
-  const live = active || paused;
+  const evaluating = status === 'evaluating';
+  const live = active || paused || evaluating;
   const edited = useStudio((s) => pendingEdits(s.config, s.runConfig));
   // Results opened from a link have no model in the worker to evaluate.
   const linkOnly = useReported((s) => s.reported !== null && !s.verifying);
@@ -38,6 +39,10 @@ export function RunControls() {
           <button type="button" className="btn primary" onClick={session.resume} title="Resume (space)" data-testid="resume">
             <Play /> Resume
           </button>
+        ) : evaluating ? (
+          <button type="button" className="btn primary" disabled title="The final evaluation is running: the run finishes when it is done" data-testid="pause">
+            <Pause /> Evaluating…
+          </button>
         ) : active ? (
           <button type="button" className="btn primary" onClick={session.pause} title="Pause (space)" data-testid="pause">
             <Pause /> Pause
@@ -48,15 +53,15 @@ export function RunControls() {
             <Play /> {status === 'idle' ? 'Start' : viewing ? 'New run' : 'Restart'}
           </button>
         )}
-        <button type="button" className="btn" onClick={session.step} disabled={active || (!paused && Boolean(blocker))}
+        <button type="button" className="btn" onClick={session.step} disabled={active || evaluating || (!paused && Boolean(blocker))}
           title="One step while paused (→)" data-testid="step"><StepIcon /> Step</button>
-        <button type="button" className="btn" onClick={session.stop} disabled={!live} title="Stop after this step; the model stays for evaluation" data-testid="stop">
+        <button type="button" className="btn" onClick={session.stop} disabled={!live || evaluating} title={evaluating ? 'The final evaluation is running: nothing left to stop' : 'Stop after this step; the model stays for evaluation'} data-testid="stop">
           <Stop /> Stop
         </button>
         <button type="button" className="btn" onClick={session.reset} disabled={status === 'idle'} title="Clear the screen (r); the run stays in Runs, the settings stay" data-testid="reset">
           <Reset /> Reset
         </button>
-        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting' || linkOnly || viewing || noModel}
+        <button type="button" className="btn ghost" onClick={session.evaluate} disabled={status === 'idle' || status === 'starting' || evaluating || linkOnly || viewing || noModel}
           title={viewing ? 'A saved run: its model is not loaded' : noModel && status !== 'idle' ? 'This run stopped before training began: there is no model to evaluate' : 'Evaluate on the test split now'} data-testid="evaluate"><Gauge /> Evaluate</button>
         <ExportMenu />
         <ImportModelButton />
