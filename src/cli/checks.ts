@@ -1,7 +1,7 @@
 // Checks made before any work starts: a flag the command does not read, a positional argument it
 // does not take, an output file that cannot be written. Each fails at once, saying what to do, so
 // that nothing is silently ignored and no training time is lost to a typo.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PRESETS } from '../engine/config';
 
@@ -46,6 +46,9 @@ export function wholeFlag(flag: string, value: string | undefined, min: number):
   return n;
 }
 
+/** The system's reason in words with its code ("EIO: i/o error"), for a message that says what to do next. */
+const systemReason = (e: unknown): string => (e instanceof Error ? e.message.replace(/, \w+( '.*')?$/, '') : String(e));
+
 /** Fails now, not after training, when `file` cannot be written. */
 export function checkWritable(flag: string, file: string): void {
   const abs = path.resolve(file);
@@ -57,5 +60,30 @@ export function checkWritable(flag: string, file: string): void {
     accessSync(exists ? abs : dir, constants.W_OK);
   } catch {
     throw new Error(`--${flag} ${file}: ${exists ? 'the file is read-only' : `no permission to write in ${dir}`}`);
+  }
+  // Permissions are not the whole story (root may "write" /proc/version, which then fails with EIO):
+  // an empty write through the append mode the run uses changes nothing and fails as the real one would.
+  if (exists) {
+    try {
+      const fd = openSync(abs, 'a');
+      try {
+        writeSync(fd, new Uint8Array(0));
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      throw new Error(`--${flag} ${file} cannot be written (${systemReason(e)}): give a file in a folder of yours on a disk`);
+    }
+  }
+}
+
+/** The bytes of an input file, or what is wrong with the path: missing, a folder, unreadable. `hint` says what to give instead. */
+export function readInputFile(subject: string, file: string, hint: string): Uint8Array {
+  if (!existsSync(file)) throw new Error(`${subject} ${file} does not exist (${hint})`);
+  if (statSync(file).isDirectory()) throw new Error(`${subject} ${file} is a folder, not a file (${hint})`);
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new Error(`${subject} ${file} cannot be read (${systemReason(e)}): ${hint}`);
   }
 }

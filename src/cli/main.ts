@@ -1,8 +1,8 @@
 // Command line: train / flops / export / eval / bench a config given as a preset, a share link
 // (the studio's URL or its query string) and field overrides. Run: npm run --silent cli -- <cmd> ...
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
+import { renameSync, writeFileSync } from 'node:fs';
+import { assertTrainable, assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
 import { applyOverrides, decodeConfig, encodeConfig, noticeOf, type IgnoredKey } from '../engine/config-url';
 import { flopsForConfig } from '../engine/flops';
 import { importModel } from '../engine/io/checkpoint';
@@ -11,7 +11,7 @@ import { exportTrained } from '../engine/io/export-trained';
 import { useBackend, type NodeBackend } from '../backend/node';
 import { cachedLoader, loadForConfig } from './load-data';
 import { percent, trainRun } from './train-run';
-import { checkArgs, checkWritable, wholeFlag } from './checks';
+import { checkArgs, checkWritable, readInputFile, wholeFlag } from './checks';
 import { parseMethods, sweep, SWEEP_METHOD_NAMES } from './sweep';
 
 const HELP = `Sparse ViT Studio CLI
@@ -44,7 +44,8 @@ density, ...) or the link's short keys. The printed "config" is the studio's sha
 /** What a link carried that was not used, as the JSON output records it (--quiet hides only the log). */
 type LinkReport = { ignored?: IgnoredKey[]; ignoredMore?: number };
 
-function configFrom(values: { preset?: string; url?: string; set?: string[] }, log: (s: string) => void): { config: ExperimentConfig; link: LinkReport } {
+/** The config the flags give; `training` also checks that it fits in memory (flops counts any size). */
+function configFrom(values: { preset?: string; url?: string; set?: string[] }, log: (s: string) => void, training = true): { config: ExperimentConfig; link: LinkReport } {
   let c: ExperimentConfig;
   const link: LinkReport = {};
   if (values.url && values.preset) throw new Error('give --preset or --url, not both: the link names its own preset (p=…)');
@@ -62,14 +63,15 @@ function configFrom(values: { preset?: string; url?: string; set?: string[] }, l
     c = presetConfig(p);
   }
   const config = applyOverrides(c, values.set ?? []);
-  assertValidConfig(config); // says what is wrong with each field and how to fix it
+  // Says what is wrong with each field and how to fix it; before any data loads.
+  if (training) assertTrainable(config);
+  else assertValidConfig(config);
   return { config, link };
 }
 
 /** A checkpoint to resume: its bytes, and its config and step (checked before any data loads). */
 function readResume(file: string): { bytes: Uint8Array; config: ExperimentConfig; step: number } {
-  if (!existsSync(file)) throw new Error(`--resume ${file} does not exist (give a file written by --checkpoint)`);
-  const bytes = new Uint8Array(readFileSync(file));
+  const bytes = readInputFile('--resume', file, 'give a file written by --checkpoint');
   const { config, step } = readCheckpointHeader(bytes, file);
   if (step >= config.steps) throw new Error(`${file} is a finished run (step ${step} of ${config.steps}): there is nothing to resume`);
   return { bytes, config, step };
@@ -102,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (cmd) {
     case 'flops': {
-      const { config: c, link } = configFrom(values, log);
+      const { config: c, link } = configFrom(values, log, false);
       console.log(JSON.stringify({ config: encodeConfig(c), ...link, flops: flopsForConfig(c) }, null, 2));
       return 0;
     }
@@ -179,14 +181,15 @@ async function main(argv: string[]): Promise<number> {
     case 'eval': {
       const file = positionals[0];
       if (!file) throw new Error('eval needs a .safetensors file');
-      if (!existsSync(file)) throw new Error(`eval: ${file} does not exist (give the path of a .safetensors file, e.g. one written by \`cli export\`)`);
-      const imported = importModel(new Uint8Array(readFileSync(file)), file);
+      const bytes = readInputFile('eval:', file, 'give the path of a .safetensors file, e.g. one written by `cli export`');
+      const imported = importModel(bytes, file);
       for (const n of imported.configNotes) log(`${file}: ${n}`);
       const backend = await useBackend(backendArg, log);
       const { evaluateImported } = await import('./eval-model');
       const r = await evaluateImported(imported, loadForConfig(imported.config, values['data-dir']));
       const notes = imported.configNotes.length ? { configNotes: imported.configNotes } : {};
       console.log(JSON.stringify({ file, backend, config: encodeConfig(imported.config), ...notes, method: imported.method, layout: imported.layout, ...r }, null, 2));
+      if (r.error) throw new Error(`eval: ${file}: ${r.error}`); // after the report is printed: exit 1
       return 0;
     }
     case 'profile': {

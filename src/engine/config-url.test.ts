@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, presetConfig, validateConfig, type ExperimentConfig } from './config';
-import { applyOverrides, decodeConfig, encodeConfig, URL_FIELDS } from './config-url';
+import { applyOverrides, decodeConfig, encodeConfig, noticeOf, REASONS, URL_FIELDS } from './config-url';
 
 const changed: Partial<ExperimentConfig> = {
   dataset: 'synthetic', imageSize: 32, patchSize: 8, inChans: 3, numClasses: 10, embedDim: 48, depth: 3, numHeads: 6,
@@ -68,5 +68,26 @@ describe('presets and validation', () => {
     expect(msgs({ density: 0 })).toMatch(/density must be in \(0, 1\]/);
     expect(msgs({ method: 's2vite', numHeads: 1 })).toMatch(/at least 2 heads/);
     expect(msgs({ batchSize: 0 })).toMatch(/batchSize/);
+  });
+});
+
+describe('what a link says outside its settings is reported, not dropped', () => {
+  const ignored = (link: string): string[] => decodeConfig(link).ignored.map((i) => `${i.key}=${i.value}: ${i.reason}`);
+  it('a bare word before a stray ?, and a doubled ?', () => {
+    expect(ignored('aug?v=1&p=tiny')).toEqual([`aug=: ${REASONS.beforeQuestion}`]);
+    expect(ignored('??v=1')).toEqual([`??=: ${REASONS.doubledQuestion}`]);
+    expect(ignored('http://localhost:5173/???v=1&p=fmnist')).toEqual([`??=: ${REASONS.doubledQuestion}`]);
+    expect(decodeConfig('http://localhost:5173/???v=1&p=fmnist').config.preset).toBe('fmnist');
+    // An address before the ? is a URL's, not a setting.
+    for (const link of ['?p=fmnist', 'localhost:5173?p=fmnist', 'studio.html?p=fmnist', 'http://h/x?p=fmnist']) expect(ignored(link)).toEqual([]);
+  });
+  it('a whole number a double cannot hold exactly is refused, not rounded', () => {
+    expect(ignored('v=1&p=tiny&ee=123456789012345678901234')).toEqual(['ee=123456789012345678901234: evalEvery: too many digits to hold exactly; using 200']);
+    expect(ignored('p=tiny&ee=9007199254740993')).toHaveLength(1); // 2^53 + 1
+    expect(decodeConfig('p=tiny&ee=9007199254740992&n=1000000000000000000000').config).toMatchObject({ evalEvery: 2 ** 53, trainSize: 1e21 });
+  });
+  it('control characters are escaped in notices, as the link writes them', () => {
+    const shown = noticeOf(decodeConfig('p=tiny&a%07b=1&x=%1B%5B31m%7F').ignored).shown;
+    expect(shown.map((i) => [i.key, i.value])).toEqual([['a%07b', '1'], ['x', '%1B[31m%7F']]);
   });
 });

@@ -9,6 +9,18 @@ import {
 
 export const URL_VERSION = 1;
 
+/**
+ * The fixed reasons a link's text is reported as ignored, in one place: another decoder of the
+ * format (a Python one) gives the same list, so each is plain and short.
+ */
+export const REASONS = {
+  afterHash: 'text after # is not part of the experiment',
+  beforeQuestion: 'text before ? is not part of the experiment',
+  doubledQuestion: 'a doubled ?; read as one',
+  unknownKey: 'unknown key',
+  inexactWhole: 'too many digits to hold exactly',
+} as const;
+
 type Kind = { kind: 'int' } | { kind: 'float' } | { kind: 'bool' } | { kind: 'enum'; values: readonly string[] };
 
 interface Field {
@@ -97,8 +109,12 @@ export function parseFieldValue(f: Field, raw: string): { value: unknown } | str
   const t = f.type;
   switch (t.kind) {
     case 'int': {
-      if (!/^-?\d+$/.test(raw.trim())) return `not a whole number`;
-      return { value: Number(raw) };
+      const digits = raw.trim();
+      if (!/^-?\d+$/.test(digits)) return `not a whole number`;
+      const value = Number(digits);
+      // Past 2^53 a double rounds most whole numbers: refuse those rather than change them silently.
+      if (!Number.isSafeInteger(value) && BigInt(value) !== BigInt(digits)) return REASONS.inexactWhole;
+      return { value };
     }
     case 'float': {
       const x = Number(raw);
@@ -119,17 +135,29 @@ export function fieldByName(name: string): Field | undefined {
   return URL_FIELDS.find((f) => f.key === name || f.field === name);
 }
 
-/** The query and fragment of a full URL, '?query', '#query' or a bare query string. A '?' after an
- * '=' or '&' is part of a value (`note=why?`), not the start of a URL's query. */
-function splitLink(link: string): { query: string; fragment: string } {
+/** The query and fragment of a full URL, '?query', '#query' or a bare query string, and what of
+ * the link is not read: text before a '?' that is not a URL (`aug?v=1`), a doubled '?' (`??v=1`).
+ * A '?' after an '=' or '&' is part of a value (`note=why?`), not the start of a URL's query. */
+function splitLink(link: string): { query: string; fragment: string; unread: IgnoredKey[] } {
   const s = link.trim();
-  if (s.startsWith('#')) return { query: s.slice(1), fragment: '' };
+  const unread: IgnoredKey[] = [];
+  if (s.startsWith('#')) return { query: s.slice(1), fragment: '', unread };
   const h = s.indexOf('#');
   const [body, fragment] = h < 0 ? [s, ''] : [s.slice(0, h), s.slice(h + 1)];
   const q = body.indexOf('?');
-  if (q >= 0 && !/[=&]/.test(body.slice(0, q))) return { query: body.slice(q + 1), fragment };
-  if (q < 0 && /^[a-z][a-z\d+.-]*:\/\//i.test(body)) return { query: '', fragment }; // a URL without a query
-  return { query: body, fragment };
+  if (q >= 0 && !/[=&]/.test(body.slice(0, q))) {
+    const before = body.slice(0, q);
+    // A URL's address has a '/', ':' or '.'; a bare word is a setting written on the wrong side.
+    if (before && !/[/:.]/.test(before)) unread.push({ key: before, value: '', reason: REASONS.beforeQuestion });
+    let query = body.slice(q + 1);
+    if (query.startsWith('?')) {
+      unread.push({ key: '??', value: '', reason: REASONS.doubledQuestion });
+      query = query.replace(/^\?+/, '');
+    }
+    return { query, fragment, unread };
+  }
+  if (q < 0 && /^[a-z][a-z\d+.-]*:\/\//i.test(body)) return { query: '', fragment, unread }; // a URL without a query
+  return { query: body, fragment, unread };
 }
 
 /** key/value pairs of a query; '+' is a space; undecodable escapes are kept raw (then refused). */
@@ -150,10 +178,10 @@ function parseQuery(q: string): [string, string][] {
 const given = (what: string, used: string): string => `${what} is given again later in the link; using the later ${used}`;
 
 export function decodeConfig(link: string): DecodedLink {
-  const { query, fragment } = splitLink(link);
+  const { query, fragment, unread } = splitLink(link);
   const pairs = parseQuery(query);
-  const ignored: IgnoredKey[] = [];
-  if (fragment) ignored.push({ key: '#', value: fragment, reason: 'text after # is not part of the experiment' });
+  const ignored: IgnoredKey[] = [...unread];
+  if (fragment) ignored.push({ key: '#', value: fragment, reason: REASONS.afterHash });
   // v and p decide how the rest reads, so they are taken first; the last one given counts.
   const lastOf = (k: string): string | null => {
     const all = pairs.filter(([key]) => key === k);
@@ -196,7 +224,7 @@ export function decodeConfig(link: string): DecodedLink {
     }
     const f = fieldByName(key);
     if (!f) {
-      ignored.push({ key, value: raw, reason: 'unknown key' });
+      ignored.push({ key, value: raw, reason: REASONS.unknownKey });
       continue;
     }
     const parsed = parseFieldValue(f, raw);
@@ -250,8 +278,14 @@ function culprit(config: ExperimentConfig, issues: ConfigIssue[], linkFields: (k
 export const NOTICE_ITEMS = 12;
 const VALUE_CHARS = 80;
 
+/** Control characters as the link escapes them (%07), so a notice cannot ring, erase or restyle a terminal. */
+const escapeControls = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => encodeURIComponent(ch));
+
 export function noticeOf(ignored: readonly IgnoredKey[]): { shown: IgnoredKey[]; more: number } {
-  const clip = (s: string, n = VALUE_CHARS): string => (s.length <= n ? s : `${s.slice(0, n)}… (${s.length} characters)`);
+  const clip = (raw: string, n = VALUE_CHARS): string => {
+    const s = escapeControls(raw);
+    return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} characters)`;
+  };
   return {
     // A reason quotes at most a few values, so it may be a few times longer than one.
     shown: ignored.slice(0, NOTICE_ITEMS).map((i) => ({ key: clip(i.key), value: clip(i.value), reason: clip(i.reason, 4 * VALUE_CHARS) })),

@@ -1,5 +1,7 @@
 // The one typed experiment config: model, data, optimisation, seed and sparsity.
 // Presets are complete configs; a share link stores only the fields that differ from its preset.
+import { mlpHidden } from './facts/shape';
+import { trainingMemoryProblem } from './memory';
 
 export const DATASETS = ['synthetic', 'mnist', 'fashion-mnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -192,6 +194,9 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   posInt('numClasses', 100000);
   need(c.inChans === 1 || c.inChans === 3, 'inChans', `inChans must be 1 or 3 (got ${c.inChans})`);
   frac('mlpRatio', 0, 16);
+  if (isInt(c.embedDim) && c.embedDim >= 1 && Number.isFinite(c.mlpRatio) && c.mlpRatio > 0)
+    need(mlpHidden(c) >= 1, 'mlpRatio',
+      `mlpRatio ${c.mlpRatio} gives an MLP of no neurons (embedDim ${c.embedDim} × ${c.mlpRatio}, rounded down): use mlpRatio ≥ ${1 / c.embedDim} (timm's default is 4)`);
   if (isInt(c.imageSize) && isInt(c.patchSize) && c.patchSize > 0)
     need(c.imageSize % c.patchSize === 0, 'patchSize',
       `imageSize ${c.imageSize} is not divisible by patchSize ${c.patchSize}: pick a patch size that divides it (e.g. ${divisors(c.imageSize, 64).join(', ')})`);
@@ -252,5 +257,21 @@ export class ConfigError extends Error {
 
 export function assertValidConfig(c: ExperimentConfig): void {
   const issues = validateConfig(c);
+  if (issues.length) throw new ConfigError(issues);
+}
+
+/**
+ * validateConfig, then whether training fits in memory (memory.ts). Only training asks: the FLOPs
+ * calculator, links and model files take paper-scale configs (deit-base) that no tab can train.
+ */
+export function validateForTraining(c: ExperimentConfig): ConfigIssue[] {
+  const issues = validateConfig(c);
+  if (issues.length) return issues;
+  const memory = trainingMemoryProblem(c);
+  return memory ? [{ field: 'batchSize', message: memory }] : [];
+}
+
+export function assertTrainable(c: ExperimentConfig): void {
+  const issues = validateForTraining(c);
   if (issues.length) throw new ConfigError(issues);
 }

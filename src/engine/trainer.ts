@@ -1,8 +1,8 @@
 // The training loop of one experiment, host-agnostic: the worker, the CLI and the tests drive it
 // the same way. One loss readback per step; everything else stays on the device until asked for.
 import * as tf from './tf';
-import { assertValidConfig, type ExperimentConfig } from './config';
-import { keptTokens, numPatches, selectorOn } from './facts';
+import { assertTrainable, type ExperimentConfig } from './config';
+import { evalBatchSize, keptTokens, numPatches, selectorOn } from './facts';
 import { Batcher, evalBatches } from './data/batch';
 import type { Dataset } from './data/types';
 import { computeFlops, type FlopsReport } from './flops';
@@ -82,7 +82,7 @@ export class Trainer {
   }
 
   static async create(config: ExperimentConfig, dataset: Dataset, opts: TrainerOptions = {}): Promise<Trainer> {
-    assertValidConfig(config);
+    assertTrainable(config);
     const t = dataset.train;
     if (t.height !== config.imageSize || t.width !== config.imageSize || t.channels !== config.inChans)
       throw new Error(`the ${dataset.name} images are ${t.height}×${t.width}×${t.channels} but the model expects ${config.imageSize}×${config.imageSize}×${config.inChans}: set imageSize/inChans to match the data`);
@@ -257,7 +257,7 @@ export class Trainer {
     const k = c.numClasses;
     const confusion = new Int32Array(k * k);
     let lossSum = 0, count = 0, correct = 0;
-    for (const b of evalBatches(this.dataset[split], Math.max(c.batchSize, 128), this.dataset.mean, this.dataset.std, limit || undefined)) {
+    for (const b of evalBatches(this.dataset[split], evalBatchSize(c), this.dataset.mean, this.dataset.std, limit || undefined)) {
       const [lossT, predT] = tf.tidy(() => {
         const logits = this.predict(this.inputs(b.x, b.size));
         const y = tf.tensor1d(b.y, 'int32');

@@ -6,7 +6,7 @@
 // 'DEBUG'" when the worker loads. (Harmless in the production bundle.)
 import '@tensorflow/tfjs-core';
 import * as tf from '../engine/tf';
-import { assertValidConfig } from '../engine/config';
+import { assertTrainable } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import { importModel } from '../engine/io/checkpoint';
 import type { BackendInfo, BackendName, Command, WorkerEvent } from '../protocol/messages';
@@ -93,7 +93,7 @@ async function startRun(run: Run, previous: Run | null, cmd: Extract<Command, { 
     const before = backend;
     const info = await ensureBackend(cmd.backend, null, cmd.calibrate);
     if (info !== before) post({ type: 'ready', runId: run.runId, info });
-    assertValidConfig(cmd.config);
+    assertTrainable(cmd.config); // before the data loads: a config too large for memory fails at once
     const dataset = await loadDataset(cmd.config, cmd.data);
     if (superseded()) return;
     tf.disposeVariables(); // nothing else lives in this worker; a clean slate for the new model

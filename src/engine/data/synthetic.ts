@@ -12,9 +12,12 @@ export interface SyntheticOptions {
   imageSize: number; // ≥ 8
   channels: 1 | 3;
   seed: number;
-  trainCount?: number; // default 6000
-  testCount?: number; // default 1000
+  trainCount?: number; // default SYNTHETIC_COUNTS.train
+  testCount?: number; // default SYNTHETIC_COUNTS.test
 }
+
+/** Images the built-in set renders per split, unless told otherwise. */
+export const SYNTHETIC_COUNTS = { train: 6000, test: 1000 } as const;
 
 const NUM_CLASSES = SYNTHETIC_CLASS_NAMES.length;
 
@@ -60,7 +63,7 @@ function renderSet(rng: Rng, count: number, size: number, channels: number): Ima
 }
 
 export function syntheticDataset(opts: SyntheticOptions): Dataset {
-  const { imageSize, channels, seed, trainCount = 6000, testCount = 1000 } = opts;
+  const { imageSize, channels, seed, trainCount = SYNTHETIC_COUNTS.train, testCount = SYNTHETIC_COUNTS.test } = opts;
   if (!Number.isInteger(imageSize) || imageSize < 8) throw new Error(`synthetic images need imageSize ≥ 8 (got ${imageSize})`);
   if (channels !== 1 && channels !== 3) throw new Error(`synthetic images have 1 or 3 channels (got ${channels})`);
   const root = new Rng(seed);

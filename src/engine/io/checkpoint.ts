@@ -82,6 +82,14 @@ const listNames = (names: string[], max = 8): string =>
 function nonFinite(params: Map<string, Float32Array>): string[] {
   return [...params].filter(([, v]) => !v.every(Number.isFinite)).map(([name]) => name);
 }
+/** The tensor holding the largest |value|, and that value: where to look when finite weights give non-finite outputs. */
+export function largestWeight(params: ReadonlyMap<string, Float32Array>): { name: string; value: number } | null {
+  let best: { name: string; value: number } | null = null;
+  for (const [name, v] of params)
+    for (let i = 0; i < v.length; i++) if (!best || Math.abs(v[i]) > Math.abs(best.value)) best = { name, value: v[i] };
+  return best;
+}
+
 const nonFiniteText = (names: string[]): string =>
   `${names.length} tensor(s) hold NaN or infinite values (the training diverged): ${listNames(names)}`;
 
