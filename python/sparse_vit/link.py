@@ -283,10 +283,22 @@ def validate_config(c: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def main() -> None:
+def _main() -> None:
     links = json.load(sys.stdin)
     json.dump([decode_link(link).as_json() for link in links], sys.stdout, ensure_ascii=True)
 
 
 if __name__ == "__main__":
-    main()
+    _main()
+
+
+def encode_link(c: dict[str, Any]) -> str:
+    """config-url.ts encodeConfig: v, p, the fields that differ from the preset, the seed."""
+    from urllib.parse import quote
+    base = preset_config(c["preset"])
+    parts = [f"v={SPEC['version']}", f"p={c['preset']}"]
+    parts += [f"{f['key']}={quote(link_format(c[f['field']]), safe=SAFE)}" for f in FIELDS if c[f["field"]] != base[f["field"]]]
+    return "&".join(parts + [f"s={c['seed']}"])
+
+
+SAFE = "-_.!~*'()"  # what encodeURIComponent leaves as it is
