@@ -9,6 +9,7 @@ process takes with the same batch size. A plain loop, in the style of timm's tra
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -90,6 +91,20 @@ def evaluate(model: VisionTransformer, ds, c: dict, device: torch.device, limit:
     model.train()
     loss = loss_sum / count
     return {"accuracy": correct / count if math.isfinite(loss) else None, "loss": loss, "count": count, "confusion": confusion.tolist()}
+
+
+def topology_agrees(method, model: torch.nn.Module, world: int) -> bool:
+    """Every rank holds the same masks, live units and weights (compared by digest on rank 0)."""
+    if world == 1:
+        return True
+    h = hashlib.sha256()
+    for v in method.export().values():
+        h.update(repr(v).encode() if isinstance(v, list) else b"".join(m.cpu().numpy().tobytes() for m in v.values()))
+    for t in model.state_dict().values():
+        h.update(t.cpu().numpy().tobytes())
+    digests: list[str | None] = [None] * world
+    dist.all_gather_object(digests, h.hexdigest())
+    return len(set(digests)) == 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             checkpoint(step)
     steps_done = len(losses)
     checkpoint(steps_done)
+    ranks_agree = topology_agrees(method, model, world)
     if rank == 0:
         finished = steps_done >= c["steps"]
         test = evaluate(model, ds, c, device, 0 if finished else c["evalSize"])
@@ -221,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             "evals": evals, "wallMs": wall * 1000, "trainMs": train_time * 1000,
             "imagesPerSec": (steps_done - start) * B / train_time if train_time > 0 else None,
             "paramsCount": sum(p.numel() for n, p in named), **method.summary(), "updates": updates,
-            "flops": flops,
+            "flops": flops, "ranksAgree": ranks_agree,
         }
         if steps_done < c["steps"]:
             summary["stoppedBy"] = "stop-at"
