@@ -40,7 +40,8 @@ class CrossCheck(unittest.TestCase):
         self.assertEqual(bool(masks), method.startswith("svite"))
         for k in masks:
             self.assertTrue(torch.equal(a[k], b[k]), f"{method}: {k} differs in {int((a[k] != b[k]).sum())} entries")
-        for k in ("heads", "neurons"):
+        self.assertEqual(set(ma), set(mb))  # the same metadata keys as `cli export`
+        for k in ("heads", "neurons", "pretrained_cfg", "class_token", "global_pool", "layout", "method"):
             self.assertEqual(ma.get(k), mb.get(k), f"{method}: live {k} differ")
         ev = json.loads(cli("eval", str(d / "py" / "model.safetensors")).stdout)
         self.assertEqual(ev["testAccuracy"], py["testAccuracy"])
