@@ -34,6 +34,11 @@ const renderers: Renderers = {
   peer: (d) => peer(d),
   browser: (d) => browser(d),
   gpu: (d) => gpu(d),
+  'scale-out': (d) =>
+    `Config \`${d.config}\`, global batch ${d.batchSize}, ${d.steps} steps; one BLAS thread per process; load average before: ${d.loadAverage.join(', ')}. ` +
+    'The PyTorch rows are `python/sparse_vit` (torchrun, gloo) training the same link; the GPU section says whether a GPU was lent (none is measured here).\n\n' +
+    (d.skipped ? `**PyTorch was not measured: ${cell(d.skipped)}.**\n\n` : '') +
+    table(['engine', 'processes', 'images/s (train)'], d.rows.map((r) => [r.engine, r.processes, fixed(r.imagesPerSec, 0)])),
   'fmnist-10min': (d) =>
     `Budget ${d.budgetMs / 60000} min on the ${d.backend} backend, everything included (data loading, step-rate calibration, training, evaluation): ${d.steps} of ${d.plannedSteps} planned steps (${fixed(d.epochs, 2)} epochs), config \`${d.config}\`.\n\n` +
     table(['test accuracy (10,000 images)', 'train accuracy (10,000 images)', 'wall time', 'images/s', 'target'],
