@@ -3,7 +3,7 @@
 // keys, enums by name, only the fields that differ from the preset, and always the seed.
 // Decoding never throws: a bad or unknown key falls back to the default and is reported.
 import {
-  DATASETS, DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, PRESETS, presetConfig, validateConfig,
+  DATASETS, DEFAULT_PRESET, DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, PRESETS, presetConfig, validateConfig,
   type ConfigIssue, type ExperimentConfig, type PresetName,
 } from './config';
 
@@ -192,10 +192,10 @@ export function decodeConfig(link: string): DecodedLink {
   if (version !== null && version !== String(URL_VERSION))
     ignored.push({ key: 'v', value: version, reason: `link version ${version}; this studio reads version ${URL_VERSION}, fields it does not know are ignored` });
   const presetRaw = lastOf('p');
-  let preset: PresetName = 'tiny';
+  let preset: PresetName = DEFAULT_PRESET;
   if (presetRaw !== null) {
     if ((PRESETS as readonly string[]).includes(presetRaw)) preset = presetRaw as PresetName;
-    else ignored.push({ key: 'p', value: presetRaw, reason: `unknown preset; using tiny (presets: ${PRESETS.join(', ')})` });
+    else ignored.push({ key: 'p', value: presetRaw, reason: `unknown preset; using ${DEFAULT_PRESET} (presets: ${PRESETS.join(', ')})` });
   }
   const config = presetConfig(preset);
   const set = (field: keyof ExperimentConfig, value: unknown): void => {

@@ -15,6 +15,8 @@ export const MOMENT_RULES = ['reset', 'restart', 'keep'] as const;
 export type MomentRule = (typeof MOMENT_RULES)[number];
 export const PRESETS = ['tiny', 'fmnist', 'cifar10', 'deit-tiny', 'deit-small', 'deit-base'] as const;
 export type PresetName = (typeof PRESETS)[number];
+/** The preset of a link that names none (or an unknown one). */
+export const DEFAULT_PRESET: PresetName = 'tiny';
 
 export interface ModelConfig {
   imageSize: number; // square images, pixels per side
@@ -171,29 +173,48 @@ export interface ConfigIssue {
 
 const isInt = (x: number): boolean => Number.isInteger(x);
 
+/** Whole-number fields and their largest allowed value (the smallest is 1). */
+export const INT_LIMITS = {
+  imageSize: 1024, patchSize: 1024, embedDim: 4096, depth: 48, numHeads: 64, numClasses: 100000,
+  steps: 10_000_000, batchSize: 4096, updateInterval: Number.MAX_SAFE_INTEGER,
+} as const satisfies Partial<Record<keyof ExperimentConfig, number>>;
+
+/** Real-valued fields in (lo, hi] (or [lo, hi] where loOpen is false). */
+export const REAL_RANGES = {
+  mlpRatio: { lo: 0, hi: 16, loOpen: true },
+  lr: { lo: 0, hi: 1, loOpen: true },
+  weightDecay: { lo: 0, hi: 1, loOpen: false },
+  density: { lo: 0, hi: 1, loOpen: true },
+  updateFraction: { lo: 0, hi: 1, loOpen: true },
+  updateEnd: { lo: 0, hi: 1, loOpen: false },
+  attnDensity: { lo: 0, hi: 1, loOpen: true },
+  mlpDensity: { lo: 0, hi: 1, loOpen: true },
+  tokenKeep: { lo: 0, hi: 1, loOpen: true },
+} as const satisfies Partial<Record<keyof ExperimentConfig, { lo: number; hi: number; loOpen: boolean }>>;
+
 /** Every reason the config cannot run, each with the field and how to fix it. Empty = valid. */
 export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const need = (ok: boolean, field: keyof ExperimentConfig, message: string): void => {
     if (!ok) out.push({ field, message });
   };
-  const posInt = (field: keyof ExperimentConfig, max = Number.MAX_SAFE_INTEGER): void => {
-    const v = c[field] as number;
+  const posInt = (field: keyof typeof INT_LIMITS): void => {
+    const v = c[field] as number, max = INT_LIMITS[field];
     need(isInt(v) && v >= 1 && v <= max, field, `${field} must be a whole number from 1 to ${max} (got ${v})`);
   };
-  const frac = (field: keyof ExperimentConfig, lo: number, hi: number, loOpen = true): void => {
-    const v = c[field] as number;
+  const frac = (field: keyof typeof REAL_RANGES): void => {
+    const v = c[field] as number, { lo, hi, loOpen } = REAL_RANGES[field];
     const ok = Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && v <= hi;
     need(ok, field, `${field} must be in ${loOpen ? '(' : '['}${lo}, ${hi}] (got ${v})`);
   };
-  posInt('imageSize', 1024);
-  posInt('patchSize', 1024);
-  posInt('embedDim', 4096);
-  posInt('depth', 48);
-  posInt('numHeads', 64);
-  posInt('numClasses', 100000);
+  posInt('imageSize');
+  posInt('patchSize');
+  posInt('embedDim');
+  posInt('depth');
+  posInt('numHeads');
+  posInt('numClasses');
   need(c.inChans === 1 || c.inChans === 3, 'inChans', `inChans must be 1 or 3 (got ${c.inChans})`);
-  frac('mlpRatio', 0, 16);
+  frac('mlpRatio');
   if (isInt(c.embedDim) && c.embedDim >= 1 && Number.isFinite(c.mlpRatio) && c.mlpRatio > 0)
     need(mlpHidden(c) >= 1, 'mlpRatio',
       `mlpRatio ${c.mlpRatio} gives an MLP of no neurons (embedDim ${c.embedDim} × ${c.mlpRatio}, rounded down): use mlpRatio ≥ ${1 / c.embedDim} (timm's default is 4)`);
@@ -213,11 +234,11 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
     need(c.numClasses === 10 || c.preset.startsWith('deit'), 'numClasses', `the synthetic set has 10 classes: set numClasses=10`);
   }
   need(isInt(c.trainSize) && c.trainSize >= 0, 'trainSize', `trainSize must be a whole number ≥ 0 (0 = all); got ${c.trainSize}`);
-  posInt('steps', 10_000_000);
-  posInt('batchSize', 4096);
-  frac('lr', 0, 1);
+  posInt('steps');
+  posInt('batchSize');
+  frac('lr');
   need(Number.isFinite(c.minLr) && c.minLr >= 0 && c.minLr <= c.lr, 'minLr', `minLr must be between 0 and lr (got ${c.minLr})`);
-  frac('weightDecay', 0, 1, false);
+  frac('weightDecay');
   need(isInt(c.warmupSteps) && c.warmupSteps >= 0, 'warmupSteps', `warmupSteps must be a whole number ≥ 0 (got ${c.warmupSteps})`);
   need(Number.isFinite(c.labelSmoothing) && c.labelSmoothing >= 0 && c.labelSmoothing < 1, 'labelSmoothing', `labelSmoothing must be in [0, 1) (got ${c.labelSmoothing})`);
   need(Number.isFinite(c.clipNorm) && c.clipNorm >= 0, 'clipNorm', `clipNorm must be ≥ 0 (0 = off); got ${c.clipNorm}`);
@@ -228,13 +249,13 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   need(DISTRIBUTIONS.includes(c.distribution), 'distribution', `distribution must be erk or uniform (got ${c.distribution})`);
   need(GROWTHS.includes(c.growth), 'growth', `growth must be gradient or random (got ${c.growth})`);
   need(MOMENT_RULES.includes(c.sparseMoments), 'sparseMoments', `sparseMoments must be one of ${MOMENT_RULES.join(', ')} (got ${c.sparseMoments})`);
-  frac('density', 0, 1);
-  frac('updateFraction', 0, 1);
+  frac('density');
+  frac('updateFraction');
   posInt('updateInterval');
-  frac('updateEnd', 0, 1, false);
-  frac('attnDensity', 0, 1);
-  frac('mlpDensity', 0, 1);
-  frac('tokenKeep', 0, 1);
+  frac('updateEnd');
+  frac('attnDensity');
+  frac('mlpDensity');
+  frac('tokenKeep');
   need(typeof c.regrowPruned === 'boolean', 'regrowPruned', `regrowPruned must be true or false (got ${c.regrowPruned})`);
   if (c.method === 's2vite' && isInt(c.numHeads))
     need(c.numHeads >= 2, 'numHeads', `S²ViTE prunes whole heads: it needs at least 2 heads per block (got ${c.numHeads})`);

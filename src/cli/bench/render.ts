@@ -37,6 +37,11 @@ const renderers: Renderers = {
   peer: (d) => peer(d),
   browser: (d) => browser(d),
   gpu: (d) => gpu(d),
+  'scale-out': (d) =>
+    `Config \`${d.config}\`, global batch ${d.batchSize}, ${d.steps} steps; one BLAS thread per process; load average before: ${d.loadAverage.join(', ')}. ` +
+    'The PyTorch rows are `python/sparse_vit` (torchrun, gloo) training the same link; the GPU section says whether a GPU was lent (none is measured here).\n\n' +
+    (d.skipped ? `**PyTorch was not measured: ${cell(d.skipped)}.**\n\n` : '') +
+    table(['engine', 'processes', 'images/s (train)'], d.rows.map((r) => [r.engine, r.processes, fixed(r.imagesPerSec, 0)])),
   'fmnist-10min': (d) =>
     `The 10-minute step count (${d.plannedSteps} steps, ${fixed(d.epochs, 2)} epochs: what the ${d.backend} backend trained in ${d.budgetMs / 60000} minutes when calibrated, fixed in \`src/cli/bench/fmnist-budget.ts\` so the run reproduces from its link), config \`${d.config}\`. ` +
     `Wall time includes data loading and both evaluations${d.totalWallMs <= d.budgetMs ? ', within the budget' : `: **over the ${d.budgetMs / 60000}-minute budget** on this run`}.\n\n` +

@@ -236,6 +236,17 @@ export interface GpuData {
   rows: { backend: string; preset: string; imagesPerSec: number; kernelsPerStep: number }[];
 }
 
+/** Training images/s of python/sparse_vit with 1 and 2 gloo processes and of the TS engine, same link (scale-out.ts). */
+export interface ScaleOutData {
+  config: string;
+  batchSize: number;
+  steps: number;
+  /** Why PyTorch was not measured (no torch here), else null. */
+  skipped: string | null;
+  loadAverage: number[];
+  rows: { engine: string; processes: number; imagesPerSec: number }[];
+}
+
 /** Each section's data, by section name. */
 export interface SectionData {
   'node-throughput': NodeThroughputData;
@@ -253,6 +264,7 @@ export interface SectionData {
   browser: BrowserData;
   soak: SoakData;
   checkpoint: CheckpointData;
+  'scale-out': ScaleOutData;
   /** Measured by scripts/bench-store.ts in Chromium. */
   store: StoreData;
 }

@@ -17,6 +17,7 @@ import { paperTable } from './paper-table';
 import { peerSection } from './peer';
 import { threadsSection } from './threads';
 import { checkpointSection } from './checkpoint';
+import { scaleOutSection } from './scale-out';
 import { profileConfig } from '../profile';
 import { pairedRatio, timeInterleaved, timeSteps } from './step-time';
 import type { Provenance } from './provenance';
@@ -231,6 +232,11 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
   checkpoint: {
     title: 'Checkpoints: size, write and read time (fmnist and cifar10)',
     run: (ctx) => checkpointSection(ctx),
+  },
+
+  'scale-out': {
+    title: 'Scale out: PyTorch DDP (python/sparse_vit) with 1 and 2 processes on the CPU, next to the TypeScript engine',
+    run: (ctx) => scaleOutSection(ctx),
   },
 
   'accuracy-structured': {

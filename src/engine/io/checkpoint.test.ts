@@ -27,7 +27,7 @@ describe('exportModel / importModel, dense layout', () => {
 
   it('stores exact timm names in PyTorch layout, masks as U8 `<name>.mask`, and the metadata', () => {
     const { tensors, metadata } = decodeSafetensors(bytes);
-    expect(metadata).toMatchObject({ format: 'sparse-vit-studio/1', method: 'svite', layout: 'dense' });
+    expect(metadata).toMatchObject({ format: 'sparse-vit-studio/1', method: 'svite', layout: 'dense', class_token: 'true', global_pool: 'token' });
     expect(JSON.parse(metadata.config)).toEqual(config);
     for (const s of specs) {
       const t = tensors.get(s.name)!;

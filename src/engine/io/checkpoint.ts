@@ -145,6 +145,9 @@ export function exportModel(args: ExportArgs): Uint8Array {
     config: JSON.stringify(c),
     method: c.method,
     layout: args.compact ? 'compact' : 'dense',
+    // timm's VisionTransformer arguments that the weights alone do not say (the head reads the cls token).
+    class_token: 'true',
+    global_pool: 'token',
   };
   if (args.headsAlive || args.compact) metadata.heads = JSON.stringify(heads);
   if (args.neuronsAlive || args.compact) metadata.neurons = JSON.stringify(neurons);

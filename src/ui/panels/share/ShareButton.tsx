@@ -7,6 +7,7 @@ import { linkFor } from '../../url/url-sync';
 import { Share } from '../../controls/icons';
 import { pendingEdits } from '../../config/pending';
 import { resultsLink } from '../../results-link/results-link';
+import { RunAtScale } from './RunAtScale';
 
 export function ShareButton() {
   const open = useStudio((s) => s.shareOpen);
@@ -66,6 +67,7 @@ export function ShareButton() {
               </div>
             </div>
           ) : null}
+          <RunAtScale config={config} />
           <div className="row">
             <button type="button" className="btn small" onClick={() => copy(link)}>Copy again</button>
             <button type="button" className="btn small ghost" onClick={() => setOpen(false)}>Close</button>

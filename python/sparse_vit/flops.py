@@ -1,0 +1,43 @@
+"""src/engine/flops.ts computeFlops (MACs per image: dense, theoretical, executed, per component)."""
+from __future__ import annotations
+
+from .model import head_dim, mlp_hidden, num_patches
+
+COMPONENTS = ["patch_embed", "selector", "qkv", "attn", "proj", "fc1", "fc2", "head"]
+
+
+def compute_flops(c: dict, layer_density: dict[str, float] | None = None, heads: list[int] | None = None,
+                  neurons: list[int] | None = None, kept: int | None = None) -> dict:
+    D, H, hd, hidden, C = c["embedDim"], c["numHeads"], head_dim(c), mlp_hidden(c), c["numClasses"]
+    patches = num_patches(c)
+    patch_in = c["inChans"] * c["patchSize"] ** 2
+    k = min(kept if kept is not None else patches, patches)
+    n_all, N = patches + 1, k + 1
+    dens = (layer_density or {}).get
+    comps = []
+
+    def add(name: str, block: int, dense: float, theo: float, exe: float) -> None:
+        comps.append({"component": name, "block": block, "dense": dense, "theoretical": theo, "executed": exe})
+
+    pe = "patch_embed.proj.weight"
+    add("patch_embed", -1, patches * D * patch_in, patches * D * patch_in * dens(pe, 1), patches * D * patch_in)
+    sel = n_all * D if k < patches else 0
+    add("selector", -1, 0, sel, sel)
+    for b in range(c["depth"]):
+        a = (heads[b] if heads else H) * hd
+        n = neurons[b] if neurons else hidden
+        dq, dp = dens(f"blocks.{b}.attn.qkv.weight", 1), dens(f"blocks.{b}.attn.proj.weight", 1)
+        d1, d2 = dens(f"blocks.{b}.mlp.fc1.weight", 1), dens(f"blocks.{b}.mlp.fc2.weight", 1)
+        add("qkv", b, n_all * D * 3 * D, N * D * 3 * a * dq, N * D * 3 * a)
+        add("attn", b, 2 * n_all * n_all * D, 2 * N * N * a, 2 * N * N * a)
+        add("proj", b, n_all * D * D, N * a * D * dp, N * a * D)
+        add("fc1", b, n_all * D * hidden, N * D * n * d1, N * D * n)
+        add("fc2", b, n_all * hidden * D, N * n * D * d2, N * n * D)
+    add("head", -1, D * C, D * C * dens("head.weight", 1), D * C)
+    totals = {key: sum(x[key] for x in comps) for key in ("dense", "theoretical", "executed")}
+    by = {name: {"dense": 0, "theoretical": 0, "executed": 0} for name in COMPONENTS}
+    for x in comps:
+        for key in ("dense", "theoretical", "executed"):
+            by[x["component"]][key] += x[key]
+    return {"unit": "MACs", **totals, "savedTheoretical": 1 - totals["theoretical"] / totals["dense"],
+            "savedExecuted": 1 - totals["executed"] / totals["dense"], "components": comps, "byComponent": by, "tokens": N}

@@ -1,0 +1,31 @@
+// The link format as data, for the PyTorch package (python/sparse_vit): fields, short keys, types,
+// enum values, ranges and every preset, generated from the TypeScript tables so the Python decoder
+// has no copy of its own. `npm run spec:python` writes it; link-spec.test.ts fails when the
+// committed file differs.
+import path from 'node:path';
+import {
+  DATASET_GEOMETRY, DATASETS, DEFAULT_PRESET, DISTRIBUTIONS, GROWTHS, INT_LIMITS, METHODS, MOMENT_RULES,
+  PRESET_CONFIGS, PRESETS, REAL_RANGES,
+} from '../../engine/config';
+import { URL_FIELDS, URL_VERSION, UI_KEYS } from '../../engine/config-url';
+import { repoRoot } from '../node-datasets';
+
+export const LINK_SPEC_PATH = path.join(repoRoot(), 'python', 'sparse_vit', 'link_spec.json');
+
+export function linkSpec(): Record<string, unknown> {
+  return {
+    generatedBy: 'npm run spec:python (src/cli/python/link-spec.ts) from src/engine/config.ts and config-url.ts: do not edit',
+    version: URL_VERSION,
+    defaultPreset: DEFAULT_PRESET,
+    fields: URL_FIELDS.map((f) => ({ field: f.field, key: f.key, type: f.type.kind, ...(f.type.kind === 'enum' ? { values: f.type.values } : {}) })),
+    uiKeys: UI_KEYS,
+    enums: { datasets: DATASETS, methods: METHODS, distributions: DISTRIBUTIONS, growths: GROWTHS, momentRules: MOMENT_RULES, presets: PRESETS },
+    intLimits: INT_LIMITS,
+    realRanges: REAL_RANGES,
+    datasetGeometry: DATASET_GEOMETRY,
+    presets: PRESET_CONFIGS,
+  };
+}
+
+/** The file's text: stable key order, two-space indent, final newline. */
+export const linkSpecText = (): string => `${JSON.stringify(linkSpec(), null, 2)}\n`;
