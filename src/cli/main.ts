@@ -2,9 +2,10 @@
 // (the studio's URL or its query string) and field overrides. Run: npm run --silent cli -- <cmd> ...
 import { parseArgs } from 'node:util';
 import { renameSync, writeFileSync } from 'node:fs';
-import { assertTrainable, assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
+import { assertValidConfig, presetConfig, PRESETS, type ExperimentConfig, type PresetName } from '../engine/config';
 import { applyOverrides, decodeConfig, encodeConfig, noticeOf, type IgnoredKey } from '../engine/config-url';
 import { flopsForConfig } from '../engine/flops';
+import { assertTrainable } from '../engine/memory';
 import { importModel } from '../engine/io/checkpoint';
 import { readCheckpointHeader } from '../engine/io/training-checkpoint';
 import { exportTrained } from '../engine/io/export-trained';

@@ -1,7 +1,6 @@
 // The one typed experiment config: model, data, optimisation, seed and sparsity.
 // Presets are complete configs; a share link stores only the fields that differ from its preset.
 import { mlpHidden } from './facts/shape';
-import { trainingMemoryProblem } from './memory';
 
 export const DATASETS = ['synthetic', 'mnist', 'fashion-mnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -281,18 +280,3 @@ export function assertValidConfig(c: ExperimentConfig): void {
   if (issues.length) throw new ConfigError(issues);
 }
 
-/**
- * validateConfig, then whether training fits in memory (memory.ts). Only training asks: the FLOPs
- * calculator, links and model files take paper-scale configs (deit-base) that no tab can train.
- */
-export function validateForTraining(c: ExperimentConfig): ConfigIssue[] {
-  const issues = validateConfig(c);
-  if (issues.length) return issues;
-  const memory = trainingMemoryProblem(c);
-  return memory ? [{ field: 'batchSize', message: memory }] : [];
-}
-
-export function assertTrainable(c: ExperimentConfig): void {
-  const issues = validateForTraining(c);
-  if (issues.length) throw new ConfigError(issues);
-}

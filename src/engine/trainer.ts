@@ -1,8 +1,9 @@
 // The training loop of one experiment, host-agnostic: the worker, the CLI and the tests drive it
 // the same way. One loss readback per step; everything else stays on the device until asked for.
 import * as tf from './tf';
-import { assertTrainable, type ExperimentConfig } from './config';
-import { evalBatchSize, keptTokens, numPatches, selectorOn } from './facts';
+import { type ExperimentConfig } from './config';
+import { keptTokens, numPatches, selectorOn } from './facts';
+import { assertTrainable, evalBatchSize } from './memory';
 import { Batcher, evalBatches } from './data/batch';
 import type { Dataset } from './data/types';
 import { computeFlops, type FlopsReport } from './flops';

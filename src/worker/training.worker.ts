@@ -6,7 +6,7 @@
 // 'DEBUG'" when the worker loads. (Harmless in the production bundle.)
 import '@tensorflow/tfjs-core';
 import * as tf from '../engine/tf';
-import { assertTrainable } from '../engine/config';
+import { assertTrainable } from '../engine/memory';
 import { Trainer } from '../engine/trainer';
 import { importModel } from '../engine/io/checkpoint';
 import type { BackendInfo, BackendName, Command, WorkerEvent } from '../protocol/messages';

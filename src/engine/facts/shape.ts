@@ -11,9 +11,6 @@ export const mlpHidden = (c: ModelConfig): number => Math.floor(c.embedDim * c.m
 /** Number of elements of a tensor shape. */
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** Images per evaluation batch: at least 128, for speed; the training batch when larger. */
-export const evalBatchSize = (c: ExperimentConfig): number => Math.max(c.batchSize, 128);
-
 /** Heads kept per block under S²ViTE (at least one); every head otherwise. */
 export const keptHeads = (c: ExperimentConfig): number =>
   c.method === 's2vite' ? Math.max(1, Math.round(c.attnDensity * c.numHeads)) : c.numHeads;
