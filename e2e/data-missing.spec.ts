@@ -25,11 +25,17 @@ test('a start that fails on the data: no Evaluate, no stuck Export, no "failed a
   await page.goto('/?v=1&p=fmnist&st=4&backend=wasm');
   await expect(page.getByTestId('data-served')).toBeVisible();
   await page.getByTestId('start').click();
-  await expect(page.getByTestId('data-error')).toContainText('fashion-mnist data set is not available', { timeout: 60_000 });
+  const banner = page.getByTestId('data-error');
+  await expect(banner).toContainText('fashion-mnist data set is not available', { timeout: 60_000 });
+  await expect(banner).toContainText('npm run datasets');
+  await expect(banner).toContainText('train-images-idx3-ubyte.gz is missing');
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped');
   await expect(page.getByTestId('evaluate')).toBeDisabled();
   await expect(page.getByTestId('export')).toBeDisabled();
   await expect(page.getByTestId('export')).toHaveAttribute('title', /stopped before training began/);
+  // The Data section now knows the server lacks the files, and Start says how to get them.
+  await expect(page.getByTestId('data-not-served')).toBeVisible();
+  await expect(page.getByTestId('start-blocker')).toContainText('npm run datasets');
   await page.getByTestId('runs-toggle').click();
   await expect(page.getByTestId('runs-panel')).toBeVisible();
   await page.waitForTimeout(1000); // the end's write and the list's refresh

@@ -34,7 +34,7 @@ test('export: cli eval gives the studio accuracy; load back gives the same evalu
   await page.getByTestId('start').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
   const acc = page.getByTestId('test-acc');
-  await expect(acc).toHaveAttribute('title', `step ${STEPS}, 1000 images`);
+  await expect(acc).toHaveAttribute('title', `step ${STEPS}: the whole test split (1,000 images)`); // es=0: all of it
   const studioAccuracy = await acc.textContent();
 
   const model = await save(page, 'model-dense', dir);
@@ -49,7 +49,8 @@ test('export: cli eval gives the studio accuracy; load back gives the same evalu
   await loaded.goto('/?backend=wasm');
   await expect(loaded.getByTestId('start')).toBeEnabled({ timeout: 60_000 });
   await loaded.getByTestId('load-model-input').setInputFiles(model);
-  await expect(loaded.getByTestId('test-acc')).toHaveAttribute('title', 'step 0, 1000 images', { timeout: 60_000 });
+  await expect(loaded.getByTestId('test-acc')).toHaveAttribute('title', 'step 0: the whole test split (1,000 images)', { timeout: 60_000 });
+  await expect(loaded.getByTestId('test-acc-label')).toHaveText('test acc., all'); // the label says which split and size
   await expect(loaded.getByTestId('test-acc')).toHaveText(studioAccuracy!);
   await expect(loaded.getByTestId('run-status')).toHaveAttribute('data-status', 'paused');
   const liveHeads = async (p: Page) => (await p.getByTestId('panel-heads').innerText()).match(/\d+ of \d+ heads live/)?.[0];

@@ -29,8 +29,9 @@ export function ExportMenu() {
   const closeMenu = useCallback(() => setOpen(false), [setOpen]);
   const root = useClickAway<HTMLDivElement>(open, closeMenu);
 
-  // A run that stopped before training began (data refused) has neither a model nor curves.
-  const started = useStudio((s) => s.meta !== null);
+  // A run that stopped before training began (data refused) has neither a model nor curves; results
+  // from a link have curves (frames) without a model.
+  const started = useStudio((s) => s.meta !== null || s.frames > 0);
   const hasModel = config !== null && status !== 'idle' && status !== 'starting' && started;
   // Read at click time: subscribing to the step would re-render the menu with every frame.
   const stemNow = (): string => (config ? runFileStem(config, studio.getState().progress.step) : 'sparse-vit');

@@ -66,6 +66,21 @@ describe('RunData', () => {
     expect(rows(d, PER_FRAME.drUpdate)).toEqual([NaN, 0.2]);
   });
 
+  it('a frame covering many steps (WASM) charts each topology update at its own step, not the frame\'s', () => {
+    const d = new RunData();
+    d.ingest(frame(1, [1, 1, 1, 1, 1, 1, 1], { snapshot: snapshot({ globalDensity: 0.5, globalFiredDensity: 0.5, firedDensity: { w: 0.5 } }) }));
+    const losses = Array.from({ length: 30 }, () => 1); // steps 8..37
+    d.ingest(frame(8, losses, {
+      snapshot: snapshot({ globalDensity: 0.5, globalFiredDensity: 0.8, firedDensity: { w: 0.8 } }),
+      updates: [{ ...update(10, 0.3), globalDensity: 0.49 }, update(10, 0.3), { ...update(30, 0.1), globalDensity: 0.51 }],
+    }));
+    expect(Array.from(d.perFrame.view()[0])).toEqual([7, 10, 30, 37]);
+    expect(rows(d, PER_FRAME.drUpdate)).toEqual([NaN, 0.3, 0.1, NaN]);
+    expect(rows(d, PER_FRAME.density)).toEqual([0.5, 0.5, 0.51, 0.5]);
+    // Fired jumps at the last update (step 30), not along a ramp to the frame's step; unknown at 10.
+    expect(rows(d, PER_FRAME.fired)).toEqual([0.5, NaN, 0.8, 0.8]);
+  });
+
   it('tallies S²ViTE swaps: identity changes apart from no-ops, heads apart from neurons', () => {
     const d = new RunData();
     const units = (layer: string, grown: number, regrown: number): UpdateEvent => ({ step: 4, layer, pruned: grown, grown, regrown, globalDensity: 0.5, fraction: 0.3 });

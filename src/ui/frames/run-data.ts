@@ -109,8 +109,17 @@ export class RunData {
     const s = f.snapshot;
     // The fired (explored) fraction: SViTE's weights, S²ViTE's units; none for dense.
     const fired = Object.keys(s.firedDensity).length ? s.globalFiredDensity : NaN;
-    // dr(t) of the frame's last topology update (NaN: none since the previous frame).
-    const done = f.updates.at(-1)?.fraction ?? NaN;
+    // A frame covers many steps on WASM (one frame, steps 8–37): each topology update gets a row at
+    // its own step (its dr(t) and the density after it), so the chart draws it where it happened.
+    // The fired fraction only moves at updates: after the frame's last one it is the frame's.
+    const byStep = new Map(f.updates.map((u) => [u.step, u]));
+    const earlier = [...byStep.keys()].filter((st) => st < f.step && !(st <= this.perFrame.lastX())).sort((a, b) => a - b);
+    for (const st of earlier) {
+      const u = byStep.get(st)!;
+      this.perFrame.push(st, u.globalDensity, st === earlier.at(-1) && !byStep.has(f.step) ? fired : NaN, NaN, NaN, NaN, u.fraction);
+    }
+    // dr(t) of an update at the frame's own step (NaN: none there).
+    const done = byStep.get(f.step)?.fraction ?? NaN;
     for (const u of f.updates) {
       const kind = u.layer.endsWith('.heads') ? this.swaps.heads : u.layer.endsWith('.neurons') ? this.swaps.neurons : null;
       if (!kind || u.regrown === undefined) continue;

@@ -57,6 +57,14 @@ export function checkServed(dataset: DatasetName): void {
   void probeServed(dataset, servedBase()).then((ok) => useServed.setState({ [dataset]: ok ? 'served' : 'missing' }));
 }
 
+/** A loader's error that means the files are not there (as opposed to damaged). */
+export const isMissingDataMessage = (message: string): boolean => /incomplete|npm run datasets|HTTP 404|HTML page/i.test(message);
+
+/** The server turned out not to serve it after all (a start failed on missing files): Start waits from now on. */
+export function markNotServed(dataset: DatasetName): void {
+  if (dataset !== 'synthetic') useServed.setState({ [dataset]: 'missing' });
+}
+
 /** Why a run on `dataset` cannot start without imported files, or null (synthetic, served, or not known yet). */
 export function missingDataReason(dataset: DatasetName, imported: boolean): string | null {
   if (dataset === 'synthetic' || imported || useServed.getState()[dataset] !== 'missing') return null;

@@ -12,7 +12,7 @@ import { runData } from '../frames/run-data';
 import { later } from '../frames/scheduler';
 import { isLive, studio } from '../store';
 import { dataSourceFor, importedFor } from './imported';
-import { missingDataReason } from './served';
+import { isMissingDataMessage, markNotServed, missingDataReason } from './served';
 import { openRun, recordCheckpoint, recordEnd, recordEval, recordFrame, recordStart, recordStarted, resumeRecording } from '../runs/runs';
 import { useRuns } from '../runs/store';
 import { setSweepStarter } from '../runs/sweep';
@@ -190,6 +190,8 @@ function onEvent(e: WorkerEvent): void {
       // Failures to assemble the data set (missing or corrupt files) get the data help beside them.
       const data = e.command === 'start' && !/backend|WebGPU/i.test(e.message);
       s.pushError({ message: e.message, fatal: e.fatal, deviceLost: Boolean(e.deviceLost), data, command: e.command });
+      const dataset = s.runConfig?.dataset;
+      if (data && dataset && !importedFor(dataset) && isMissingDataMessage(e.message)) markNotServed(dataset);
       if (e.fatal && (s.status === 'starting' || s.status === 'running' || s.status === 'evaluating')) s.setStatus('stopped');
       if (e.fatal) void recordEnd('failed');
       return;

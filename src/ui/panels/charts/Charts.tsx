@@ -1,4 +1,5 @@
 // Training curves: loss, test accuracy, sparsity (density, fired, dr(t) at updates), learning rate.
+import uPlot from 'uplot';
 import { palette } from '../../canvas/palette';
 import { EVAL, PER_FRAME, SCALAR, runData } from '../../frames/run-data';
 import { scheduledUpdateFraction, selectorOn } from '../../../engine/facts';
@@ -7,6 +8,8 @@ import { UChart, type ChartSpec } from './UChart';
 import { axes, base, dots, fmt, fmtExp, line, pctValue } from './options';
 
 const H = 150;
+/** Density and fired change only at topology updates: held flat until the next row, never ramped. */
+const held = uPlot.paths.stepped!({ align: 1 });
 
 export function Charts() {
   const theme = useTheme();
@@ -51,7 +54,7 @@ export function Charts() {
       ...base(p, steps),
       axes: axes(p, { values: (_u, t) => t.map((v) => v.toFixed(2)) }, { scale: 'dr', label: 'dr(t)', values: (_u, t) => t.map((v) => v.toFixed(2)) }),
       scales: { ...base(p, steps).scales, y: { range: [0, 1.02] }, dr: { range: [0, Math.max(0.05, c.updateFraction * 1.1)] } },
-      series: [{ label: 'step' }, line('density', p.series[0], { width: 2, value: fmt(3) }), line('fired', p.series[1], { value: fmt(3) }),
+      series: [{ label: 'step' }, line('density', p.series[0], { width: 2, value: fmt(3), paths: held }), line('fired', p.series[1], { value: fmt(3), paths: held }),
         line('dr(t) plan', p.muted, { scale: 'dr', dash: [3, 3], width: 1, value: fmt(3) }),
         dots('update', p.warn, { scale: 'dr', value: fmt(3) })],
     }),

@@ -34,7 +34,9 @@ export const fmtExp = (_u: uPlot, v: number | null): string => (v == null || !Nu
 export const pctValue = (_u: uPlot, v: number | null): string => (v == null || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)}%`);
 
 export const base = (p: Palette, xMax: number): Pick<uPlot.Options, 'scales' | 'cursor' | 'legend'> => ({
-  scales: { x: { time: false, range: (_u, min, max) => [0, Math.max(xMax, max ?? 1, 1)] } },
+  // The last x in the data, not uPlot's max: for a single point (one evaluation at the end) uPlot
+  // pads that to twice the value, and a 100-step run's accuracy axis ran to 200.
+  scales: { x: { time: false, range: (u) => [0, Math.max(xMax, Number(u.data[0]?.at(-1) ?? 0) || 0, 1)] } },
   cursor: { drag: { x: true, y: false, setScale: true }, points: { size: 6 } },
   legend: { live: true },
 });

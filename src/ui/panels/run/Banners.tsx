@@ -5,6 +5,7 @@ import { OFFICIAL_PAGE, type RealDatasetName } from '../../../engine/data/offici
 import { useStudio } from '../../store';
 import { Close } from '../../controls/icons';
 import { removeImport } from '../../session/import-files';
+import { isMissingDataMessage } from '../../session/served';
 import { noticeOf } from '../../../engine/config-url';
 
 const BACKEND_LABEL: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM (CPU)', cpu: 'the plain CPU backend' };
@@ -63,7 +64,7 @@ function Errors() {
   return (
     <>
       {errors.map((e) => {
-        const missing = e.data && /incomplete|npm run datasets|HTTP 404|HTML page/i.test(e.message) && dataset !== 'synthetic';
+        const missing = e.data && isMissingDataMessage(e.message) && dataset !== 'synthetic';
         return (
           <div key={e.id} className="banner bad" role="alert" data-testid={e.deviceLost ? 'device-lost' : e.data ? 'data-error' : 'worker-error'}>
             <div className="banner-body">

@@ -42,7 +42,7 @@ export function Progress() {
         <div><dt>loss</dt><dd data-testid="last-loss">{Number.isFinite(p.lastLoss) ? p.lastLoss.toFixed(4) : '–'}</dd></div>
         <div>
           {/* Runs evaluate evalSize images, Load model the whole split: the label says which, so two numbers for one model explain themselves. */}
-          <dt data-testid="test-acc-label">{lastEval ? `test acc., ${lastEval.count === meta?.testCount ? 'all' : int(lastEval.count)} img` : 'test acc.'}</dt>
+          <dt data-testid="test-acc-label">{lastEval ? `test acc., ${lastEval.count === meta?.testCount ? 'all' : `${int(lastEval.count)} img`}` : 'test acc.'}</dt>
           <dd data-testid="test-acc" title={lastEval ? `step ${lastEval.step}: ${lastEval.count === meta?.testCount ? `the whole test split (${int(lastEval.count)} images)` : `the first ${int(lastEval.count)} of ${meta ? int(meta.testCount) : 'the'} test images`}` : undefined}>{lastEval ? pct(lastEval.accuracy) : '–'}</dd>
         </div>
       </dl>

@@ -19,7 +19,7 @@ export function RunControls() {
   useStudio((s) => s.data);
   const blocker = session.startBlocker(config, issues);
   // A start that failed (data refused) leaves no model: nothing to evaluate.
-  const noModel = useStudio((s) => s.meta === null);
+  const noModel = useStudio((s) => s.meta === null && s.frames === 0);
   const active = status === 'running' || status === 'starting';
   const paused = status === 'paused';
   const evaluating = status === 'evaluating';
