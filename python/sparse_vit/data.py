@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .link import SPEC
 from .rng import Rng
 from .synthetic import CLASS_NAMES as SYNTHETIC_CLASSES, synthetic_arrays
 
@@ -19,7 +20,7 @@ CLASS_NAMES = {
     "fashion-mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
     "cifar10": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
 }
-MNIST_TEST_SPLIT_TRAIN_FRACTION = 0.8  # src/engine/data/sources.ts TEST_SPLIT_TRAIN_FRACTION
+MNIST_TEST_SPLIT_TRAIN_FRACTION = SPEC["engine"]["mnistTestSplitTrainFraction"]  # sources.ts TEST_SPLIT_TRAIN_FRACTION
 
 
 @dataclass

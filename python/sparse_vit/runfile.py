@@ -13,7 +13,9 @@ import uuid
 
 import numpy as np
 
-RUN_FILE_FORMAT = "sparse-vit-studio/run/1"
+from .link import SPEC
+
+RUN_FILE_FORMAT = SPEC["engine"]["runFileFormat"]  # src/ui/runs/run-file.ts RUN_FILE_FORMAT
 FRAME_STEPS = 50  # steps per saved frame
 
 

@@ -18,6 +18,8 @@ LINKS = {
     "svite": BASE + "&m=svite&g=gradient&dt=10",
     "s2vite": BASE + "&m=s2vite&dt=10",
     "svite+": BASE + "&m=svite&g=gradient&dt=10&tk=0.5",
+    # SET growth, uniform layers and per-entry bias correction: the other rules of SViTE.
+    "svite-random": BASE + "&m=svite&g=random&dist=uniform&sm=restart&dt=10",
 }
 
 
@@ -37,7 +39,7 @@ class CrossCheck(unittest.TestCase):
         b, mb = read_safetensors(d / "py" / "model.safetensors")
         masks = sorted(k for k in a if k.endswith(".mask"))
         self.assertEqual(masks, sorted(k for k in b if k.endswith(".mask")))
-        self.assertEqual(bool(masks), method.startswith("svite"))
+        self.assertEqual(bool(masks), method.startswith("svite"))  # SViTE and SViTE+ only
         for k in masks:
             self.assertTrue(torch.equal(a[k], b[k]), f"{method}: {k} differs in {int((a[k] != b[k]).sum())} entries")
         self.assertEqual(set(ma), set(mb))  # the same metadata keys as `cli export`
@@ -58,6 +60,9 @@ class CrossCheck(unittest.TestCase):
 
     def test_svite_plus(self) -> None:
         self.check("svite+")
+
+    def test_svite_random_growth_uniform_restart(self) -> None:
+        self.check("svite-random")
 
 
 if __name__ == "__main__":
