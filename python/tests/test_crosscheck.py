@@ -45,6 +45,9 @@ class CrossCheck(unittest.TestCase):
         self.assertEqual(set(ma), set(mb))  # the same metadata keys as `cli export`
         for k in ("heads", "neurons", "pretrained_cfg", "class_token", "global_pool", "layout", "method"):
             self.assertEqual(ma.get(k), mb.get(k), f"{method}: live {k} differ")
+        for k in ("dense", "theoretical", "executed"):  # FLOPs of the final topology (flops.ts)
+            self.assertAlmostEqual(ts["flops"][k], py["flops"][k], delta=1e-9 * ts["flops"]["dense"])
+        self.assertEqual(ts["flops"]["params"], py["flops"]["params"])
         ev = json.loads(cli("eval", str(d / "py" / "model.safetensors")).stdout)
         self.assertEqual(ev["testAccuracy"], py["testAccuracy"])
         self.assertEqual(ev["testImages"], py["testImages"])
