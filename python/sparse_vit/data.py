@@ -82,10 +82,11 @@ def _cifar_batches(paths: list[Path]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def data_dirs(data_dir: str | None) -> list[Path]:
-    """--data-dir, else ./data (npm run datasets), else ../shared/datasets: the CLI's order."""
+    """--data-dir, else the repository's data/ (npm run datasets), else ../shared/datasets: the
+    CLI's order; an installed package (no repository around it) also looks in ./data."""
     if data_dir:
         return [Path(data_dir).resolve()]
-    out = [REPO_ROOT / "data"]
+    out = [REPO_ROOT / "data", Path.cwd() / "data"]
     shared = (REPO_ROOT / ".." / "shared" / "datasets").resolve()
     if shared.is_dir():
         out.append(shared)
