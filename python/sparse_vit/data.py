@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .link import SPEC
 from .rng import Rng
 from .synthetic import CLASS_NAMES as SYNTHETIC_CLASSES, synthetic_arrays
 
@@ -19,7 +20,7 @@ CLASS_NAMES = {
     "fashion-mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
     "cifar10": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
 }
-MNIST_TEST_SPLIT_TRAIN_FRACTION = 0.8  # src/engine/data/sources.ts TEST_SPLIT_TRAIN_FRACTION
+MNIST_TEST_SPLIT_TRAIN_FRACTION = SPEC["engine"]["mnistTestSplitTrainFraction"]  # sources.ts TEST_SPLIT_TRAIN_FRACTION
 
 
 @dataclass
@@ -81,10 +82,11 @@ def _cifar_batches(paths: list[Path]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def data_dirs(data_dir: str | None) -> list[Path]:
-    """--data-dir, else ./data (npm run datasets), else ../shared/datasets: the CLI's order."""
+    """--data-dir, else the repository's data/ (npm run datasets), else ../shared/datasets: the
+    CLI's order; an installed package (no repository around it) also looks in ./data."""
     if data_dir:
         return [Path(data_dir).resolve()]
-    out = [REPO_ROOT / "data"]
+    out = [REPO_ROOT / "data", Path.cwd() / "data"]
     shared = (REPO_ROOT / ".." / "shared" / "datasets").resolve()
     if shared.is_dir():
         out.append(shared)

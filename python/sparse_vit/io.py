@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .link import SPEC
 from .rules import UNIT_PARAMS, unit_indices
 
-CHECKPOINT_FORMAT = "sparse-vit-studio/1"  # src/engine/io/checkpoint.ts CHECKPOINT_FORMAT
+CHECKPOINT_FORMAT = SPEC["engine"]["modelFileFormat"]  # src/engine/io/checkpoint.ts CHECKPOINT_FORMAT
 DTYPES = {torch.float32: "F32", torch.uint8: "U8"}
 NP_DTYPES = {"F32": np.float32, "U8": np.uint8, "F16": np.float16, "F64": np.float64, "I64": np.int64, "I32": np.int32}
 

@@ -9,7 +9,7 @@ Where the TypeScript rules live:
   moments         src/engine/sparse/unstructured.ts  svite_moment_keep
   S²ViTE swap     src/engine/sparse/swap.ts          select_swap
   S²ViTE scores   src/engine/sparse/structured.ts    head_scores, neuron_prune_score, neuron_grow_score
-  regrown units   src/engine/sparse/units.ts         UNIT_PARAMS (zero_when_dead, fresh_on_grow)
+  regrown units   src/engine/sparse/units.ts         UNIT_PARAMS (read from link_spec.json), fresh_init_columns
 """
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ from dataclasses import dataclass
 
 import torch
 
+from .link import SPEC
 from .model import js_round
 from .rng import Rng
+
+ENGINE = SPEC["engine"]
 
 
 # --- schedule (schedule.ts) -------------------------------------------------------------------
@@ -152,7 +155,8 @@ def neuron_grow_score(fc1_g: torch.Tensor, fc2_g: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class UnitParam:
-    """units.ts UNIT_PARAMS: `dim` is the PyTorch axis the unit's entries lie along."""
+    """One row of src/engine/sparse/units.ts UNIT_PARAMS (read from link_spec.json); `dim` is the
+    PyTorch axis the unit's entries lie along (the engine's Linear weights are [in, out])."""
     layer: str  # timm path inside a block
     kind: str  # weight | bias
     unit: str  # head | neuron
@@ -161,14 +165,12 @@ class UnitParam:
     fresh_on_grow: bool  # fresh trunc-normal init when regrown (zero q, k would sit on a saddle)
 
 
-UNIT_PARAMS = [
-    UnitParam("attn.qkv", "weight", "head", 0, True, True),
-    UnitParam("attn.qkv", "bias", "head", 0, True, False),
-    UnitParam("attn.proj", "weight", "head", 1, False, False),
-    UnitParam("mlp.fc1", "weight", "neuron", 0, True, True),
-    UnitParam("mlp.fc1", "bias", "neuron", 0, True, False),
-    UnitParam("mlp.fc2", "weight", "neuron", 1, False, False),
-]
+def _unit_param(u: dict) -> UnitParam:
+    dim = (1 if u["axis"] == 0 else 0) if u["kind"] == "weight" else 0  # units.ts timmAxis
+    return UnitParam(ENGINE["blockLayerPaths"][u["layer"]], u["kind"], u["unit"], dim, u["zeroWhenDead"], u["freshOnGrow"])
+
+
+UNIT_PARAMS = [_unit_param(u) for u in ENGINE["unitParams"]]
 
 
 def unit_indices(p: UnitParam, units: list[int], c: dict) -> list[int]:

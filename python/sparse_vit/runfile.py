@@ -13,7 +13,9 @@ import uuid
 
 import numpy as np
 
-RUN_FILE_FORMAT = "sparse-vit-studio/run/1"
+from .link import SPEC
+
+RUN_FILE_FORMAT = SPEC["engine"]["runFileFormat"]  # src/ui/runs/run-file.ts RUN_FILE_FORMAT
 FRAME_STEPS = 50  # steps per saved frame
 
 
@@ -62,7 +64,7 @@ def build_run(link: str, c: dict, summary: dict, per_step: dict, flops: dict, st
         "link": link, "config": c, "preset": c["preset"], "backend": summary["backend"], "adapter": f"PyTorch DDP ×{summary['processes']}",
         "startedAt": started_at * 1000, "endedAt": now, "updatedAt": now, "step": steps, "totalSteps": c["steps"],
         "lastLoss": losses[-1] if losses else math.nan, "accuracy": summary["testAccuracy"], "testLoss": summary["testLoss"],
-        "flops": saved_flops(flops), "finalFlops": None,
+        "flops": saved_flops(flops), "finalFlops": flops,
         "meta": {"paramsCount": summary["paramsCount"], "trainCount": meta["trainCount"], "testCount": meta["testCount"],
                  "classNames": meta["classNames"], "dataNotes": [], "setupMs": 0},
         "paramsCount": summary["paramsCount"], "msPerStep": summary["trainMs"] / max(1, steps), "elapsedMs": summary["wallMs"],

@@ -10,6 +10,7 @@ import torch
 import torch.distributed as dist
 
 from . import rules
+from .link import SPEC
 from .model import VisionTransformer, engine_order, js_round, from_ours, head_dim, kept_tokens, mlp_hidden, ours_shape, to_ours
 from .rng import Rng
 
@@ -267,15 +268,17 @@ class S2ViTE(Dense):
         return events
 
     def _density(self, heads: list[int], neurons: list[int]) -> tuple[dict, float]:
-        c, D, hd = self.c, self.c["embedDim"], head_dim(self.c)
-        per = {"attn.qkv": 3 * hd * D, "attn.proj": hd * D, "mlp.fc1": D, "mlp.fc2": D}
+        """units.ts unitLayerDensity / unitGlobalDensity: each unit weight's live fraction, and the
+        live share of all unit-weight entries."""
+        D = self.c["embedDim"]
         out, live, total = {}, 0, 0
         for b in range(self.depth):
-            for layer, unit in (("attn.qkv", "head"), ("attn.proj", "head"), ("mlp.fc1", "neuron"), ("mlp.fc2", "neuron")):
-                alive, count = (heads[b], self.H) if unit == "head" else (neurons[b], self.hidden)
-                out[f"blocks.{b}.{layer}.weight"] = alive / count
-                live += per[layer] * alive
-                total += per[layer] * count
+            for p in (p for p in rules.UNIT_PARAMS if p.kind == "weight"):
+                alive, count = (heads[b], self.H) if p.unit == "head" else (neurons[b], self.hidden)
+                per_unit = len(rules.unit_indices(p, [0], self.c)) * D
+                out[f"blocks.{b}.{p.layer}.weight"] = alive / count
+                live += per_unit * alive
+                total += per_unit * count
         return out, live / total
 
     def global_density(self) -> float:
@@ -302,7 +305,7 @@ class S2ViTE(Dense):
 
 class TokenNoise:
     """SViTE+ (token-selector.ts): seeded Gumbel noise for the global batch, τ from 10 to 0.1."""
-    TAU_START, TAU_END = 10.0, 0.1
+    TAU_START, TAU_END = SPEC["engine"]["tauStart"], SPEC["engine"]["tauEnd"]
 
     def __init__(self, c: dict, rng: Rng) -> None:
         self.c, self.rng, self.n = c, rng, (c["imageSize"] // c["patchSize"]) ** 2

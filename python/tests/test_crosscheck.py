@@ -18,6 +18,8 @@ LINKS = {
     "svite": BASE + "&m=svite&g=gradient&dt=10",
     "s2vite": BASE + "&m=s2vite&dt=10",
     "svite+": BASE + "&m=svite&g=gradient&dt=10&tk=0.5",
+    # SET growth, uniform layers and per-entry bias correction: the other rules of SViTE.
+    "svite-random": BASE + "&m=svite&g=random&dist=uniform&sm=restart&dt=10",
 }
 
 
@@ -37,12 +39,15 @@ class CrossCheck(unittest.TestCase):
         b, mb = read_safetensors(d / "py" / "model.safetensors")
         masks = sorted(k for k in a if k.endswith(".mask"))
         self.assertEqual(masks, sorted(k for k in b if k.endswith(".mask")))
-        self.assertEqual(bool(masks), method.startswith("svite"))
+        self.assertEqual(bool(masks), method.startswith("svite"))  # SViTE and SViTE+ only
         for k in masks:
             self.assertTrue(torch.equal(a[k], b[k]), f"{method}: {k} differs in {int((a[k] != b[k]).sum())} entries")
         self.assertEqual(set(ma), set(mb))  # the same metadata keys as `cli export`
         for k in ("heads", "neurons", "pretrained_cfg", "class_token", "global_pool", "layout", "method"):
             self.assertEqual(ma.get(k), mb.get(k), f"{method}: live {k} differ")
+        for k in ("dense", "theoretical", "executed"):  # FLOPs of the final topology (flops.ts)
+            self.assertAlmostEqual(ts["flops"][k], py["flops"][k], delta=1e-9 * ts["flops"]["dense"])
+        self.assertEqual(ts["flops"]["params"], py["flops"]["params"])
         ev = json.loads(cli("eval", str(d / "py" / "model.safetensors")).stdout)
         self.assertEqual(ev["testAccuracy"], py["testAccuracy"])
         self.assertEqual(ev["testImages"], py["testImages"])
@@ -58,6 +63,9 @@ class CrossCheck(unittest.TestCase):
 
     def test_svite_plus(self) -> None:
         self.check("svite+")
+
+    def test_svite_random_growth_uniform_restart(self) -> None:
+        self.check("svite-random")
 
 
 if __name__ == "__main__":

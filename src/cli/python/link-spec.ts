@@ -1,5 +1,6 @@
 // The link format as data, for the PyTorch package (python/sparse_vit): fields, short keys, types,
-// enum values, ranges and every preset, generated from the TypeScript tables so the Python decoder
+// enum values, ranges, every preset and the engine facts the package follows (S²ViTE's unit table,
+// SViTE+'s temperatures, file formats), generated from the TypeScript tables so the Python decoder
 // has no copy of its own. `npm run spec:python` writes it; link-spec.test.ts fails when the
 // committed file differs.
 import path from 'node:path';
@@ -8,6 +9,12 @@ import {
   PRESET_CONFIGS, PRESETS, REAL_RANGES,
 } from '../../engine/config';
 import { URL_FIELDS, URL_VERSION, UI_KEYS } from '../../engine/config-url';
+import { TEST_SPLIT_TRAIN_FRACTION } from '../../engine/data/sources';
+import { CHECKPOINT_FORMAT } from '../../engine/io/checkpoint';
+import { TAU_END, TAU_START } from '../../engine/model/token-selector';
+import { UNIT_PARAMS } from '../../engine/sparse/units';
+import { BLOCK_LAYERS, blockParam } from '../../engine/facts/shape';
+import { RUN_FILE_FORMAT } from '../../ui/runs/run-file';
 import { repoRoot } from '../node-datasets';
 
 export const LINK_SPEC_PATH = path.join(repoRoot(), 'python', 'sparse_vit', 'link_spec.json');
@@ -24,6 +31,13 @@ export function linkSpec(): Record<string, unknown> {
     realRanges: REAL_RANGES,
     datasetGeometry: DATASET_GEOMETRY,
     presets: PRESET_CONFIGS,
+    // Engine facts the PyTorch package follows, so it keeps no copy of its own.
+    engine: {
+      tauStart: TAU_START, tauEnd: TAU_END, mnistTestSplitTrainFraction: TEST_SPLIT_TRAIN_FRACTION,
+      modelFileFormat: CHECKPOINT_FORMAT, runFileFormat: RUN_FILE_FORMAT, unitParams: UNIT_PARAMS,
+      // timm path of each block layer inside `blocks.<i>.` (qkv → attn.qkv).
+      blockLayerPaths: Object.fromEntries(BLOCK_LAYERS.map((l) => [l, blockParam(0, l).slice('blocks.0.'.length, -'.weight'.length)])),
+    },
   };
 }
 
