@@ -10,11 +10,11 @@
 //   fmnist-10min/{acc,steps,minutes}
 //   peer/{ours-ips,torch-ips,ratio,infer-ratio,ours-infer-ms,torch-infer-ms,best}  (against the best PyTorch configuration)
 //   kernels/<row slug>/{train,infer}
-//   browser/<backend>/ips · browser/peer/ratio · store/share · soak/<metric slug>/growth · checkpoint/<preset>/<row slug>/{mib,write}
+//   browser/<backend>/{ips,first} · browser/ui/fps · browser/peer/ratio · store/share · soak/<metric slug>/growth · checkpoint/<preset>/<row slug>/{mib,write}
 import { PAPER_ROWS } from '../../engine/facts/paper-rows';
-import type { SectionResult, SectionData, SectionName } from './results';
+import { SPEED_SECTIONS, type SectionResult, type SectionData, type SectionName } from './results';
 import { bestTorch, bestTorchInference } from './peer-best';
-import { freshness, type Provenance } from './provenance';
+import { freshness, wasLoaded, type Provenance } from './provenance';
 
 const pct = (x: number, d = 1): string => `${(x * 100).toFixed(d)}%`;
 const pts = (x: number, d = 1): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(d)} points`;
@@ -22,11 +22,14 @@ export const slug = (s: string): string => s.toLowerCase().normalize('NFKD').rep
 
 /** The provenance of the part a figure was read from: a stale part's figures say so. */
 let readFrom: Provenance | undefined;
+/** Whether that part is a speed measurement: one taken on a loaded machine says so too. */
+let readSpeed = false;
 
 function data<N extends SectionName>(all: SectionResult[], name: N): SectionData[N] {
   const r = all.find((x) => x.section === name);
   if (!r) throw new Error(`no stored ${name} result`);
   readFrom = r.provenance;
+  readSpeed = SPEED_SECTIONS.includes(name);
   return r.data as SectionData[N];
 }
 
@@ -85,7 +88,9 @@ const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | 
   browser(all, [backend, field]) {
     const d = data(all, 'browser');
     if (backend === 'peer') return field === 'ratio' && d.peer?.ratio != null ? `${d.peer.ratio.toFixed(2)}×` : undefined;
+    if (backend === 'ui') return field === 'fps' && d.ui.fps != null ? d.ui.fps.toFixed(0) : undefined;
     const row = d.rows.find((r) => r.backend === backend && (r.preset ?? 'fmnist') === 'fmnist');
+    if (field === 'first' && row?.warmupMs != null) return `${(row.warmupMs / 1000).toFixed(1)} s`;
     return field === 'ips' && row?.imagesPerSec != null ? row.imagesPerSec.toFixed(0) : undefined;
   },
   store(all, [field]) {
@@ -104,14 +109,16 @@ const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | 
 
 /**
  * A figure's text from the stored results, marked "(stale)" when its part no longer describes this
- * code (provenance.ts); throws, naming the key, when there is no such figure.
+ * code (provenance.ts), and "(loaded)" when it is a speed measured on a loaded machine; throws, naming the key, when there is no such figure.
  */
 export function figure(all: SectionResult[], key: string): string {
   const [kind, ...parts] = key.split('/');
   readFrom = undefined;
+  readSpeed = false;
   const text = byKey[kind]?.(all, parts);
   if (text === undefined) throw new Error(`README figure ${key}: no such result (keys: see src/cli/bench/figures.ts)`);
-  return freshness(readFrom).stale ? `${text} (stale)` : text;
+  if (freshness(readFrom).stale) return `${text} (stale)`;
+  return readSpeed && readFrom && wasLoaded(readFrom.load) ? `${text} (loaded)` : text;
 }
 
 const MARKER = /<!--fig:([^>]+?)-->([\s\S]*?)<!--\/fig-->/g;
