@@ -117,8 +117,10 @@ export function figure(all: SectionResult[], key: string): string {
   readSpeed = false;
   const text = byKey[kind]?.(all, parts);
   if (text === undefined) throw new Error(`README figure ${key}: no such result (keys: see src/cli/bench/figures.ts)`);
-  if (freshness(readFrom).stale) return `${text} (stale)`;
-  return readSpeed && readFrom && wasLoaded(readFrom.load) ? `${text} (loaded)` : text;
+  // Set by the resolver (TS cannot see the assignment through the call).
+  const from = readFrom as Provenance | undefined, speed = readSpeed as boolean;
+  if (freshness(from).stale) return `${text} (stale)`;
+  return speed && from && wasLoaded(from.load) ? `${text} (loaded)` : text;
 }
 
 const MARKER = /<!--fig:([^>]+?)-->([\s\S]*?)<!--\/fig-->/g;
