@@ -66,6 +66,7 @@ export const URL_FIELDS: readonly Field[] = [
   { field: 'tokenSelector', key: 'tsel', type: oneOf(TOKEN_SELECTORS) },
   { field: 'tokenTauStart', key: 'tau0', type: float },
   { field: 'tokenTauEnd', key: 'tau1', type: float },
+  { field: 'tokenNoise', key: 'tn', type: float },
 ];
 
 /** Keys the studio itself reads from a link (not part of the experiment). */

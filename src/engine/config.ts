@@ -90,6 +90,9 @@ export interface SparsityConfig {
   /** SViTE+: the Gumbel-softmax temperature, linear from start to end over the run. */
   tokenTauStart: number;
   tokenTauEnd: number;
+  /** SViTE+: scale of the Gumbel noise in training's choice of patches (1 = a sample of the
+   *  selector's distribution; 0 = its top-k, as evaluation chooses). */
+  tokenNoise: number;
   /** SViTE+: which patches are kept: the learned selector's top-k, or a fixed centre crop (baseline). */
   tokenSelector: TokenSelector;
 }
@@ -123,6 +126,7 @@ const SPARSITY_DEFAULTS: SparsityConfig = {
   tokenSelector: 'learned',
   tokenTauStart: 10,
   tokenTauEnd: 0.1,
+  tokenNoise: 1,
 };
 
 const OPTIM_DEFAULTS: OptimConfig = {
@@ -271,6 +275,7 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   need(GROWTHS.includes(c.unitGrowth), 'unitGrowth', `unitGrowth must be gradient or random (got ${c.unitGrowth})`);
   frac('tokenTauStart', 0, 1000);
   frac('tokenTauEnd', 0, 1000);
+  need(Number.isFinite(c.tokenNoise) && c.tokenNoise >= 0 && c.tokenNoise <= 10, 'tokenNoise', `tokenNoise must be in [0, 10] (got ${c.tokenNoise})`);
   need(TOKEN_SELECTORS.includes(c.tokenSelector), 'tokenSelector', `tokenSelector must be one of ${TOKEN_SELECTORS.join(', ')} (got ${c.tokenSelector})`);
   need(typeof c.regrowPruned === 'boolean', 'regrowPruned', `regrowPruned must be true or false (got ${c.regrowPruned})`);
   if (c.method === 's2vite' && isInt(c.numHeads))

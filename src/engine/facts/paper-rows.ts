@@ -26,6 +26,11 @@ export const SWEEP_METHODS = {
 } as const;
 export type SweepMethod = keyof typeof SWEEP_METHODS;
 
+/** Every sweep method whose row no earlier method already trains (`svite+-none` is `svite`): a
+ *  sweep of all of them trains each row once. */
+export const DISTINCT_SWEEP_METHODS = (Object.keys(SWEEP_METHODS) as SweepMethod[])
+  .filter((m, i, all) => all.findIndex((x) => SWEEP_METHODS[x] === SWEEP_METHODS[m]) === i);
+
 export function sweepRow(m: SweepMethod): { name: string; over: Partial<ExperimentConfig> } {
   const [, name, over] = PAPER_ROWS.find(([id]) => id === SWEEP_METHODS[m])!;
   return { name, over };

@@ -31,7 +31,8 @@ export class TokenSelector {
   /** Plan for a training step: seeded Gumbel noise and the temperature at step t. */
   trainPlan(batch: number, t: number): TokenPlan {
     if (this.fixed) return { k: this.k, fixed: this.fixed };
-    const noise = tf.tensor2d(Float32Array.from({ length: batch * this.n }, () => this.rng.gumbel()), [batch, this.n]);
+    const scale = this.config.tokenNoise;
+    const noise = tf.tensor2d(Float32Array.from({ length: batch * this.n }, () => scale * this.rng.gumbel()), [batch, this.n]);
     return { k: this.k, noise, tau: this.temperature(t) };
   }
 

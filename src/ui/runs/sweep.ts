@@ -3,14 +3,14 @@
 // the worker, each run saved to the history. The queue lives in IndexedDB, so a reload can resume it.
 import type { ExperimentConfig } from '../../engine/config';
 import { decodeConfig, encodeConfig } from '../../engine/config-url';
-import { paperRowConfig, sweepRow, SWEEP_METHODS, type SweepMethod } from '../../engine/facts/paper-rows';
+import { DISTINCT_SWEEP_METHODS, paperRowConfig, sweepRow, SWEEP_METHODS, type SweepMethod } from '../../engine/facts/paper-rows';
 import type { RunRecord, SweepRecord } from './db';
 import { historyDb } from './history';
 import { onRunEnded } from './runs';
 import { useRuns } from './store';
 
 export const DEFAULT_SEEDS = 3;
-export const ALL_METHODS = Object.keys(SWEEP_METHODS) as SweepMethod[];
+export const ALL_METHODS = DISTINCT_SWEEP_METHODS;
 
 /** Starts a queued run's config; false when the studio cannot start now. */
 type Starter = (config: ExperimentConfig, sweepId: string) => string | null;
