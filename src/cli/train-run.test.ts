@@ -35,7 +35,7 @@ describe('trainRun', () => {
   it("S²ViTE's update events carry the unit ids: replayed from the start they give the summary's final heads and neurons", async () => {
     const before = tf.memory().numTensors;
     const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 100, testCount: 40 });
-    const c = { ...presetConfig('tiny'), method: 's2vite' as const, batchSize: 8, steps: 24, updateInterval: 4, updateEnd: 1, evalEvery: 0, unitRounding: 'ceil' as const };
+    const c = { ...presetConfig('tiny'), method: 's2vite' as const, batchSize: 8, steps: 24, updateInterval: 4, updateEnd: 1, evalEvery: 0, unitRounding: 'ceil' as const, regrowPruned: false };
     const { summary, trainer } = await trainRun(c, data, 'cpu', { quiet: true, trainEvalImages: 40 });
     trainer.dispose();
     const { heads, neurons } = summary;

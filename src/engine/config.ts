@@ -113,10 +113,13 @@ const SPARSITY_DEFAULTS: SparsityConfig = {
   sparseMoments: 'reset',
   attnDensity: 0.5,
   mlpDensity: 0.5,
-  // Off: with it on, the just-pruned unit's intact outgoing weights win it back at once, and the
-  // live heads never change (measured on fmnist: every swap a no-op; see README).
-  regrowPruned: false,
-  unitFraction: 0.5,
+  // The reference's rule: the just-pruned unit's intact outgoing weights usually win it back, and
+  // such a no-op swap keeps the unit as it was. Keeping just-pruned units out (off) forced a fresh
+  // unit in at every update and ping-ponged between two sets: −18 points against the frozen
+  // topology on tiny (README, "S²ViTE's update rule"; bench/topology.ts).
+  regrowPruned: true,
+  // α for units: swapping fewer units per update cost less on tiny (0.7, 0.6), tuning seeds 0–1.
+  unitFraction: 0.1,
   unitRounding: 'ceil',
   unitCap: 0,
   unitInit: 'fresh',

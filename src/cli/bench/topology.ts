@@ -41,8 +41,10 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
       ['dense', DENSE],
       ['S²ViTE (0.5, 0.5) frozen topology', { ...S2, ...FROZEN }],
       ['S²ViTE (0.5, 0.5)', S2],
+      ['S²ViTE (0.5, 0.5), α for units 0.5', { ...S2, unitFraction: 0.5 }],
       ['S²ViTE (0.7, 0.6) frozen topology', { ...S2_07, ...FROZEN }],
       ['S²ViTE (0.7, 0.6)', S2_07],
+      ['S²ViTE (0.7, 0.6), α for units 0.5', { ...S2_07, unitFraction: 0.5 }],
     ],
   },
   {
