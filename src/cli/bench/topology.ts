@@ -63,10 +63,10 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
     title: 'SViTE+ (d 0.5, keep 0.7) on tiny against fixed tokens and no selector',
     question: 'Fixed tokens keep the 11 centre patches of the 4×4 grid in every image; no selector keeps all 16.',
     rows: [
-      ['dense', DENSE],
-      ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
-      ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
       ['SViTE+ (learned selector)', SVITE_PLUS],
+      ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
+      ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
+      ['dense', DENSE],
     ],
   },
 ];
