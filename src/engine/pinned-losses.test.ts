@@ -18,7 +18,10 @@ const RUNS: Record<string, Partial<ExperimentConfig>> = {
   dense: {},
   svite: { method: 'svite' },
   s2vite: { method: 's2vite' },
-  's2vite-regrow-pruned': { method: 's2vite', regrowPruned: true }, // the reference's regrowth rule
+  // The rule before issue 19: just-pruned units wait, α 0.5 for units.
+  's2vite-just-pruned-wait': { method: 's2vite', regrowPruned: false, unitFraction: 0.5 },
+  's2vite-frozen': { method: 's2vite', updateEnd: 0 },
+  'svite+-centre': { method: 'svite', tokenKeep: 0.5, tokenSelector: 'centre' },
   'svite+': { method: 'svite', tokenKeep: 0.5 },
 };
 

@@ -11,7 +11,6 @@ import {
 import { URL_FIELDS, URL_VERSION, UI_KEYS } from '../../engine/config-url';
 import { TEST_SPLIT_TRAIN_FRACTION } from '../../engine/data/sources';
 import { CHECKPOINT_FORMAT } from '../../engine/io/checkpoint';
-import { TAU_END, TAU_START } from '../../engine/model/token-selector';
 import { UNIT_PARAMS } from '../../engine/sparse/units';
 import { BLOCK_LAYERS, blockParam } from '../../engine/facts/shape';
 import { RUN_FILE_FORMAT } from '../../ui/runs/run-file';
@@ -33,7 +32,7 @@ export function linkSpec(): Record<string, unknown> {
     presets: PRESET_CONFIGS,
     // Engine facts the PyTorch package follows, so it keeps no copy of its own.
     engine: {
-      tauStart: TAU_START, tauEnd: TAU_END, mnistTestSplitTrainFraction: TEST_SPLIT_TRAIN_FRACTION,
+      mnistTestSplitTrainFraction: TEST_SPLIT_TRAIN_FRACTION,
       modelFileFormat: CHECKPOINT_FORMAT, runFileFormat: RUN_FILE_FORMAT, unitParams: UNIT_PARAMS,
       // timm path of each block layer inside `blocks.<i>.` (qkv → attn.qkv).
       blockLayerPaths: Object.fromEntries(BLOCK_LAYERS.map((l) => [l, blockParam(0, l).slice('blocks.0.'.length, -'.weight'.length)])),

@@ -10,7 +10,7 @@ const SCHEDULE: Field[] = ['updateInterval', 'updateFraction', 'updateEnd'];
 export const METHOD_FIELDS: Record<Method, Field[]> = {
   dense: [],
   svite: ['density', 'distribution', 'growth', 'sparseMoments', ...SCHEDULE],
-  s2vite: ['attnDensity', 'mlpDensity', 'regrowPruned', ...SCHEDULE],
+  s2vite: ['attnDensity', 'mlpDensity', 'regrowPruned', 'unitFraction', ...SCHEDULE],
 };
 
 export const METHOD_LABEL: Record<Method, string> = {

@@ -74,13 +74,15 @@ export function SparsitySection() {
           <SliderField field="mlpDensity" label="MLP density m" min={0.05} max={1} step={0.05}
             hint={`${keptNeurons(c)} of ${mlpHidden(c)} neurons per block`} />
           <CheckField field="regrowPruned" label="Just-pruned units may regrow at once (reference)"
-            hint={c.regrowPruned ? 'Their intact proj/fc2 rows usually win them back: most swaps change nothing.' : 'Off: every swap brings in a different head or neuron.'} />
+            hint={c.regrowPruned ? 'Their intact proj/fc2 rows usually win them back, and such a swap changes nothing.' : 'Off: every swap brings in a fresh head or neuron (it ping-pongs, and costs accuracy on tiny).'} />
         </>
       )}
       {shown.has('updateInterval') && (
         <div className="grid3">
           <NumberField field="updateInterval" label="ΔT" integer min={1} title="Steps between topology updates (updateInterval)" />
-          <NumberField field="updateFraction" label="α" min={0.01} max={1} step={0.05} title="dr(0): fraction swapped at the first update (updateFraction)" />
+          {c.method === 's2vite'
+            ? <NumberField field="unitFraction" label="α" min={0.01} max={1} step={0.05} title="dr(0): fraction of live heads and neurons swapped at the first update (unitFraction)" />
+            : <NumberField field="updateFraction" label="α" min={0.01} max={1} step={0.05} title="dr(0): fraction swapped at the first update (updateFraction)" />}
           <NumberField field="updateEnd" label="t_end" min={0} max={1} step={0.05} title="Updates stop at this fraction of the run (updateEnd)" />
         </div>
       )}
