@@ -3,7 +3,8 @@
 // losses must match exactly: a figure that no longer reproduces fails CI instead of going stale
 // quietly. The subset: the first seed of every `tiny` row of the paper table and of every `tiny`
 // ablation row, and the first 200 losses of the 10-minute `fmnist` run. Items run in parallel child
-// processes, one per core (`--check-shard k/n` is one of them).
+// processes, one per core (`--check-shard k/n` is one of them). The topology section's `tiny`
+// groups are checked the same way.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +47,12 @@ export function checkItems(results: SectionResult[]): CheckItem[] {
         for (const row of g.rows) {
           const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
           if (run) items.push({ source: `ablations ${g.id} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest });
+        }
+    if (r.section === 'topology')
+      for (const g of r.data.groups.filter((x) => x.preset === 'tiny'))
+        for (const row of g.rows) {
+          const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
+          if (run) items.push({ source: `topology ${g.id} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest });
         }
     if (r.section === 'fmnist-10min' && r.data.losses?.length)
       items.push({ source: `fmnist-10min · the first ${CHECK_FMNIST_LOSSES} losses`, config: r.data.config, stopAt: CHECK_FMNIST_LOSSES, losses: r.data.losses.slice(0, CHECK_FMNIST_LOSSES) });

@@ -7,6 +7,7 @@
 // Keys (fields after the last slash):
 //   paper/<preset>/<row id>/{acc,mean,seeds,delta,saved,executed}   (row ids: engine/facts/paper-rows.ts)
 //   ablation/<group id>/<row slug>/{acc,mean,seeds,delta,noop,fired}  (delta: against the group's first row)
+//   topology/<group id>/<row slug>/{acc,mean,seeds,noop,pingpong} · topology/<group id>/<row slug>/delta/<baseline row slug>
 //   fmnist-10min/{acc,steps,minutes}
 //   peer/{ours-ips,torch-ips,ratio,infer-ratio,ours-infer-ms,torch-infer-ms,best}  (against the best PyTorch configuration)
 //   kernels/<row slug>/{train,infer}
@@ -65,6 +66,16 @@ const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | 
     if (field === 'noop') return pct(avg('noopShare'), 0);
     if (field === 'fired') return pct(avg('fired'), 0);
     return accuracyField(field, row, g.rows[0] === row ? undefined : g.rows[0]);
+  },
+  topology(all, [group, rowSlug, field, baseSlug]) {
+    const g = data(all, 'topology').groups.find((x) => x.id === group);
+    readFrom = g?.provenance;
+    const row = g?.rows.find((r) => slug(r.name) === rowSlug);
+    if (!g || !row) return undefined;
+    const avg = (k: 'noopShare' | 'pingPongShare'): number => row.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / row.runs.length;
+    if (field === 'noop') return pct(avg('noopShare'), 0);
+    if (field === 'pingpong') return pct(avg('pingPongShare'), 0);
+    return accuracyField(field, row, g.rows.find((r) => slug(r.name) === baseSlug));
   },
   'fmnist-10min'(all, [field]) {
     const d = data(all, 'fmnist-10min');

@@ -116,7 +116,7 @@ function topologyTables(d: TopologyData): string {
     const avg = (r: TopologyGroup['rows'][number], k: 'noopShare' | 'pingPongShare' | 'everAliveHeads' | 'everAliveNeurons' | 'changing' | 'unitUpdates'): number =>
       r.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / r.runs.length;
     const structured = g.rows.some((r) => r.runs.some((x) => x.unitUpdates !== undefined));
-    parts.push('', `**${g.title}** ${g.question} \`${g.preset}\`, ${g.steps} steps, seeds ${g.seeds.join(', ')}.`, '',
+    parts.push('', `**${g.title}** ${g.question} \`${g.preset}\`, ${g.steps} steps, seeds ${g.seeds.join(', ')}, ${g.backend ?? 'wasm'} (${partProvenance(g.provenance)}).`, '',
       table(['row', 'link', 'test accuracy', 'per seed', `vs ${first?.name ?? '–'}`, ...(structured ? ['changing / unit updates', 'no-op', 'ping-pong', 'ever alive (heads / neurons)'] : [])],
         g.rows.map((r) => [r.name, `\`${r.link}\``, `${pct(r.meanAccuracy, 1)} ± ${pct(r.stdAccuracy, 1)}`, r.runs.map((x) => (x.testAccuracy * 100).toFixed(1)).join(' / '),
           r === first ? '–' : `${fixed((r.meanAccuracy - first.meanAccuracy) * 100, 1)} pts`,

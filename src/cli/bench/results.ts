@@ -159,6 +159,8 @@ export interface TopologyRun {
   seed: number;
   config: string;
   testAccuracy: number;
+  /** lossDigest() of every loss (bench --check compares it); absent in older results. */
+  lossDigest?: string;
   /** Unit updates (one per block and kind per topology update) and those that changed the live set. */
   unitUpdates?: number;
   changing?: number;
@@ -177,6 +179,9 @@ export interface TopologyGroup {
   seeds: number[];
   /** The group's base link (preset, steps, no periodic evaluation). */
   base: string;
+  backend?: NodeBackend;
+  /** A group is measured on its own (`--only topology:GROUP`), so it records its own provenance. */
+  provenance?: Provenance;
   rows: { name: string; link: string; meanAccuracy: number; stdAccuracy: number; runs: TopologyRun[] }[];
 }
 

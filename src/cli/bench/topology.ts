@@ -13,6 +13,8 @@ import { cachedLoader } from '../load-data';
 import { trainRun, type RunSummary } from '../train-run';
 import { loadResults, type TopologyData, type TopologyGroup, type TopologyRun } from './results';
 import { mean, std } from './stats';
+import { lossDigest } from './digest';
+import { freshness, type Provenance } from './provenance';
 
 interface GroupSpec {
   id: string;
@@ -77,13 +79,14 @@ function summaryStats(s: RunSummary, c: ExperimentConfig): Partial<TopologyRun> 
   return { unitUpdates: t.updates, changing: t.changing, noopShare: t.noopShare, pingPongShare: t.pingPongShare, everAliveHeads: t.everAliveHeads, everAliveNeurons: t.everAliveNeurons };
 }
 
-export async function topology(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: TopologyData) => void }): Promise<TopologyData> {
+export async function topology(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: TopologyData) => void; provenance: () => Provenance }): Promise<TopologyData> {
   await useBackend('wasm');
   const dataFor = cachedLoader();
   const previous = loadResults().find((r) => r.section === 'topology');
   const old: TopologyGroup[] = previous?.section === 'topology' ? previous.data.groups : [];
   const done = new Map<string, TopologyRun>();
-  for (const g of old) for (const r of g.rows) for (const x of r.runs) done.set(x.config, x);
+  // Runs are reused only from groups that still describe this code (provenance.ts).
+  for (const g of old.filter((x) => !freshness(x.provenance).stale)) for (const r of g.rows) for (const x of r.runs) done.set(x.config, x);
   const groups: TopologyGroup[] = TOPOLOGY_GROUPS.map((spec) => old.find((g) => g.id === spec.id)).filter((g): g is TopologyGroup => !!g);
   const mine = new Set<string>();
   // Other groups as the results file has them now: two bench processes may run groups side by side.
@@ -97,7 +100,7 @@ export async function topology(opts: { quick: boolean; part?: string; log: (s: s
     if (opts.part && opts.part !== spec.id) continue;
     const base: ExperimentConfig = { ...presetConfig(spec.preset), evalEvery: 0, ...(spec.steps ? { steps: spec.steps } : {}), ...(opts.quick ? { steps: 40 } : {}) };
     const seeds = opts.quick ? spec.seeds.slice(0, 1) : spec.seeds;
-    const group: TopologyGroup = { id: spec.id, title: spec.title, question: spec.question, preset: spec.preset, steps: base.steps, seeds, base: encodeConfig({ ...base, seed: 0 }), rows: [] };
+    const group: TopologyGroup = { id: spec.id, title: spec.title, question: spec.question, preset: spec.preset, steps: base.steps, seeds, base: encodeConfig({ ...base, seed: 0 }), backend: 'wasm', provenance: opts.provenance(), rows: [] };
     mine.add(spec.id);
     const at = groups.findIndex((g) => g.id === spec.id);
     if (at >= 0) groups[at] = group;
@@ -112,7 +115,7 @@ export async function topology(opts: { quick: boolean; part?: string; log: (s: s
         if (!run) {
           const { summary, trainer } = await trainRun(c, dataFor(c), 'wasm', { quiet: true, trainEvalImages: 500 });
           trainer.dispose();
-          run = { seed, config: key, testAccuracy: summary.testAccuracy, ...summaryStats(summary, c) };
+          run = { seed, config: key, testAccuracy: summary.testAccuracy, lossDigest: lossDigest(summary.losses), ...summaryStats(summary, c) };
           done.set(key, run);
         }
         row.runs.push(run);
@@ -120,6 +123,7 @@ export async function topology(opts: { quick: boolean; part?: string; log: (s: s
         row.meanAccuracy = mean(accs);
         row.stdAccuracy = std(accs);
         opts.log(`   ${spec.id} · ${name} · seed ${seed}: ${(run.testAccuracy * 100).toFixed(1)}%`);
+        group.provenance = opts.provenance();
         opts.save(result());
       }
     }
