@@ -245,9 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         meta = {"trainCount": batcher.count, "testCount": len(ds.test_x), "classNames": ds.class_names}
         write_run_file(out / "run.svrun.gz", build_run(encode_link(c), c, summary, per_step, flops, started, meta))
         log(f"done: {steps_done} steps, test accuracy {test['accuracy']:.4f} on {test['count']} images → {out}")
-    if world > 1:
-        dist.barrier()
-        dist.destroy_process_group()
+    # No closing barrier: the other ranks' last collective was topology_agrees, and rank 0 only
+    # writes files after it. (On a loaded 2-core machine a closing barrier + destroy_process_group
+    # once left rank 1 waiting after rank 0 had exited.)
     return 0
 
 
