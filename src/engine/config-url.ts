@@ -3,7 +3,7 @@
 // keys, enums by name, only the fields that differ from the preset, and always the seed.
 // Decoding never throws: a bad or unknown key falls back to the default and is reported.
 import {
-  DATASETS, DEFAULT_PRESET, DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, PRESETS, presetConfig, validateConfig,
+  DATASETS, DEFAULT_PRESET, DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, PRESETS, TOKEN_SELECTORS, UNIT_INITS, UNIT_ROUNDINGS, presetConfig, validateConfig,
   type ConfigIssue, type ExperimentConfig, type PresetName,
 } from './config';
 
@@ -69,6 +69,16 @@ export const URL_FIELDS: readonly Field[] = [
   { field: 'tokenKeep', key: 'tk', type: float },
   { field: 'regrowPruned', key: 'rp', type: bool },
   { field: 'sparseMoments', key: 'sm', type: oneOf(MOMENT_RULES) },
+  { field: 'unitFraction', key: 'ua', type: float },
+  { field: 'unitRounding', key: 'ur', type: oneOf(UNIT_ROUNDINGS) },
+  { field: 'unitCap', key: 'uc', type: int },
+  { field: 'unitInit', key: 'ui', type: oneOf(UNIT_INITS) },
+  { field: 'unitProtect', key: 'up', type: int },
+  { field: 'unitGrowth', key: 'ug', type: oneOf(GROWTHS) },
+  { field: 'tokenSelector', key: 'tsel', type: oneOf(TOKEN_SELECTORS) },
+  { field: 'tokenTauStart', key: 'tau0', type: float },
+  { field: 'tokenTauEnd', key: 'tau1', type: float },
+  { field: 'tokenNoise', key: 'tn', type: float },
 ];
 
 /** Keys the studio itself reads from a link (not part of the experiment). */

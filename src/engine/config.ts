@@ -13,6 +13,12 @@ export const GROWTHS = ['gradient', 'random'] as const;
 export type Growth = (typeof GROWTHS)[number];
 export const MOMENT_RULES = ['reset', 'restart', 'keep'] as const;
 export type MomentRule = (typeof MOMENT_RULES)[number];
+export const UNIT_ROUNDINGS = ['ceil', 'round', 'floor'] as const;
+export type UnitRounding = (typeof UNIT_ROUNDINGS)[number];
+export const UNIT_INITS = ['fresh', 'zero'] as const;
+export type UnitInit = (typeof UNIT_INITS)[number];
+export const TOKEN_SELECTORS = ['learned', 'centre'] as const;
+export type TokenSelector = (typeof TOKEN_SELECTORS)[number];
 export const PRESETS = ['tiny', 'fmnist', 'cifar10', 'deit-tiny', 'deit-small', 'deit-base'] as const;
 export type PresetName = (typeof PRESETS)[number];
 /** The preset of a link that names none (or an unknown one). */
@@ -71,7 +77,28 @@ export interface SparsityConfig {
   mlpDensity: number; // S2ViTE: kept fraction of MLP hidden neurons per block
   /** S2ViTE: a unit pruned at an update may regrow at that same update (the reference's rule). */
   regrowPruned: boolean;
+  /** S2ViTE: α for heads and neurons, dr(0) of the unit schedule (SViTE's α is updateFraction). */
+  unitFraction: number;
+  /** S2ViTE: how dr·n live units becomes a whole number of units to swap. */
+  unitRounding: UnitRounding;
+  /** S2ViTE: at most this many units of a kind swapped per block and update; 0 = no cap. */
+  unitCap: number;
+  /** S2ViTE: what a grown unit's qkv/fc1 columns start from (a unit pruned and regrown at the same
+   *  update is untouched either way: that swap changes nothing). */
+  unitInit: UnitInit;
+  /** S2ViTE: updates a grown unit is safe from pruning (it is not judged before it has trained). */
+  unitProtect: number;
+  /** S2ViTE: how dead units are ranked for regrowth: the gradient at their output, or at random. */
+  unitGrowth: Growth;
   tokenKeep: number; // SViTE+: kept fraction of patch tokens; 1 = selector off
+  /** SViTE+: the Gumbel-softmax temperature, linear from start to end over the run. */
+  tokenTauStart: number;
+  tokenTauEnd: number;
+  /** SViTE+: scale of the Gumbel noise in training's choice of patches (1 = a sample of the
+   *  selector's distribution; 0 = its top-k, as evaluation chooses). */
+  tokenNoise: number;
+  /** SViTE+: which patches are kept: the learned selector's top-k, or a fixed centre crop (baseline). */
+  tokenSelector: TokenSelector;
 }
 
 export interface ExperimentConfig extends ModelConfig, DataConfig, OptimConfig, SparsityConfig {
@@ -93,7 +120,17 @@ const SPARSITY_DEFAULTS: SparsityConfig = {
   // Off: with it on, the just-pruned unit's intact outgoing weights win it back at once, and the
   // live heads never change (measured on fmnist: every swap a no-op; see README).
   regrowPruned: false,
+  unitFraction: 0.5,
+  unitRounding: 'ceil',
+  unitCap: 0,
+  unitInit: 'fresh',
+  unitProtect: 0,
+  unitGrowth: 'gradient',
   tokenKeep: 1,
+  tokenSelector: 'learned',
+  tokenTauStart: 10,
+  tokenTauEnd: 0.1,
+  tokenNoise: 1,
 };
 
 const OPTIM_DEFAULTS: OptimConfig = {
@@ -190,6 +227,9 @@ export const REAL_RANGES = {
   attnDensity: { lo: 0, hi: 1, loOpen: true },
   mlpDensity: { lo: 0, hi: 1, loOpen: true },
   tokenKeep: { lo: 0, hi: 1, loOpen: true },
+  unitFraction: { lo: 0, hi: 1, loOpen: true },
+  tokenTauStart: { lo: 0, hi: 1000, loOpen: true },
+  tokenTauEnd: { lo: 0, hi: 1000, loOpen: true },
 } as const satisfies Partial<Record<keyof ExperimentConfig, { lo: number; hi: number; loOpen: boolean }>>;
 
 /** Every reason the config cannot run, each with the field and how to fix it. Empty = valid. */
@@ -256,6 +296,16 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   frac('attnDensity');
   frac('mlpDensity');
   frac('tokenKeep');
+  frac('unitFraction');
+  need(UNIT_ROUNDINGS.includes(c.unitRounding), 'unitRounding', `unitRounding must be one of ${UNIT_ROUNDINGS.join(', ')} (got ${c.unitRounding})`);
+  need(isInt(c.unitCap) && c.unitCap >= 0, 'unitCap', `unitCap must be a whole number ≥ 0 (0 = no cap); got ${c.unitCap}`);
+  need(UNIT_INITS.includes(c.unitInit), 'unitInit', `unitInit must be one of ${UNIT_INITS.join(', ')} (got ${c.unitInit})`);
+  need(isInt(c.unitProtect) && c.unitProtect >= 0 && c.unitProtect <= 1000, 'unitProtect', `unitProtect must be a whole number of updates from 0 to 1000 (got ${c.unitProtect})`);
+  need(GROWTHS.includes(c.unitGrowth), 'unitGrowth', `unitGrowth must be gradient or random (got ${c.unitGrowth})`);
+  frac('tokenTauStart');
+  frac('tokenTauEnd');
+  need(Number.isFinite(c.tokenNoise) && c.tokenNoise >= 0 && c.tokenNoise <= 10, 'tokenNoise', `tokenNoise must be in [0, 10] (got ${c.tokenNoise})`);
+  need(TOKEN_SELECTORS.includes(c.tokenSelector), 'tokenSelector', `tokenSelector must be one of ${TOKEN_SELECTORS.join(', ')} (got ${c.tokenSelector})`);
   need(typeof c.regrowPruned === 'boolean', 'regrowPruned', `regrowPruned must be true or false (got ${c.regrowPruned})`);
   if (c.method === 's2vite' && isInt(c.numHeads))
     need(c.numHeads >= 2, 'numHeads', `S²ViTE prunes whole heads: it needs at least 2 heads per block (got ${c.numHeads})`);

@@ -66,7 +66,8 @@ export function computeFlops(c: ExperimentConfig, state: FlopsState = {}): Flops
   const patches = numPatches(c);
   const patchIn = c.inChans * c.patchSize * c.patchSize;
   const k = Math.min(state.keptTokens ?? patches, patches);
-  const selectorOn = k < patches;
+  // The fixed-centre baseline drops patches without scoring them.
+  const selectorOn = k < patches && c.tokenSelector === 'learned';
   const Nall = patches + 1; // tokens of the dense model, cls included
   const N = k + 1; // tokens in every block
   const paperProj = state.projConvention === 'paper';

@@ -25,6 +25,10 @@ export interface UpdateEvent {
   fraction: number;
   /** S²ViTE: units pruned and regrown by this update, i.e. swaps that changed nothing. */
   regrown?: number;
+  /** S²ViTE: the unit indices (heads or neurons of the block) this update pruned and grew, so the
+   *  live sets replay from the initial ones. A unit in both was pruned and regrown. */
+  prunedIds?: number[];
+  grownIds?: number[];
 }
 
 export interface EvalResult {

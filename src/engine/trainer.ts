@@ -2,7 +2,7 @@
 // the same way. One loss readback per step; everything else stays on the device until asked for.
 import * as tf from './tf';
 import { assertTrainable, type ExperimentConfig } from './config';
-import { evalBatchSize, keptTokens, numPatches, selectorOn } from './facts';
+import { evalBatchSize, keptTokens, learnedSelector, numPatches, selectorOn } from './facts';
 import { Batcher, evalBatches } from './data/batch';
 import type { Dataset } from './data/types';
 import { computeFlops, type FlopsReport } from './flops';
@@ -66,7 +66,7 @@ export class Trainer {
   private constructor(readonly config: ExperimentConfig, readonly dataset: Dataset, opts: TrainerOptions) {
     const rng = new Rng(config.seed);
     this.opt = new AdamW({ restartBiasCorrection: config.sparseMoments === 'restart' });
-    this.model = new ViTModel(config, config.seed, selectorOn(config));
+    this.model = new ViTModel(config, config.seed, learnedSelector(config));
     for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay);
     this.opt.allocate();
     this.batcher = new Batcher(dataset.train, {

@@ -65,10 +65,10 @@ export const ABLATIONS: GroupSpec[] = [
   {
     id: 's2vite-regrowth',
     title: 'S²ViTE (0.5, 0.5): may a just-pruned unit regrow at once?',
-    question: "The reference's rule lets it, and its intact proj/fc2 rows win it back: the swap changes nothing but re-initialises the unit.",
+    question: "The reference's rule lets it, and its intact proj/fc2 rows usually win it back; such a no-op swap keeps the unit's weights and moments (before issue 19 it re-initialised the unit). The `topology` section has the full ablation.",
     rows: [
-      ['just-pruned units wait (ours)', { method: 's2vite', regrowPruned: false }],
-      ['just-pruned units may regrow (the reference)', { method: 's2vite', regrowPruned: true }],
+      ['just-pruned units wait', { method: 's2vite', regrowPruned: false, unitRounding: 'ceil' }],
+      ['just-pruned units may regrow (the reference)', { method: 's2vite', regrowPruned: true, unitRounding: 'ceil' }],
     ],
   },
 ];

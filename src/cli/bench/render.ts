@@ -8,7 +8,7 @@ import type { BrowserData, ChromiumPeer } from './browser-result';
 import type { SoakData } from './soak-result';
 import type { CheckpointData, StoreData } from './checkpoint-result';
 import { freshness, NUMERICS_PATHS, wasLoaded, type Provenance } from './provenance';
-import { loadResults, SPEED_SECTIONS, type GpuData, type KernelsData, type ThreadsData, type PeerData, type AblationData, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
+import { loadResults, SPEED_SECTIONS, type GpuData, type KernelsData, type ThreadsData, type PeerData, type AblationData, type TopologyData, type TopologyGroup, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
 type Renderers = { [N in SectionName]: (d: SectionData[N], all: SectionResult[]) => string };
 
@@ -62,6 +62,7 @@ const renderers: Renderers = {
         `×${fixed(r.inferRatio, 3)}`, `**${pct(r.inferSavingRealised, 0)}**`])),
   'paper-table': (d) => paperTable(d),
   ablations: (d) => ablationTables(d),
+  topology: (d) => topologyTables(d),
   'accuracy-svite': (d) => accuracy(d),
   'accuracy-structured': (d, all) => {
     // The dense baseline is measured once, in accuracy-svite, and shown in both tables.
@@ -102,6 +103,25 @@ function ablationTables(d: AblationData): string {
           r === first ? '–' : `${fixed((r.meanAccuracy - first.meanAccuracy) * 100, 1)} pts`, r.runs[0]?.updates ?? '–',
           ...(structured ? [pct(avg('noopShare'), 0), fixed(avg('headsChanged'), 1), pct(avg('fired'), 0)] : [])];
       })));
+  }
+  return parts.join('\n');
+}
+
+function topologyTables(d: TopologyData): string {
+  const parts = ['WASM, each row a link (add `&s=SEED`). "No-op": unit swaps that regrew the unit just pruned (they change nothing). ' +
+    '"Ping-pong": updates of a block\'s heads or neurons whose live set equals the one two updates before, over the updates that changed it. ' +
+    '"Ever alive": heads / neurons live at some point of the run.'];
+  for (const g of d.groups) {
+    const first = g.rows[0];
+    const avg = (r: TopologyGroup['rows'][number], k: 'noopShare' | 'pingPongShare' | 'everAliveHeads' | 'everAliveNeurons' | 'changing' | 'unitUpdates'): number =>
+      r.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / r.runs.length;
+    const structured = g.rows.some((r) => r.runs.some((x) => x.unitUpdates !== undefined));
+    parts.push('', `**${g.title}** ${g.question} \`${g.preset}\`, ${g.steps} steps, seeds ${g.seeds.join(', ')}.`, '',
+      table(['row', 'link', 'test accuracy', 'per seed', `vs ${first?.name ?? '–'}`, ...(structured ? ['changing / unit updates', 'no-op', 'ping-pong', 'ever alive (heads / neurons)'] : [])],
+        g.rows.map((r) => [r.name, `\`${r.link}\``, `${pct(r.meanAccuracy, 1)} ± ${pct(r.stdAccuracy, 1)}`, r.runs.map((x) => (x.testAccuracy * 100).toFixed(1)).join(' / '),
+          r === first ? '–' : `${fixed((r.meanAccuracy - first.meanAccuracy) * 100, 1)} pts`,
+          ...(structured ? (r.runs[0]?.unitUpdates === undefined ? ['–', '–', '–', '–'] : [`${fixed(avg(r, 'changing'), 0)} / ${fixed(avg(r, 'unitUpdates'), 0)}`,
+            pct(avg(r, 'noopShare'), 0), pct(avg(r, 'pingPongShare'), 0), `${pct(avg(r, 'everAliveHeads'), 0)} / ${pct(avg(r, 'everAliveNeurons'), 0)}`]) : [])])));
   }
   return parts.join('\n');
 }

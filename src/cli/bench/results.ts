@@ -154,6 +154,36 @@ export interface AblationData {
   groups: AblationGroup[];
 }
 
+/** One seed of a topology row: S²ViTE's fields are what its updates did (sparse/replay.ts). */
+export interface TopologyRun {
+  seed: number;
+  config: string;
+  testAccuracy: number;
+  /** Unit updates (one per block and kind per topology update) and those that changed the live set. */
+  unitUpdates?: number;
+  changing?: number;
+  noopShare?: number;
+  pingPongShare?: number;
+  everAliveHeads?: number;
+  everAliveNeurons?: number;
+}
+
+export interface TopologyGroup {
+  id: string;
+  title: string;
+  question: string;
+  preset: string;
+  steps: number;
+  seeds: number[];
+  /** The group's base link (preset, steps, no periodic evaluation). */
+  base: string;
+  rows: { name: string; link: string; meanAccuracy: number; stdAccuracy: number; runs: TopologyRun[] }[];
+}
+
+export interface TopologyData {
+  groups: TopologyGroup[];
+}
+
 /** Ours (Node WASM) and each PyTorch configuration, measured back to back. */
 export interface TorchRun {
   /** OPENBLAS_NUM_THREADS of the Python process. */
@@ -257,6 +287,7 @@ export interface SectionData {
   'accuracy-structured': AccuracyData;
   'paper-table': PaperTableData;
   ablations: AblationData;
+  topology: TopologyData;
   peer: PeerData;
   kernels: KernelsData;
   threads: ThreadsData;

@@ -13,6 +13,7 @@ import { trainRun } from '../train-run';
 import { mean, std } from './stats';
 import type { AccuracyData, AccuracyRow, KernelsData, NodeThroughputData, SectionData, SectionName, StructuredSpeedRow, SviteOverheadData } from './results';
 import { ablations } from './ablations';
+import { topology } from './topology';
 import { paperTable } from './paper-table';
 import { peerSection } from './peer';
 import { threadsSection } from './threads';
@@ -227,6 +228,11 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
   ablations: {
     title: 'Ablations behind the training defaults (tiny, three seeds)',
     run: (ctx) => ablations(ctx),
+  },
+
+  topology: {
+    title: "S²ViTE's topology updates and SViTE+'s tokens against their baselines (issue 19)",
+    run: (ctx) => topology(ctx),
   },
 
   checkpoint: {

@@ -4,6 +4,8 @@ import { paramSpecs } from '../model/params';
 import {
   initialLayerDensity, isPeriodicEvalStep, keptTokens, mlpHidden, scheduledUpdateFraction, selectorOn, topologyUpdateSteps,
 } from '.';
+import { DISTINCT_SWEEP_METHODS, paperRowConfig, sweepRow, SWEEP_METHODS } from './paper-rows';
+import { computeFlops, flopsForConfig } from '../flops';
 
 const tiny = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('tiny'), ...over });
 
@@ -60,5 +62,24 @@ describe('config facts', () => {
     const u = initialLayerDensity(tiny({ method: 'svite', distribution: 'uniform', density: 0.3 }));
     expect(u['blocks.0.attn.qkv.weight']).toBe(Math.round(0.3 * 48 * 144) / (48 * 144));
     expect(u['head.weight']).toBe(Math.round(0.3 * 480) / 480);
+  });
+
+  it('each baseline row is its method at the same budget: no topology update, or fixed tokens', () => {
+    const row = (m: keyof typeof SWEEP_METHODS): ExperimentConfig => paperRowConfig(tiny(), sweepRow(m).over, 0);
+    const [s2, frozen] = [row('s2vite'), row('s2vite-frozen')];
+    expect(topologyUpdateSteps(s2).length).toBeGreaterThan(0);
+    expect(topologyUpdateSteps(frozen)).toEqual([]);
+    expect(flopsForConfig(frozen).theoretical).toBe(flopsForConfig(s2).theoretical);
+    const [plus, centre, none] = [row('svite+'), row('svite+-centre'), row('svite+-none')];
+    expect(keptTokens(centre)).toBe(keptTokens(plus));
+    expect(centre.tokenSelector).toBe('centre');
+    expect(selectorOn(none)).toBe(false);
+    expect(none.density).toBe(plus.density);
+    // The fixed crop scores nothing: fewer FLOPs than the learned selector at the same keep ratio.
+    expect(computeFlops(centre, { keptTokens: keptTokens(centre) }).theoretical).toBeLessThan(computeFlops(plus, { keptTokens: keptTokens(plus) }).theoretical);
+    // A base with the fixed crop does not leak it into the rows that learn their tokens.
+    expect(paperRowConfig(tiny({ tokenSelector: 'centre' }), sweepRow('svite+').over, 0).tokenSelector).toBe('learned');
+    expect(DISTINCT_SWEEP_METHODS).not.toContain('svite+-none');
+    expect(DISTINCT_SWEEP_METHODS).toContain('s2vite-frozen');
   });
 });

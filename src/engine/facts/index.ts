@@ -25,9 +25,13 @@ export function topologyUpdateSteps(c: ExperimentConfig): number[] {
   return out;
 }
 
+/** The update schedule of the config's method: S²ViTE's α for units is its own (unitFraction). */
+export const topologySchedule = (c: ExperimentConfig): ExperimentConfig =>
+  c.method === 's2vite' ? { ...c, updateFraction: c.unitFraction } : c;
+
 /** The fraction of units the schedule swaps at step `step`, NaN outside the update window (or dense). */
 export const scheduledUpdateFraction = (c: ExperimentConfig, step: number): number =>
-  hasTopologyUpdates(c) && step < c.updateEnd * c.steps ? updateFraction(c, step) : NaN;
+  hasTopologyUpdates(c) && step < c.updateEnd * c.steps ? updateFraction(topologySchedule(c), step) : NaN;
 
 /** Whether a periodic evaluation follows step `step`; the final one, after the last step, is separate. */
 export const isPeriodicEvalStep = (c: ExperimentConfig, step: number): boolean =>

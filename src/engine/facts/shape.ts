@@ -30,6 +30,19 @@ const requestedTokens = (c: ExperimentConfig): number => Math.max(1, Math.round(
  */
 export const selectorOn = (c: ExperimentConfig): boolean => c.tokenKeep < 1 && requestedTokens(c) < numPatches(c);
 
+/** SViTE+ with its learned scorer (a Linear D→1); the fixed-centre baseline has none. */
+export const learnedSelector = (c: ExperimentConfig): boolean => selectorOn(c) && c.tokenSelector === 'learned';
+
+/**
+ * The fixed-tokens baseline's patches: the k nearest the grid's centre (Euclidean distance between
+ * patch centres, ties to the lower index, i.e. row-major), increasing.
+ */
+export function centrePatches(c: ExperimentConfig, k: number): number[] {
+  const g = c.imageSize / c.patchSize, mid = g / 2;
+  const d = (i: number): number => (Math.floor(i / g) + 0.5 - mid) ** 2 + ((i % g) + 0.5 - mid) ** 2;
+  return Array.from({ length: g * g }, (_, i) => i).sort((a, b) => d(a) - d(b) || a - b).slice(0, k).sort((a, b) => a - b);
+}
+
 /** Patch tokens every block sees (cls excluded): the selector's k when it is on, all patches otherwise. */
 export const keptTokens = (c: ExperimentConfig): number => (selectorOn(c) ? requestedTokens(c) : numPatches(c));
 

@@ -45,6 +45,10 @@ function topRows(logits: tf.Tensor2D, k: number, N: number): tf.Tensor1D {
  * y = softmax((log_softmax(s) + g)/τ), so the scorer learns. Evaluation: top-k of s, no noise.
  */
 export function selectTokens(P: ParamMap, x: tf.Tensor2D, B: number, N: number, plan: TokenPlan): tf.Tensor2D {
+  if (plan.fixed) {
+    const idx = tf.tile(tf.tensor2d(plan.fixed as number[], [1, plan.fixed.length], 'int32'), [B, 1]) as tf.Tensor2D;
+    return gatherUniqueScattered(x, keptRows(idx, N)) as tf.Tensor2D;
+  }
   const scores = patchScores(P, x, B, N); // [B, N]
   // The rows come out of a kernel on the differentiated path, so gather with our own gradient
   // (tf.gather's gradient for its indices is int32, which tfjs then refuses).

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '../tf';
 import { presetConfig, type ExperimentConfig } from '../config';
-import { keptTokens, numPatches } from '../facts';
+import { centrePatches, keptTokens, numPatches } from '../facts';
 import { syntheticDataset } from '../data/synthetic';
 import { Trainer } from '../trainer';
 import { selectTokens } from './select-tokens';
@@ -60,5 +60,31 @@ describe('SViTE+ token selector', () => {
     expect(t.tokens!.temperature(19)).toBeCloseTo(0.1);
     expect(t.tokens!.temperature(10)).toBeCloseTo(10 - 9.9 * (10 / 19));
     t.dispose();
+  });
+
+  it('the fixed-tokens baseline keeps the centre patches of every image, with no scorer to learn', async () => {
+    // 4×4 grid: the 4 centre patches, then the 8 edge-middle ones, row-major on ties.
+    expect(centrePatches(cfg(), 4)).toEqual([5, 6, 9, 10]);
+    expect(centrePatches(cfg(), 6)).toEqual([1, 2, 5, 6, 9, 10]);
+    const before = tf.memory().numTensors;
+    const c = cfg({ tokenKeep: 0.7, tokenSelector: 'centre' });
+    const t = await Trainer.create(c, data);
+    expect(t.model.params.has('token_selector.score.weight')).toBe(false);
+    const centre = centrePatches(c, keptTokens(c));
+    expect(centre).toHaveLength(11);
+    const x = tf.randomNormal([3, 16, 16, 1]) as tf.Tensor4D;
+    expect(Array.from(await t.tokens!.keptIndices(x))).toEqual([...centre, ...centre, ...centre]);
+    // The forward sees exactly those rows: cls, then the centre patches in order.
+    const [emb, kept] = tf.tidy(() => {
+      const e = embed(t.model.params, x, c);
+      return [e, selectTokens(t.model.params, e, 3, numPatches(c), t.tokens!.trainPlan(3, 0))];
+    });
+    const E = emb.arraySync() as number[][], K = kept.arraySync() as number[][];
+    for (let b = 0; b < 3; b++) [0, ...centre.map((p) => p + 1)].forEach((row, i) => expect(K[b * 12 + i]).toEqual(E[b * 17 + row]));
+    await t.step();
+    tf.dispose([x, emb, kept]);
+    t.dispose();
+    tf.disposeVariables();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

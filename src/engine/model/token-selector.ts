@@ -1,35 +1,38 @@
 // SViTE+ learnable token selector's state (method.md §4): seeded Gumbel noise per step, the
 // temperature schedule, and the kept patches of sample images for the panel. The op itself is
-// select-tokens.ts.
+// select-tokens.ts. With tokenSelector 'centre' (the fixed-tokens baseline) every plan keeps the
+// same centre patches and nothing is learned.
 import * as tf from '../tf';
 import { type ExperimentConfig } from '../config';
-import { keptTokens, numPatches } from '../facts';
+import { centrePatches, keptTokens, numPatches } from '../facts';
 import type { Rng, RngState } from '../rng';
 import type { ViTModel } from './model';
 import { patchScores } from './select-tokens';
 import { embed, type TokenPlan } from './vit';
 
-export const TAU_START = 10;
-export const TAU_END = 0.1;
-
 export class TokenSelector {
   readonly k: number;
   readonly n: number;
+  /** The fixed-tokens baseline's patches; null for the learned selector. */
+  private readonly fixed: number[] | null;
 
   constructor(private readonly model: ViTModel, private readonly config: ExperimentConfig, private readonly rng: Rng) {
     this.k = keptTokens(config);
     this.n = numPatches(config);
+    this.fixed = config.tokenSelector === 'centre' ? centrePatches(config, this.k) : null;
   }
 
-  /** τ decays linearly from 10 to 0.1 over the run (0-based step t). */
+  /** τ decays linearly from tokenTauStart to tokenTauEnd over the run (0-based step t). */
   temperature(t: number): number {
-    const T = Math.max(1, this.config.steps - 1);
-    return TAU_START + (TAU_END - TAU_START) * Math.min(1, t / T);
+    const T = Math.max(1, this.config.steps - 1), { tokenTauStart: a, tokenTauEnd: b } = this.config;
+    return a + (b - a) * Math.min(1, t / T);
   }
 
   /** Plan for a training step: seeded Gumbel noise and the temperature at step t. */
   trainPlan(batch: number, t: number): TokenPlan {
-    const noise = tf.tensor2d(Float32Array.from({ length: batch * this.n }, () => this.rng.gumbel()), [batch, this.n]);
+    if (this.fixed) return { k: this.k, fixed: this.fixed };
+    const scale = this.config.tokenNoise;
+    const noise = tf.tensor2d(Float32Array.from({ length: batch * this.n }, () => scale * this.rng.gumbel()), [batch, this.n]);
     return { k: this.k, noise, tau: this.temperature(t) };
   }
 
@@ -44,7 +47,7 @@ export class TokenSelector {
 
   /** Deterministic plan for evaluation: top-k of the scores, no noise. */
   evalPlan(): TokenPlan {
-    return { k: this.k };
+    return this.fixed ? { k: this.k, fixed: this.fixed } : { k: this.k };
   }
 
   private topIndices(images: tf.Tensor4D): tf.Tensor2D {
@@ -55,6 +58,8 @@ export class TokenSelector {
 
   /** Kept patch indices per image at evaluation, [B·k], each row sorted. */
   async keptIndices(images: tf.Tensor4D): Promise<Int32Array> {
+    const fixed = this.fixed;
+    if (fixed) return Int32Array.from({ length: images.shape[0] * this.k }, (_, i) => fixed[i % this.k]);
     const idx = tf.tidy(() => this.topIndices(images));
     const out = Int32Array.from(await idx.data());
     idx.dispose();

@@ -33,6 +33,8 @@ export interface TokenPlan {
   /** Training only: Gumbel noise [B, N] and temperature; without them the choice is top-k of the scores. */
   noise?: tf.Tensor2D;
   tau?: number;
+  /** The fixed-tokens baseline: these patch indices (0-based) for every image, no scorer. */
+  fixed?: readonly number[];
 }
 
 export interface ForwardPlan {

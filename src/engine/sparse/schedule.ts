@@ -16,5 +16,9 @@ export function isUpdateStep(s: UpdateSchedule, t: number): boolean {
   return t > 0 && t % s.updateInterval === 0 && t < s.updateEnd * s.steps;
 }
 
-/** Units swapped out of n active at fraction dr: ceil(dr·n), never all of them. */
-export const swapCount = (dr: number, n: number): number => Math.min(n, Math.ceil(dr * n));
+/** Units swapped out of n active at fraction dr: ceil(dr·n) (or round/floor), at most `cap` (0 = no
+ *  cap), never more than n. With ceil every update swaps at least one unit, however small dr is. */
+export function swapCount(dr: number, n: number, rounding: 'ceil' | 'round' | 'floor' = 'ceil', cap = 0): number {
+  const k = Math[rounding](dr * n);
+  return Math.min(n, cap > 0 ? Math.min(cap, k) : k);
+}

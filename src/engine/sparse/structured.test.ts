@@ -30,7 +30,7 @@ function batch(c: ExperimentConfig, B: number, seed: number): [tf.Tensor4D, tf.T
 
 describe('S²ViTE', () => {
   it('keeps head and neuron budgets constant through updates, and regrown heads learn', async () => {
-    const c = cfg({ updateFraction: 0.5 });
+    const c = cfg({ unitFraction: 0.5, unitRounding: 'ceil', regrowPruned: false });
     const t = await Trainer.create(c, data);
     const s = t.sparsity as StructuredSparsity;
     const hk = keptHeads(c), nk = keptNeurons(c);
@@ -69,7 +69,7 @@ describe('S²ViTE', () => {
   });
 
   it('updates change which heads are live in every block, and record the units ever live', async () => {
-    const c = cfg({ steps: 24, updateInterval: 4, updateEnd: 1 });
+    const c = cfg({ steps: 24, updateInterval: 4, updateEnd: 1, regrowPruned: false, unitRounding: 'ceil' });
     const t = await Trainer.create(c, data);
     const s = t.sparsity as StructuredSparsity;
     const start = s.headsAlive.slice();
@@ -87,6 +87,48 @@ describe('S²ViTE', () => {
     expect(snap.density['blocks.0.attn.qkv.weight']).toBe(0.5);
     expect(snap.globalFiredDensity).toBeGreaterThan(snap.globalDensity);
     t.dispose();
+  });
+
+  it('a unit pruned and regrown by the same update keeps its weights; a unit grown from the dead gets a fresh init', async () => {
+    const c = cfg({ depth: 1, regrowPruned: true, unitRounding: 'ceil' });
+    const tensors = tf.memory().numTensors;
+    const model = new ViTModel(c, 1);
+    randomize(model, 2);
+    const s = new StructuredSparsity(model, c, new Rng(3));
+    const H = c.numHeads, hidden = mlpHidden(c);
+    const liveHeads = [...s.headsAlive].flatMap((v, i) => (v ? [i] : [])), deadHeads = [...s.headsAlive].flatMap((v, i) => (v ? [] : [i]));
+    const liveNeurons = [...s.neuronsAlive].flatMap((v, i) => (v ? [i] : []));
+    const qkvOf = (): Float32Array => Float32Array.from(model.params.get('blocks.0.attn.qkv.weight')!.dataSync());
+    const headCols = (w: Float32Array, h: number): number[] => {
+      const hd = headDim(c), D = c.embedDim, out: number[] = [];
+      for (let r = 0; r < D; r++) for (const part of [0, 1, 2]) for (let d = 0; d < hd; d++) out.push(w[r * 3 * D + part * D + h * hd + d]);
+      return out;
+    };
+    const update = async (prunedHead: number, grownHead: number): Promise<void> => {
+      // Scores: the chosen live head has the lowest Taylor score, the chosen head the highest grow score.
+      const row = new Float32Array(2 * H + 2 * hidden).fill(1);
+      row[prunedHead] = 0;
+      row[H + grownHead] = 10;
+      for (const j of liveNeurons) row[2 * H + hidden + j] = 0; // no dead neuron beats a just-pruned one
+      s.expand();
+      const scores = tf.tensor2d(row, [1, row.length]);
+      const events = await s.update(100, [scores]);
+      scores.dispose();
+      expect(events[0].prunedIds).toEqual([prunedHead]);
+      expect(events[0].grownIds).toEqual([grownHead]);
+    };
+    const before = qkvOf();
+    await update(liveHeads[0], liveHeads[0]); // a no-op swap
+    s.flush();
+    expect(headCols(qkvOf(), liveHeads[0])).toEqual(headCols(before, liveHeads[0]));
+    await update(liveHeads[0], deadHeads[0]); // a real swap: the dead head comes back freshly drawn
+    s.flush();
+    const grown = headCols(qkvOf(), deadHeads[0]);
+    expect(headCols(before, deadHeads[0]).every((v) => v === 0)).toBe(true);
+    expect(grown.some((v) => v !== 0)).toBe(true);
+    s.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 
   it('a removed head contributes exactly nothing, and the gathered forward equals the masked full-width forward', () => {

@@ -8,7 +8,7 @@
 // regrows, is the unit table's (units.ts).
 import * as tf from '../tf';
 import type { ExperimentConfig } from '../config';
-import { headDim, isTopologyUpdateStep, keptHeads, keptNeurons, mlpHidden } from '../facts';
+import { headDim, isTopologyUpdateStep, keptHeads, keptNeurons, mlpHidden, topologySchedule } from '../facts';
 import type { FlopsState } from '../flops';
 import type { StateReader, StateWriter } from '../io/state-bundle';
 import type { ViTModel } from '../model/model';
@@ -27,6 +27,9 @@ import {
 
 type PerKind<T> = Record<UnitKind, T>;
 
+/** grownAt of a unit live from the start: protected by no update. */
+const NEVER = -1_000_000;
+
 /** 0/1 over a parameter's unit axis, shaped to broadcast against it ([n, 1] for rows of a matrix). */
 function axisVector(p: UnitParam, values: Float32Array): tf.Tensor {
   return p.kind === 'weight' && p.axis === 0 ? tf.tensor2d(values, [values.length, 1]) : tf.tensor1d(values);
@@ -43,6 +46,11 @@ export class StructuredSparsity implements SparsityMethod {
   /** 1 = ever live during the run (the explored, "fired" units), same layout as the live sets. */
   private readonly headsFired: Uint8Array;
   private readonly neuronsFired: Uint8Array;
+  /** The update (1-based) that last grew each unit; NEVER for units live from the start. */
+  private readonly headsGrownAt: Int32Array;
+  private readonly neuronsGrownAt: Int32Array;
+  /** Topology updates done so far. */
+  private updatesDone = 0;
   private slices: LiveSlice[] = [];
   /** Full-layout gradient masks, one per block × unit-table entry. */
   private gradMasks: tf.Tensor[] = [];
@@ -68,6 +76,8 @@ export class StructuredSparsity implements SparsityMethod {
     }
     this.headsFired = this.headsAlive.slice();
     this.neuronsFired = this.neuronsAlive.slice();
+    this.headsGrownAt = new Int32Array(this.depth * this.H).fill(NEVER);
+    this.neuronsGrownAt = new Int32Array(this.depth * this.hidden).fill(NEVER);
     for (let b = 0; b < this.depth; b++) this.zeroDeadUnits(b, null);
     this.rebuild();
   }
@@ -215,25 +225,33 @@ export class StructuredSparsity implements SparsityMethod {
   async update(step: number, [scoreTensor]: tf.Tensor[]): Promise<UpdateEvent[]> {
     const s = (await scoreTensor.data()) as Float32Array;
     this.expand();
-    const dr = updateFraction(this.config, step);
+    const c = this.config;
+    const dr = updateFraction(topologySchedule(c), step);
     const W = 2 * this.H + 2 * this.hidden;
     const events: UpdateEvent[] = [];
     const momentMasks = new Map<string, tf.Tensor>();
+    const u = ++this.updatesDone;
+    const swap = (kind: UnitKind, b: number, prune: Float32Array, grow: Float32Array) => {
+      const alive = this.units(kind, b), n = alive.length;
+      const grownAt = (kind === 'head' ? this.headsGrownAt : this.neuronsGrownAt).subarray(b * n, (b + 1) * n);
+      const k = swapCount(dr, alive.reduce((a, v) => a + v, 0), c.unitRounding, c.unitCap);
+      const growScore = c.unitGrowth === 'random' ? Float32Array.from({ length: n }, () => this.rng.next()) : grow;
+      const r = selectSwap(alive, prune, growScore, k, c.regrowPruned, (i) => u - grownAt[i] <= c.unitProtect);
+      // A unit pruned and regrown by this update never left: it keeps its weights, moments and age.
+      const fresh = r.grown.filter((i) => !r.pruned.includes(i));
+      for (const i of fresh) grownAt[i] = u;
+      return { ...r, fresh };
+    };
     for (let b = 0; b < this.depth; b++) {
       const row = s.subarray(b * W, (b + 1) * W);
-      const heads = this.units('head', b);
       const taylor = row.subarray(0, this.H);
       this.headScores.set(taylor, b * this.H);
-      const hk = swapCount(dr, heads.reduce((a, v) => a + v, 0));
-      const hs = selectSwap(heads, taylor, row.subarray(this.H, 2 * this.H), hk, this.config.regrowPruned);
-      const neurons = this.units('neuron', b);
-      const nk = swapCount(dr, neurons.reduce((a, v) => a + v, 0));
-      const ns = selectSwap(neurons, row.subarray(2 * this.H, 2 * this.H + this.hidden), row.subarray(2 * this.H + this.hidden), nk, this.config.regrowPruned);
-      this.zeroDeadUnits(b, { head: hs.grown, neuron: ns.grown }, momentMasks);
-      events.push(
-        { step, layer: `blocks.${b}.attn.heads`, pruned: hs.pruned.length, grown: hs.grown.length, regrown: hs.regrown, globalDensity: NaN, fraction: dr },
-        { step, layer: `blocks.${b}.mlp.neurons`, pruned: ns.pruned.length, grown: ns.grown.length, regrown: ns.regrown, globalDensity: NaN, fraction: dr },
-      );
+      const hs = swap('head', b, taylor, row.subarray(this.H, 2 * this.H));
+      const ns = swap('neuron', b, row.subarray(2 * this.H, 2 * this.H + this.hidden), row.subarray(2 * this.H + this.hidden));
+      this.zeroDeadUnits(b, { head: hs.fresh, neuron: ns.fresh }, momentMasks);
+      const event = (layer: string, r: typeof hs): UpdateEvent =>
+        ({ step, layer, pruned: r.pruned.length, grown: r.grown.length, regrown: r.regrown, prunedIds: r.pruned, grownIds: r.grown, globalDensity: NaN, fraction: dr });
+      events.push(event(`blocks.${b}.attn.heads`, hs), event(`blocks.${b}.mlp.neurons`, ns));
     }
     this.opt?.maskMany(momentMasks);
     tf.dispose([...momentMasks.values()]);
@@ -245,13 +263,15 @@ export class StructuredSparsity implements SparsityMethod {
   }
 
   /**
-   * Zero what dead units own (the table's zeroWhenDead entries) and fresh-init grown units. With
+   * Zero what dead units own (the table's zeroWhenDead entries) and fresh-init grown units (or leave
+   * them at zero, unitInit 'zero'). With
    * `momentMasks`, also collect the 0/1 masks that reset the moments of grown and dead units'
    * entries, for one batched AdamW call after all blocks.
    */
   private zeroDeadUnits(b: number, grown: PerKind<number[]> | null, momentMasks?: Map<string, tf.Tensor>): void {
     const live: PerKind<number[]> = { head: this.live('head', b), neuron: this.live('neuron', b) };
     const fresh = grown ?? { head: [], neuron: [] };
+    const draw = this.config.unitInit === 'fresh';
     // Fresh inits are drawn row by row over the D inputs, across the fresh-init weights in table
     // order (each maps D inputs to its units' columns), so a seed reproduces them exactly.
     const D = this.config.embedDim;
@@ -260,7 +280,7 @@ export class StructuredSparsity implements SparsityMethod {
     const inits = freshParams.map((p) => new Float32Array(D * axisLength(p, this.config)));
     for (let r = 0; r < D; r++)
       freshCols.forEach((cols, i) => {
-        for (let c = 0; c < cols.length; c++) if (cols[c]) inits[i][r * cols.length + c] = this.rng.truncNormal(0.02);
+        for (let c = 0; c < cols.length; c++) if (cols[c] && draw) inits[i][r * cols.length + c] = this.rng.truncNormal(0.02);
       });
     tf.tidy(() => {
       for (const p of UNIT_PARAMS) {
@@ -345,6 +365,9 @@ export class StructuredSparsity implements SparsityMethod {
     w.array('headsFired', this.headsFired.slice(), [this.depth, this.H]);
     w.array('neuronsFired', this.neuronsFired.slice(), [this.depth, this.hidden]);
     w.array('headScores', this.headScores.slice(), [this.depth, this.H]);
+    w.array('headsGrownAt', this.headsGrownAt.slice(), [this.depth, this.H]);
+    w.array('neuronsGrownAt', this.neuronsGrownAt.slice(), [this.depth, this.hidden]);
+    w.value('updatesDone', this.updatesDone);
     w.value('rng', this.rng.state());
   }
 
@@ -363,6 +386,11 @@ export class StructuredSparsity implements SparsityMethod {
     this.headsFired.set(headsFired);
     this.neuronsFired.set(neuronsFired);
     this.headScores.set(scores);
+    // Checkpoints written before unit protection existed carry no ages: no unit is protected.
+    const aged = r.has('headsGrownAt');
+    this.headsGrownAt.set(aged ? r.i32('headsGrownAt', this.headsGrownAt.length) : new Int32Array(this.headsGrownAt.length).fill(NEVER));
+    this.neuronsGrownAt.set(aged ? r.i32('neuronsGrownAt', this.neuronsGrownAt.length) : new Int32Array(this.neuronsGrownAt.length).fill(NEVER));
+    this.updatesDone = aged ? r.int('updatesDone') : 0;
     this.rng.setState(rng);
     this.rebuild();
   }

@@ -4,7 +4,8 @@
 // a grow score long-dead units cannot match, so it wins back its place at once and the swap is a
 // no-op. With `regrowPruned` off, just-pruned units come last: they regrow only when too few other
 // dead units exist to keep the budget. Ties break towards the lower index, so a seed reproduces the
-// choice exactly.
+// choice exactly. Units `immune` (grown too recently to be judged) are not pruned: with too few
+// others, fewer units swap.
 
 export interface SwapResult {
   pruned: number[];
@@ -16,9 +17,10 @@ export interface SwapResult {
 /** Mutates `alive` (1 = live). */
 export function selectSwap(
   alive: Uint8Array, pruneScore: ArrayLike<number>, growScore: ArrayLike<number>, k: number, regrowPruned = true,
+  immune: (unit: number) => boolean = () => false,
 ): SwapResult {
   const live: number[] = [];
-  alive.forEach((v, i) => v && live.push(i));
+  alive.forEach((v, i) => v && !immune(i) && live.push(i));
   const kk = Math.min(k, live.length);
   const pruned = live.sort((a, b) => pruneScore[a] - pruneScore[b] || a - b).slice(0, kk);
   for (const i of pruned) alive[i] = 0;

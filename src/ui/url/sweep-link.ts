@@ -2,10 +2,10 @@
 // reported with the link's other ignored keys) and written by "Copy sweep link". Pure: no store.
 import type { ExperimentConfig } from '../../engine/config';
 import { encodeConfig } from '../../engine/config-url';
-import { SWEEP_METHODS, type SweepMethod } from '../../engine/facts/paper-rows';
+import { DISTINCT_SWEEP_METHODS, SWEEP_METHODS, type SweepMethod } from '../../engine/facts/paper-rows';
 
 export const DEFAULT_SEEDS = 3;
-export const ALL_METHODS = Object.keys(SWEEP_METHODS) as SweepMethod[];
+export const ALL_METHODS = DISTINCT_SWEEP_METHODS;
 
 /** The sweep's own link: the base experiment plus `sweep=methods` and `seeds=N`. */
 export function sweepLink(base: ExperimentConfig, methods: readonly SweepMethod[], seeds: number, origin: string): string {

@@ -1,0 +1,126 @@
+// S²ViTE's topology updates and SViTE+'s token selection against their baselines (issue 19): each
+// group asks one question on one preset and step count, over seeds it names (tuning seeds and
+// confirmation seeds are separate groups), every row a link. S²ViTE rows also carry what the
+// updates did, replayed from the update record: no-op swaps, ping-pong updates, units ever alive.
+// Saved after every run; a run already in the results (same link) is not trained again, so
+// `--only topology:GROUP` continues where it stopped.
+import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
+import { encodeConfig } from '../../engine/config-url';
+import { mlpHidden } from '../../engine/facts';
+import { topologyStats } from '../../engine/sparse/replay';
+import { useBackend } from '../../backend/node';
+import { cachedLoader } from '../load-data';
+import { trainRun, type RunSummary } from '../train-run';
+import { loadResults, type TopologyData, type TopologyGroup, type TopologyRun } from './results';
+import { mean, std } from './stats';
+
+interface GroupSpec {
+  id: string;
+  title: string;
+  question: string;
+  preset: PresetName;
+  /** The preset's step count unless given. */
+  steps?: number;
+  seeds: number[];
+  rows: [string, Partial<ExperimentConfig>][];
+}
+
+const S2 = { method: 's2vite' } as const;
+const S2_07 = { method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 } as const;
+const FROZEN = { updateEnd: 0 } as const;
+const SVITE_PLUS = { method: 'svite', density: 0.5, tokenKeep: 0.7 } as const;
+
+const DENSE = { method: 'dense' } as const;
+
+export const TOPOLOGY_GROUPS: GroupSpec[] = [
+  {
+    id: 's2vite-tiny-confirm', preset: 'tiny', seeds: [3, 4, 5],
+    title: 'S²ViTE on tiny against its frozen topology, on seeds the defaults were not tuned on',
+    question: 'The update rule was chosen on seeds 0–2 (README, "S²ViTE\'s update rule"); the frozen topology is the same budget with no update, the iso-FLOPs dense model of that shape.',
+    rows: [
+      ['dense', DENSE],
+      ['S²ViTE (0.5, 0.5) frozen topology', { ...S2, ...FROZEN }],
+      ['S²ViTE (0.5, 0.5)', S2],
+      ['S²ViTE (0.7, 0.6) frozen topology', { ...S2_07, ...FROZEN }],
+      ['S²ViTE (0.7, 0.6)', S2_07],
+    ],
+  },
+  {
+    id: 's2vite-fmnist-confirm', preset: 'fmnist', steps: 600, seeds: [3, 4, 5],
+    title: 'S²ViTE on fmnist (600 steps) against its frozen topology, on seeds the defaults were not tuned on',
+    question: 'The same rows as on tiny, at a short fmnist run.',
+    rows: [
+      ['S²ViTE (0.7, 0.6) frozen topology', { ...S2_07, ...FROZEN }],
+      ['S²ViTE (0.7, 0.6)', S2_07],
+      ['S²ViTE (0.5, 0.5) frozen topology', { ...S2, ...FROZEN }],
+      ['S²ViTE (0.5, 0.5)', S2],
+    ],
+  },
+  {
+    id: 'svite-plus-tiny', preset: 'tiny', seeds: [3, 4, 5],
+    title: 'SViTE+ (d 0.5, keep 0.7) on tiny against fixed tokens and no selector',
+    question: 'Fixed tokens keep the 11 centre patches of the 4×4 grid in every image; no selector keeps all 16.',
+    rows: [
+      ['dense', DENSE],
+      ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
+      ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
+      ['SViTE+ (learned selector)', SVITE_PLUS],
+    ],
+  },
+];
+
+function summaryStats(s: RunSummary, c: ExperimentConfig): Partial<TopologyRun> {
+  if (!s.heads || !s.neurons) return {};
+  const t = topologyStats({ heads: s.heads.start, neurons: s.neurons.start }, s.updates, c.numHeads, mlpHidden(c));
+  return { unitUpdates: t.updates, changing: t.changing, noopShare: t.noopShare, pingPongShare: t.pingPongShare, everAliveHeads: t.everAliveHeads, everAliveNeurons: t.everAliveNeurons };
+}
+
+export async function topology(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: TopologyData) => void }): Promise<TopologyData> {
+  await useBackend('wasm');
+  const dataFor = cachedLoader();
+  const previous = loadResults().find((r) => r.section === 'topology');
+  const old: TopologyGroup[] = previous?.section === 'topology' ? previous.data.groups : [];
+  const done = new Map<string, TopologyRun>();
+  for (const g of old) for (const r of g.rows) for (const x of r.runs) done.set(x.config, x);
+  const groups: TopologyGroup[] = TOPOLOGY_GROUPS.map((spec) => old.find((g) => g.id === spec.id)).filter((g): g is TopologyGroup => !!g);
+  const mine = new Set<string>();
+  // Other groups as the results file has them now: two bench processes may run groups side by side.
+  const result = (): TopologyData => {
+    const latest = loadResults().find((r) => r.section === 'topology');
+    const theirs = latest?.section === 'topology' ? latest.data.groups : [];
+    const pick = (id: string): TopologyGroup | undefined => (mine.has(id) ? groups.find((g) => g.id === id) : theirs.find((g) => g.id === id) ?? groups.find((g) => g.id === id));
+    return { groups: TOPOLOGY_GROUPS.map((a) => pick(a.id)).filter((g): g is TopologyGroup => !!g) };
+  };
+  for (const spec of TOPOLOGY_GROUPS) {
+    if (opts.part && opts.part !== spec.id) continue;
+    const base: ExperimentConfig = { ...presetConfig(spec.preset), evalEvery: 0, ...(spec.steps ? { steps: spec.steps } : {}), ...(opts.quick ? { steps: 40 } : {}) };
+    const seeds = opts.quick ? spec.seeds.slice(0, 1) : spec.seeds;
+    const group: TopologyGroup = { id: spec.id, title: spec.title, question: spec.question, preset: spec.preset, steps: base.steps, seeds, base: encodeConfig({ ...base, seed: 0 }), rows: [] };
+    mine.add(spec.id);
+    const at = groups.findIndex((g) => g.id === spec.id);
+    if (at >= 0) groups[at] = group;
+    else groups.push(group);
+    for (const [name, over] of spec.rows) {
+      const row = { name, link: encodeConfig({ ...base, ...over, seed: seeds[0] }).replace(/&s=\d+$/, ''), meanAccuracy: NaN, stdAccuracy: NaN, runs: [] as TopologyRun[] };
+      group.rows.push(row);
+      for (const seed of seeds) {
+        const c: ExperimentConfig = { ...base, ...over, seed };
+        const key = encodeConfig(c);
+        let run = done.get(key);
+        if (!run) {
+          const { summary, trainer } = await trainRun(c, dataFor(c), 'wasm', { quiet: true, trainEvalImages: 500 });
+          trainer.dispose();
+          run = { seed, config: key, testAccuracy: summary.testAccuracy, ...summaryStats(summary, c) };
+          done.set(key, run);
+        }
+        row.runs.push(run);
+        const accs = row.runs.map((r) => r.testAccuracy);
+        row.meanAccuracy = mean(accs);
+        row.stdAccuracy = std(accs);
+        opts.log(`   ${spec.id} · ${name} · seed ${seed}: ${(run.testAccuracy * 100).toFixed(1)}%`);
+        opts.save(result());
+      }
+    }
+  }
+  return result();
+}
