@@ -21,7 +21,7 @@ def compute_flops(c: dict, layer_density: dict[str, float] | None = None, heads:
 
     pe = "patch_embed.proj.weight"
     add("patch_embed", -1, patches * D * patch_in, patches * D * patch_in * dens(pe, 1), patches * D * patch_in)
-    sel = n_all * D if k < patches else 0
+    sel = n_all * D if k < patches and c["tokenSelector"] == "learned" else 0  # the fixed-centre baseline scores nothing
     add("selector", -1, 0, sel, sel)
     for b in range(c["depth"]):
         a = (heads[b] if heads else H) * hd

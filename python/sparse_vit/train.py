@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         update = method.is_update_step(step)
         plan = ForwardPlan()
         method.prepare(plan, update, local)
-        if tokens:
+        if tokens and tokens.learned:
             plan.noise = tokens.noise(B)[rank * local:(rank + 1) * local].to(device)
             plan.tau = tokens.temperature(t)
         loss = F.cross_entropy(net(x, plan), y, label_smoothing=c["labelSmoothing"])
