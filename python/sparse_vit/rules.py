@@ -43,9 +43,10 @@ def topology_schedule(c: dict) -> dict:
     return {**c, "updateFraction": c["unitFraction"]} if c["method"] == "s2vite" else c
 
 
-def swap_count(dr: float, n: int, rounding: str = "ceil", cap: int = 0) -> int:
+def swap_count(dr: float, n: int, rounding: str, cap: int) -> int:
     """schedule.ts swapCount: ceil(dr·n) (or JS Math.round / floor), at most `cap` (0 = no cap),
-    never more than n. SViTE calls it with the defaults (ceil, no cap)."""
+    never more than n. S²ViTE passes unitRounding and unitCap; SViTE's count is always ceil and
+    uncapped (unstructured.ts calls swapCount(dr, n))."""
     x = dr * n
     k = math.ceil(x) if rounding == "ceil" else math.floor(x) if rounding == "floor" else js_round(x)
     return min(n, min(cap, k) if cap > 0 else k)

@@ -106,7 +106,7 @@ class SViTE(Dense):
         dr = rules.update_fraction(self.c, step)
         events, keeps = [], {}
         for n, p in self.layers:
-            k = rules.swap_count(dr, self.active[n])
+            k = rules.swap_count(dr, self.active[n], "ceil", 0)  # SViTE: no unit options
             grad = self.saved_grads.get(n)
             score = rules.svite_grow_score(self.c, to_ours(n, grad).reshape(-1) if grad is not None else p.new_empty(p.numel()), self.rng)
             old = to_ours(n, self.masks[n]).reshape(-1).cpu()
@@ -176,6 +176,9 @@ class S2ViTE(Dense):
         for b in range(self.depth):
             self.zero_dead_units(b, None, None)
         self.plan = None
+        # The live units before any update: with the events' ids they replay into the final ones
+        # (summary's heads/neurons {start, end}, as cli train --json writes them).
+        self.start = self.export()
 
     def param(self, b: int, p: rules.UnitParam) -> torch.nn.Parameter:
         return dict(self.model.named_parameters())[f"blocks.{b}.{p.layer}.{p.kind}"]
@@ -301,13 +304,15 @@ class S2ViTE(Dense):
     def summary(self) -> dict:
         d, g = self._density([sum(h) for h in self.heads], [sum(n) for n in self.neurons])
         fd, fg = self._density([sum(h) for h in self.heads_fired], [sum(n) for n in self.neurons_fired])
+        end = self.export()
         return {"density": d, "globalDensity": g, "firedDensity": fd, "globalFiredDensity": fg,
-                "headsPerBlock": [sum(h) for h in self.heads], "neuronsPerBlock": [sum(n) for n in self.neurons]}
+                "headsPerBlock": [sum(h) for h in self.heads], "neuronsPerBlock": [sum(n) for n in self.neurons],
+                "heads": {"start": self.start["heads"], "end": end["heads"]}, "neurons": {"start": self.start["neurons"], "end": end["neurons"]}}
 
     def state(self) -> dict:
         return {"heads": self.heads, "neurons": self.neurons, "headsFired": self.heads_fired, "neuronsFired": self.neurons_fired,
                 "headScores": self.head_scores, "headsGrownAt": self.heads_grown_at, "neuronsGrownAt": self.neurons_grown_at,
-                "updatesDone": self.updates_done, "rng": self.rng.state()}
+                "updatesDone": self.updates_done, "start": self.start, "rng": self.rng.state()}
 
     def load(self, s: dict) -> None:
         self.heads, self.neurons = s["heads"], s["neurons"]
@@ -316,6 +321,7 @@ class S2ViTE(Dense):
         self.heads_grown_at = s.get("headsGrownAt", [[rules.NEVER] * self.H for _ in range(self.depth)])
         self.neurons_grown_at = s.get("neuronsGrownAt", [[rules.NEVER] * self.hidden for _ in range(self.depth)])
         self.updates_done = s.get("updatesDone", 0)
+        self.start = s.get("start", self.start)
         self.rng.set_state(s["rng"])
 
     def export(self) -> dict:

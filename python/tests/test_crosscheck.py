@@ -35,6 +35,19 @@ LINKS = {
 EVENT_KEYS = ("step", "layer", "pruned", "grown", "regrown", "prunedIds", "grownIds")
 
 
+def replay_units(summary: dict) -> tuple[list[list[int]], list[list[int]]]:
+    """The live heads and neurons after the update events, from the summary's start sets (the
+    engine's sparse/replay.ts): each event removes its prunedIds, then adds its grownIds."""
+    live = {"heads": [set(b) for b in summary["heads"]["start"]], "neurons": [set(b) for b in summary["neurons"]["start"]]}
+    for u in summary["updates"]:
+        _, block, _, kind = u["layer"].split(".")
+        sets = live["heads" if kind == "heads" else "neurons"][int(block)]
+        assert set(u["prunedIds"]) <= sets and not set(u["grownIds"]) & (sets - set(u["prunedIds"])), u
+        sets.difference_update(u["prunedIds"])
+        sets.update(u["grownIds"])
+    return [sorted(b) for b in live["heads"]], [sorted(b) for b in live["neurons"]]
+
+
 @unittest.skipUnless(has_node(), "needs node and the repository's node_modules (the TypeScript engine)")
 class CrossCheck(unittest.TestCase):
     def check(self, method: str) -> None:
@@ -52,6 +65,10 @@ class CrossCheck(unittest.TestCase):
             self.assertTrue(all(u["prunedIds"] is not None for u in updates_at_10))
         events = lambda s: [{k: u.get(k) for k in EVENT_KEYS} for u in s["updates"]]
         self.assertEqual(events(ts), events(py), f"{method}: the update events differ")
+        for units in ("heads", "neurons"):
+            self.assertEqual(ts.get(units), py.get(units), f"{method}: the summaries' live {units} (start, end) differ")
+        if method.startswith("s2vite"):
+            self.assertEqual(replay_units(py), (py["heads"]["end"], py["neurons"]["end"]))
         a, ma = read_safetensors(ts_model)
         b, mb = read_safetensors(d / "py" / "model.safetensors")
         masks = sorted(k for k in a if k.endswith(".mask"))
