@@ -118,7 +118,7 @@ def load_model(path: str | Path, prefer_timm: bool = True) -> torch.nn.Module:
     timm is importable (compact blocks rebuilt at their widths), else this package's module with the
     same state-dict keys. `model.pretrained_cfg` holds input_size, mean, std and label_names."""
     from .link import SPEC, preset_config
-    from .model import VisionTransformer, mlp_hidden
+    from .model import VisionTransformer, mlp_hidden, selector_on
     tensors, meta = read_safetensors(path)
     if "config" not in meta:
         raise ValueError(f"{path}: no 'config' metadata: not a Sparse ViT Studio model file")
@@ -130,7 +130,9 @@ def load_model(path: str | Path, prefer_timm: bool = True) -> torch.nn.Module:
     hidden = [len(n) for n in json.loads(meta["neurons"])] if compact else [mlp_hidden(c)] * c["depth"]
     weights = {k: v for k, v in tensors.items() if not k.endswith(".mask")}
     with_selector = "token_selector.score.weight" in weights
-    model = _timm_model(c, heads, hidden) if prefer_timm and not with_selector else None
+    # timm's module keeps every patch: a file whose model keeps fewer (SViTE+, or its fixed centre
+    # crop, which has no selector weights) runs on this package's module.
+    model = _timm_model(c, heads, hidden) if prefer_timm and not with_selector and not selector_on(c) else None
     if model is None:
         model = VisionTransformer(c, heads, hidden, with_selector=with_selector)
     model.load_state_dict(weights, strict=True)
