@@ -35,7 +35,7 @@ def compute_flops(c: dict, layer_density: dict[str, float] | None = None, heads:
     add("patch_embed", -1, patches * D * patch_in, patches * D * patch_in * dens(pe, 1), patches * D * patch_in)
     weights(patch_in * D, dens(pe, 1))
     dense(D + D + (patches + 1) * D)  # bias, cls token, pos embed
-    sel = n_all * D if k < patches else 0
+    sel = n_all * D if k < patches and c["tokenSelector"] == "learned" else 0  # the fixed-centre baseline scores nothing
     add("selector", -1, 0, sel, sel)
     if k < patches:
         dense(D + 1)

@@ -118,17 +118,22 @@ def load_model(path: str | Path, prefer_timm: bool = True) -> torch.nn.Module:
     """A model file (dense or compact) as a ready model in eval mode: timm's VisionTransformer when
     timm is importable (compact blocks rebuilt at their widths), else this package's module with the
     same state-dict keys. `model.pretrained_cfg` holds input_size, mean, std and label_names."""
-    from .model import VisionTransformer, mlp_hidden
+    from .link import SPEC, preset_config
+    from .model import VisionTransformer, mlp_hidden, selector_on
     tensors, meta = read_safetensors(path)
     if "config" not in meta:
         raise ValueError(f"{path}: no 'config' metadata: not a Sparse ViT Studio model file")
-    c = json.loads(meta["config"])
+    # Fields a file written before an option existed lacks take the spec's value for its preset.
+    stored = json.loads(meta["config"])
+    c = {**preset_config(stored.get("preset", SPEC["defaultPreset"])), **stored}
     compact = meta.get("layout") == "compact"
     heads = [len(h) for h in json.loads(meta["heads"])] if compact else [c["numHeads"]] * c["depth"]
     hidden = [len(n) for n in json.loads(meta["neurons"])] if compact else [mlp_hidden(c)] * c["depth"]
     weights = {k: v for k, v in tensors.items() if not k.endswith(".mask")}
     with_selector = "token_selector.score.weight" in weights
-    model = _timm_model(c, heads, hidden) if prefer_timm and not with_selector else None
+    # timm's module keeps every patch: a file whose model keeps fewer (SViTE+, or its fixed centre
+    # crop, which has no selector weights) runs on this package's module.
+    model = _timm_model(c, heads, hidden) if prefer_timm and not with_selector and not selector_on(c) else None
     if model is None:
         model = VisionTransformer(c, heads, hidden, with_selector=with_selector)
     model.load_state_dict(weights, strict=True)

@@ -7,6 +7,7 @@ JSON list of links on stdin and prints their decodings (the corpus test drives i
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ SPEC: dict[str, Any] = json.loads((Path(__file__).with_name("link_spec.json")).r
 FIELDS: list[dict[str, Any]] = SPEC["fields"]
 PRESETS: list[str] = SPEC["enums"]["presets"]
 UI_KEYS: list[str] = SPEC["uiKeys"]
+REASONS: dict[str, str] = SPEC["reasons"]  # config-url.ts REASONS: the fixed notice texts
 
 
 @dataclass
@@ -52,9 +54,13 @@ def parse_field_value(f: dict[str, Any], raw: str) -> tuple[bool, Any]:
     """(True, value) or (False, why it was refused)."""
     kind = f["type"]
     if kind == "int":
-        if not re.fullmatch(r"-?[0-9]+", js_trim(raw)):
+        digits = js_trim(raw)
+        if not re.fullmatch(r"-?[0-9]+", digits):
             return False, "not a whole number"
-        return True, as_js_number(int(js_trim(raw)))
+        value = as_js_number(int(digits))
+        if isinstance(value, float) and int(value) != int(digits):  # past 2^53 a double rounds it: refused
+            return False, REASONS["inexactWhole"]
+        return True, value
     if kind == "float":
         x = js_number(raw)
         if js_trim(raw) == "" or not is_finite(x):
@@ -71,18 +77,28 @@ def parse_field_value(f: dict[str, Any], raw: str) -> tuple[bool, Any]:
     return (True, raw) if raw in values else (False, f"not one of {', '.join(values)}")
 
 
-def _split_link(link: str) -> tuple[str, str]:
+def _split_link(link: str) -> tuple[str, str, list[dict[str, str]]]:
+    """config-url.ts splitLink: query, fragment, and what of the link is not read (a bare word
+    before a '?', a doubled '?')."""
     s = js_trim(link)
+    unread: list[dict[str, str]] = []
     if s.startswith("#"):
-        return s[1:], ""
+        return s[1:], "", unread
     h = s.find("#")
     body, fragment = (s, "") if h < 0 else (s[:h], s[h + 1:])
     q = body.find("?")
     if q >= 0 and not re.search(r"[=&]", body[:q]):
-        return body[q + 1:], fragment
+        before = body[:q]
+        if before and not re.search(r"[/:.]", before):
+            unread.append({"key": before, "value": "", "reason": REASONS["beforeQuestion"]})
+        query = body[q + 1:]
+        if query.startswith("?"):
+            unread.append({"key": "??", "value": "", "reason": REASONS["doubledQuestion"]})
+            query = query.lstrip("?")
+        return query, fragment, unread
     if q < 0 and re.match(r"[a-z][a-z0-9+.-]*://", body, re.IGNORECASE | re.ASCII):
-        return "", fragment
-    return body, fragment
+        return "", fragment, unread
+    return body, fragment, unread
 
 
 def _decode_component(s: str) -> str:
@@ -119,16 +135,22 @@ def _parse_query(q: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def escape_controls(s: str) -> str:
+    """config-url.ts escapeControls: control characters as a link escapes them (%07), so a notice
+    printed to a terminal cannot ring, erase or restyle it."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), s)
+
+
 def _given(what: str, used: str) -> str:
     return f"{what} is given again later in the link; using the later {used}"
 
 
 def decode_link(link: str) -> DecodedLink:
-    query, fragment = _split_link(link)
+    query, fragment, unread = _split_link(link)
     pairs = _parse_query(query)
-    ignored: list[dict[str, str]] = []
+    ignored: list[dict[str, str]] = list(unread)
     if fragment:
-        ignored.append({"key": "#", "value": fragment, "reason": "text after # is not part of the experiment"})
+        ignored.append({"key": "#", "value": fragment, "reason": REASONS["afterHash"]})
 
     def last_of(k: str) -> str | None:
         values = [v for key, v in pairs if key == k]
@@ -171,7 +193,7 @@ def decode_link(link: str) -> DecodedLink:
             continue
         f = field_by_name(key)
         if f is None:
-            ignored.append({"key": key, "value": raw, "reason": "unknown key"})
+            ignored.append({"key": key, "value": raw, "reason": REASONS["unknownKey"]})
             continue
         ok, parsed = parse_field_value(f, raw)
         if not ok:
@@ -233,6 +255,9 @@ def validate_config(c: dict[str, Any]) -> list[dict[str, str]]:
         ok = is_finite(v) and (v > r["lo"] if r["loOpen"] else v >= r["lo"]) and v <= r["hi"]
         need(ok, f, f"{f} must be in {'(' if r['loOpen'] else '['}{js_str(r['lo'])}, {js_str(r['hi'])}] (got {js_str(v)})")
 
+    def one_of(f: str, enum: str) -> None:
+        need(c[f] in enums[enum], f, f"{f} must be one of {', '.join(enums[enum])} (got {js_str(c[f])})")
+
     def listed(vals: list[int]) -> str:
         return ", ".join(js_str(d) for d in vals)
 
@@ -240,6 +265,10 @@ def validate_config(c: dict[str, Any]) -> list[dict[str, str]]:
         pos_int(f)
     need(c["inChans"] in (1, 3) and not isinstance(c["inChans"], bool), "inChans", f"inChans must be 1 or 3 (got {js_str(c['inChans'])})")
     frac("mlpRatio")
+    if is_integer(c["embedDim"]) and c["embedDim"] >= 1 and is_finite(c["mlpRatio"]) and c["mlpRatio"] > 0:
+        need(math.floor(c["embedDim"] * c["mlpRatio"]) >= 1, "mlpRatio",
+             f"mlpRatio {js_str(c['mlpRatio'])} gives an MLP of no neurons (embedDim {js_str(c['embedDim'])} × {js_str(c['mlpRatio'])}, rounded down): "
+             f"use mlpRatio ≥ {js_str(1 / c['embedDim'])} (timm's default is 4)")
     if is_integer(c["imageSize"]) and is_integer(c["patchSize"]) and c["patchSize"] > 0:
         need(c["imageSize"] % c["patchSize"] == 0, "patchSize",
              f"imageSize {js_str(c['imageSize'])} is not divisible by patchSize {js_str(c['patchSize'])}: pick a patch size that divides it (e.g. {listed(divisors(c['imageSize'], 64))})")
@@ -277,6 +306,17 @@ def validate_config(c: dict[str, Any]) -> list[dict[str, str]]:
     frac("attnDensity")
     frac("mlpDensity")
     frac("tokenKeep")
+    frac("unitFraction")
+    one_of("unitRounding", "unitRoundings")
+    need(is_integer(c["unitCap"]) and c["unitCap"] >= 0, "unitCap", f"unitCap must be a whole number ≥ 0 (0 = no cap); got {js_str(c['unitCap'])}")
+    one_of("unitInit", "unitInits")
+    need(is_integer(c["unitProtect"]) and 0 <= c["unitProtect"] <= 1000, "unitProtect",
+         f"unitProtect must be a whole number of updates from 0 to 1000 (got {js_str(c['unitProtect'])})")
+    need(c["unitGrowth"] in enums["growths"], "unitGrowth", f"unitGrowth must be gradient or random (got {c['unitGrowth']})")
+    frac("tokenTauStart")
+    frac("tokenTauEnd")
+    need(is_finite(c["tokenNoise"]) and 0 <= c["tokenNoise"] <= 10, "tokenNoise", f"tokenNoise must be in [0, 10] (got {js_str(c['tokenNoise'])})")
+    one_of("tokenSelector", "tokenSelectors")
     need(isinstance(c["regrowPruned"], bool), "regrowPruned", f"regrowPruned must be true or false (got {js_str(c['regrowPruned'])})")
     if c["method"] == "s2vite" and is_integer(c["numHeads"]):
         need(c["numHeads"] >= 2, "numHeads", f"S²ViTE prunes whole heads: it needs at least 2 heads per block (got {js_str(c['numHeads'])})")

@@ -42,6 +42,21 @@ def selector_on(c: dict) -> bool:
     return c["tokenKeep"] < 1 and requested_tokens(c) < num_patches(c)
 
 
+def learned_selector(c: dict) -> bool:
+    """src/engine/facts/shape.ts learnedSelector: SViTE+ with its learned scorer; the fixed-centre
+    baseline (tokenSelector 'centre') has none."""
+    return selector_on(c) and c["tokenSelector"] == "learned"
+
+
+def centre_patches(c: dict, k: int) -> list[int]:
+    """src/engine/facts/shape.ts centrePatches: the k patches nearest the grid's centre (Euclidean
+    distance between patch centres, ties to the lower index), increasing."""
+    g = c["imageSize"] // c["patchSize"]
+    mid = g / 2
+    d = lambda i: (i // g + 0.5 - mid) ** 2 + (i % g + 0.5 - mid) ** 2
+    return sorted(sorted(range(g * g), key=lambda i: (d(i), i))[:k])
+
+
 def kept_tokens(c: dict) -> int:
     return requested_tokens(c) if selector_on(c) else num_patches(c)
 
@@ -128,8 +143,10 @@ class VisionTransformer(nn.Module):
         self.patch_embed = PatchEmbed(c["patchSize"], c["inChans"], D)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, D))
         self.pos_embed = nn.Parameter(torch.zeros(1, num_patches(c) + 1, D))
-        if selector_on(c) if with_selector is None else with_selector:
+        if learned_selector(c) if with_selector is None else with_selector:
             self.token_selector = TokenSelector(D)
+        # The fixed-tokens baseline: the same centre patches for every image, in training and evaluation.
+        self.fixed_patches = centre_patches(c, kept_tokens(c)) if selector_on(c) and not learned_selector(c) else None
         heads = heads or [c["numHeads"]] * c["depth"]
         hidden = hidden or [mlp_hidden(c)] * c["depth"]
         self.blocks = nn.ModuleList([Block(D, heads[i], hd, hidden[i]) for i in range(c["depth"])])
@@ -161,6 +178,8 @@ class VisionTransformer(nn.Module):
         x = self.embed(x)
         if hasattr(self, "token_selector"):
             x = self.select_tokens(x, plan)
+        elif self.fixed_patches is not None:  # select-tokens.ts plan.fixed: cls, then the centre patches
+            x = x[:, [0] + [p + 1 for p in self.fixed_patches]]
         for i, blk in enumerate(self.blocks):
             gate = plan.gates[i] if plan and plan.gates else None
             probe = plan.probes[i] if plan and plan.probes else None

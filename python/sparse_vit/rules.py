@@ -3,13 +3,18 @@ Porting a changed rule from the engine means changing the one function here that
 
 Where the TypeScript rules live:
   schedule        src/engine/sparse/schedule.ts      update_fraction, is_update_step, swap_count
+                  src/engine/facts/index.ts          topology_schedule (S²ViTE's α is unitFraction)
   ERK / uniform   src/engine/sparse/erk.ts           layer_densities, active_counts
   initial masks   src/engine/sparse/masks.ts         random_mask
   SViTE swap      src/engine/sparse/prune-grow.ts    svite_prune_key, svite_grow_key, prune_and_grow
   moments         src/engine/sparse/unstructured.ts  svite_moment_keep
-  S²ViTE swap     src/engine/sparse/swap.ts          select_swap
-  S²ViTE scores   src/engine/sparse/structured.ts    head_scores, neuron_prune_score, neuron_grow_score
+  S²ViTE swap     src/engine/sparse/swap.ts          select_swap (with the protected units immune)
+  S²ViTE scores   src/engine/sparse/structured.ts    head_scores, neuron_prune_score, neuron_grow_score,
+                                                     unit_grow_score (unitGrowth)
+  S²ViTE update   src/engine/sparse/structured.ts    is_protected (unitProtect), fresh_units (a no-op
+                  (update's swap, zeroDeadUnits)     swap keeps its unit), draws_fresh_init (unitInit)
   regrown units   src/engine/sparse/units.ts         UNIT_PARAMS (read from link_spec.json), fresh_init_columns
+Every option's default is the spec's (link_spec.json presets), read with the config: none is written here.
 """
 from __future__ import annotations
 
@@ -36,8 +41,18 @@ def is_update_step(c: dict, step: int) -> bool:
     return c["method"] != "dense" and step > 0 and step % c["updateInterval"] == 0 and step < c["updateEnd"] * c["steps"]
 
 
-def swap_count(dr: float, n: int) -> int:
-    return min(n, math.ceil(dr * n))
+def topology_schedule(c: dict) -> dict:
+    """facts/index.ts topologySchedule: S²ViTE's α for units is unitFraction (SViTE's is updateFraction)."""
+    return {**c, "updateFraction": c["unitFraction"]} if c["method"] == "s2vite" else c
+
+
+def swap_count(dr: float, n: int, rounding: str, cap: int) -> int:
+    """schedule.ts swapCount: ceil(dr·n) (or JS Math.round / floor), at most `cap` (0 = no cap),
+    never more than n. S²ViTE passes unitRounding and unitCap; SViTE's count is always ceil and
+    uncapped (unstructured.ts calls swapCount(dr, n))."""
+    x = dr * n
+    k = math.ceil(x) if rounding == "ceil" else math.floor(x) if rounding == "floor" else js_round(x)
+    return min(n, min(cap, k) if cap > 0 else k)
 
 
 # --- SViTE budget (erk.ts, masks.ts) ---------------------------------------------------------
@@ -121,10 +136,12 @@ def svite_moment_keep(c: dict, old: torch.Tensor, new: torch.Tensor) -> torch.Te
 
 
 # --- S²ViTE (swap.ts, structured.ts, units.ts) -------------------------------------------------
-def select_swap(alive: list[int], prune_score: list[float], grow_score: list[float], k: int, regrow_pruned: bool) -> tuple[list[int], list[int], int]:
+def select_swap(alive: list[int], prune_score: list[float], grow_score: list[float], k: int, regrow_pruned: bool,
+                immune=lambda i: False) -> tuple[list[int], list[int], int]:
     """Prune the k live units of smallest prune score, grow k dead ones of largest grow score;
-    without regrowPruned the just-pruned come last. Ties to the lower index. Mutates `alive`."""
-    live = [i for i, v in enumerate(alive) if v]
+    without regrowPruned the just-pruned come last. Ties to the lower index. Units `immune` (grown
+    too recently to be judged) are not pruned: with too few others, fewer units swap. Mutates `alive`."""
+    live = [i for i, v in enumerate(alive) if v and not immune(i)]
     kk = min(k, len(live))
     pruned = sorted(live, key=lambda i: (prune_score[i], i))[:kk]
     for i in pruned:
@@ -135,6 +152,36 @@ def select_swap(alive: list[int], prune_score: list[float], grow_score: list[flo
     for i in grown:
         alive[i] = 1
     return sorted(pruned), sorted(grown), sum(1 for i in grown if i in pruned)
+
+
+def unit_grow_score(c: dict, gradient_score: list[float], n: int, rng: Rng) -> list[float]:
+    """structured.ts update's swap: unitGrowth 'random' ranks dead units by a seeded uniform per unit
+    (n draws, float32, drawn even when nothing swaps); 'gradient' by the gradient at their output."""
+    if c["unitGrowth"] == "random":
+        return torch.tensor([rng.next() for _ in range(n)], dtype=torch.float32).tolist()
+    return gradient_score
+
+
+# grownAt of a unit live from the start (structured.ts NEVER): protected by no update.
+NEVER = -1_000_000
+
+
+def is_protected(c: dict, update: int, grown_at: int) -> bool:
+    """structured.ts update: a unit grown at update grown_at (1-based) is safe from pruning for
+    unitProtect updates: immune while update − grown_at ≤ unitProtect."""
+    return update - grown_at <= c["unitProtect"]
+
+
+def fresh_units(pruned: list[int], grown: list[int]) -> list[int]:
+    """structured.ts update: a unit pruned and regrown by the same update never left, so it keeps its
+    weights, AdamW moments and age; only the others start afresh."""
+    return [i for i in grown if i not in pruned]
+
+
+def draws_fresh_init(c: dict) -> bool:
+    """structured.ts zeroDeadUnits: unitInit 'fresh' draws trunc-normal(0.02) for a grown unit's
+    qkv/fc1 columns; 'zero' leaves them at 0 and draws nothing (the stream does not advance)."""
+    return c["unitInit"] == "fresh"
 
 
 def head_scores(gate_grad_abs_sum: torch.Tensor, probe_grad_abs_sum: torch.Tensor, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -185,11 +232,13 @@ def unit_indices(p: UnitParam, units: list[int], c: dict) -> list[int]:
 def fresh_init_columns(fresh: dict[str, list[int]], c: dict, rng: Rng, axis_len: dict[str, int]) -> dict[str, torch.Tensor]:
     """What a regrown unit starts from: trunc-normal(0.02) on its fresh_on_grow weights, drawn row
     by row over the D inputs, across those weights in table order (structured.ts zeroDeadUnits).
-    Returns PyTorch-layout [out, D] tensors, zero outside the fresh units."""
+    Returns PyTorch-layout [out, D] tensors, zero outside the fresh units (all zero for unitInit 'zero')."""
     D = c["embedDim"]
     params = [p for p in UNIT_PARAMS if p.fresh_on_grow]
     cols = {p.layer: set(unit_indices(p, fresh[p.unit], c)) for p in params}
     out = {p.layer: torch.zeros(axis_len[p.layer], D) for p in params}
+    if not draws_fresh_init(c):
+        return out
     for r in range(D):
         for p in params:
             for col in sorted(cols[p.layer]):

@@ -10,8 +10,7 @@ import torch
 import torch.distributed as dist
 
 from . import rules
-from .link import SPEC
-from .model import VisionTransformer, engine_order, js_round, from_ours, head_dim, kept_tokens, mlp_hidden, ours_shape, to_ours
+from .model import VisionTransformer, engine_order, js_round, from_ours, head_dim, kept_tokens, learned_selector, mlp_hidden, ours_shape, to_ours
 from .rng import Rng
 
 
@@ -107,7 +106,7 @@ class SViTE(Dense):
         dr = rules.update_fraction(self.c, step)
         events, keeps = [], {}
         for n, p in self.layers:
-            k = rules.swap_count(dr, self.active[n])
+            k = rules.swap_count(dr, self.active[n], "ceil", 0)  # SViTE: no unit options
             grad = self.saved_grads.get(n)
             score = rules.svite_grow_score(self.c, to_ours(n, grad).reshape(-1) if grad is not None else p.new_empty(p.numel()), self.rng)
             old = to_ours(n, self.masks[n]).reshape(-1).cpu()
@@ -169,10 +168,17 @@ class S2ViTE(Dense):
         self.heads_fired = [list(x) for x in self.heads]
         self.neurons_fired = [list(x) for x in self.neurons]
         self.head_scores = [[math.nan] * self.H for _ in range(self.depth)]
+        # The update (1-based) that last grew each unit, rules.NEVER for units live from the start.
+        self.heads_grown_at = [[rules.NEVER] * self.H for _ in range(self.depth)]
+        self.neurons_grown_at = [[rules.NEVER] * self.hidden for _ in range(self.depth)]
+        self.updates_done = 0
         self.axis_len = {"attn.qkv": 3 * c["embedDim"], "mlp.fc1": self.hidden}
         for b in range(self.depth):
             self.zero_dead_units(b, None, None)
         self.plan = None
+        # The live units before any update: with the events' ids they replay into the final ones
+        # (summary's heads/neurons {start, end}, as cli train --json writes them).
+        self.start = self.export()
 
     def param(self, b: int, p: rules.UnitParam) -> torch.nn.Parameter:
         return dict(self.model.named_parameters())[f"blocks.{b}.{p.layer}.{p.kind}"]
@@ -242,21 +248,34 @@ class S2ViTE(Dense):
         sums = all_reduce_sum(torch.cat([gate, probe], 1)) / world
         taylor, grow = rules.head_scores(sums[:, :self.H], sums[:, self.H:], global_batch)
         self.plan = None
-        dr = rules.update_fraction(self.c, step)
+        c = self.c
+        dr = rules.update_fraction(rules.topology_schedule(c), step)
         events, keeps = [], {}
+        self.updates_done += 1
+        u = self.updates_done
+
+        def swap(alive: list[int], grown_at: list[int], prune: list[float], grow_by_gradient: list[float], layer: str) -> list[int]:
+            """structured.ts update's swap for one kind of one block: the event, and the units to init."""
+            k = rules.swap_count(dr, sum(alive), c["unitRounding"], c["unitCap"])
+            grow_score = rules.unit_grow_score(c, grow_by_gradient, len(alive), self.rng)
+            pruned, grown, regrown = rules.select_swap(alive, prune, grow_score, k, c["regrowPruned"], lambda i: rules.is_protected(c, u, grown_at[i]))
+            fresh = rules.fresh_units(pruned, grown)
+            for i in fresh:
+                grown_at[i] = u
+            events.append({"step": step, "layer": layer, "pruned": len(pruned), "grown": len(grown), "regrown": regrown,
+                           "prunedIds": pruned, "grownIds": grown, "fraction": dr})
+            return fresh
+
         for b in range(self.depth):
             fc1, fc2 = self.model.get_parameter(f"blocks.{b}.mlp.fc1.weight"), self.model.get_parameter(f"blocks.{b}.mlp.fc2.weight")
             n_prune = rules.neuron_prune_score(fc1, fc2).float().cpu().tolist()
             n_grow = rules.neuron_grow_score(self.saved_grads[f"blocks.{b}.mlp.fc1.weight"], self.saved_grads[f"blocks.{b}.mlp.fc2.weight"]).float().cpu().tolist()
             t_row, g_row = taylor[b].float().cpu().tolist(), grow[b].float().cpu().tolist()
             self.head_scores[b] = t_row
-            hk = rules.swap_count(dr, sum(self.heads[b]))
-            hp, hg, hr = rules.select_swap(self.heads[b], t_row, g_row, hk, self.c["regrowPruned"])
-            nk = rules.swap_count(dr, sum(self.neurons[b]))
-            np_, ng, nr = rules.select_swap(self.neurons[b], n_prune, n_grow, nk, self.c["regrowPruned"])
-            self.zero_dead_units(b, {"head": hg, "neuron": ng}, keeps)
-            events += [{"step": step, "layer": f"blocks.{b}.attn.heads", "pruned": len(hp), "grown": len(hg), "regrown": hr, "fraction": dr},
-                       {"step": step, "layer": f"blocks.{b}.mlp.neurons", "pruned": len(np_), "grown": len(ng), "regrown": nr, "fraction": dr}]
+            hf = swap(self.heads[b], self.heads_grown_at[b], t_row, g_row, f"blocks.{b}.attn.heads")
+            nf = swap(self.neurons[b], self.neurons_grown_at[b], n_prune, n_grow, f"blocks.{b}.mlp.neurons")
+            # Survivors and no-op swaps keep weights and moments; fresh units restart (structured.ts).
+            self.zero_dead_units(b, {"head": hf, "neuron": nf}, keeps)
         opt.mask_moments(keeps)
         for b in range(self.depth):
             self.heads_fired[b] = [max(a, x) for a, x in zip(self.heads_fired[b], self.heads[b])]
@@ -287,16 +306,24 @@ class S2ViTE(Dense):
     def summary(self) -> dict:
         d, g = self._density([sum(h) for h in self.heads], [sum(n) for n in self.neurons])
         fd, fg = self._density([sum(h) for h in self.heads_fired], [sum(n) for n in self.neurons_fired])
+        end = self.export()
         return {"density": d, "globalDensity": g, "firedDensity": fd, "globalFiredDensity": fg,
-                "headsPerBlock": [sum(h) for h in self.heads], "neuronsPerBlock": [sum(n) for n in self.neurons]}
+                "headsPerBlock": [sum(h) for h in self.heads], "neuronsPerBlock": [sum(n) for n in self.neurons],
+                "heads": {"start": self.start["heads"], "end": end["heads"]}, "neurons": {"start": self.start["neurons"], "end": end["neurons"]}}
 
     def state(self) -> dict:
         return {"heads": self.heads, "neurons": self.neurons, "headsFired": self.heads_fired, "neuronsFired": self.neurons_fired,
-                "headScores": self.head_scores, "rng": self.rng.state()}
+                "headScores": self.head_scores, "headsGrownAt": self.heads_grown_at, "neuronsGrownAt": self.neurons_grown_at,
+                "updatesDone": self.updates_done, "start": self.start, "rng": self.rng.state()}
 
     def load(self, s: dict) -> None:
         self.heads, self.neurons = s["heads"], s["neurons"]
         self.heads_fired, self.neurons_fired, self.head_scores = s["headsFired"], s["neuronsFired"], s["headScores"]
+        # Checkpoints written before unit protection carry no ages: no unit is protected (structured.ts load).
+        self.heads_grown_at = s.get("headsGrownAt", [[rules.NEVER] * self.H for _ in range(self.depth)])
+        self.neurons_grown_at = s.get("neuronsGrownAt", [[rules.NEVER] * self.hidden for _ in range(self.depth)])
+        self.updates_done = s.get("updatesDone", 0)
+        self.start = s.get("start", self.start)
         self.rng.set_state(s["rng"])
 
     def export(self) -> dict:
@@ -304,18 +331,25 @@ class S2ViTE(Dense):
 
 
 class TokenNoise:
-    """SViTE+ (token-selector.ts): seeded Gumbel noise for the global batch, τ from 10 to 0.1."""
-    TAU_START, TAU_END = SPEC["engine"]["tauStart"], SPEC["engine"]["tauEnd"]
+    """SViTE+ (model/token-selector.ts TokenSelector): seeded Gumbel noise for the global batch,
+    scaled by tokenNoise, and τ linear from tokenTauStart to tokenTauEnd. The fixed-centre baseline
+    (tokenSelector 'centre') learns nothing and draws no noise."""
 
     def __init__(self, c: dict, rng: Rng) -> None:
         self.c, self.rng, self.n = c, rng, (c["imageSize"] // c["patchSize"]) ** 2
+        self.learned = learned_selector(c)
 
     def temperature(self, t: int) -> float:
-        T = max(1, self.c["steps"] - 1)
-        return self.TAU_START + (self.TAU_END - self.TAU_START) * min(1, t / T)
+        """token-selector.ts temperature: 0-based step t."""
+        T, a, b = max(1, self.c["steps"] - 1), self.c["tokenTauStart"], self.c["tokenTauEnd"]
+        return a + (b - a) * min(1, t / T)
 
-    def noise(self, global_batch: int) -> torch.Tensor:
-        return torch.tensor([self.rng.gumbel() for _ in range(global_batch * self.n)], dtype=torch.float32).reshape(global_batch, self.n)
+    def noise(self, global_batch: int) -> torch.Tensor | None:
+        """token-selector.ts trainPlan: tokenNoise · Gumbel per patch (float32); None for the fixed crop."""
+        if not self.learned:
+            return None
+        scale = self.c["tokenNoise"]
+        return torch.tensor([scale * self.rng.gumbel() for _ in range(global_batch * self.n)], dtype=torch.float32).reshape(global_batch, self.n)
 
 
 def make_method(model: VisionTransformer, c: dict, rng: Rng):

@@ -25,7 +25,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from .data import Batcher, eval_batches, load_for_config
 from .io import export_model
 from .flops import compute_flops
-from .link import decode_link, encode_link
+from .link import decode_link, encode_link, escape_controls
 from .model import ForwardPlan, VisionTransformer, engine_init, is_decayed, kept_tokens, selector_on
 from .optim import AdamW, learning_rate
 from .rng import Rng
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     c = decoded.config
     for i in decoded.ignored:
         if rank == 0:
-            print(f"link: {i['key']}={i['value']} ignored: {i['reason']}", file=sys.stderr)
+            print(escape_controls(f"link: {i['key']}={i['value']} ignored: {i['reason']}"), file=sys.stderr)
     B = c["batchSize"]
     if B % world:
         raise SystemExit(f"batchSize {B} does not split over {world} processes: pick --nproc_per_node that divides it, or set bs= in the link")
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         update = method.is_update_step(step)
         plan = ForwardPlan()
         method.prepare(plan, update, local)
-        if tokens:
+        if tokens and tokens.learned:
             plan.noise = tokens.noise(B)[rank * local:(rank + 1) * local].to(device)
             plan.tau = tokens.temperature(t)
         loss = F.cross_entropy(net(x, plan), y, label_smoothing=c["labelSmoothing"])

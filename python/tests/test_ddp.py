@@ -31,7 +31,8 @@ class DDPExact(unittest.TestCase):
         self.check(LINK + "&m=svite")
 
     def test_s2vite_with_tokens(self) -> None:
-        self.check(LINK + "&m=s2vite&tk=0.5&h=8&ad=0.5")
+        # With unit protection and a cap, so the update-age bookkeeping is checked on every rank too.
+        self.check(LINK + "&m=s2vite&tk=0.5&h=8&ad=0.5&up=1&uc=3")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import {
   DATASET_GEOMETRY, DATASETS, DEFAULT_PRESET, DISTRIBUTIONS, GROWTHS, INT_LIMITS, METHODS, MOMENT_RULES,
-  PRESET_CONFIGS, PRESETS, REAL_RANGES,
+  PRESET_CONFIGS, PRESETS, REAL_RANGES, TOKEN_SELECTORS, UNIT_INITS, UNIT_ROUNDINGS,
 } from '../../engine/config';
-import { URL_FIELDS, URL_VERSION, UI_KEYS } from '../../engine/config-url';
+import { REASONS, URL_FIELDS, URL_VERSION, UI_KEYS } from '../../engine/config-url';
 import { TEST_SPLIT_TRAIN_FRACTION } from '../../engine/data/sources';
 import { CHECKPOINT_FORMAT } from '../../engine/io/checkpoint';
 import { UNIT_PARAMS } from '../../engine/sparse/units';
@@ -25,7 +25,11 @@ export function linkSpec(): Record<string, unknown> {
     defaultPreset: DEFAULT_PRESET,
     fields: URL_FIELDS.map((f) => ({ field: f.field, key: f.key, type: f.type.kind, ...(f.type.kind === 'enum' ? { values: f.type.values } : {}) })),
     uiKeys: UI_KEYS,
-    enums: { datasets: DATASETS, methods: METHODS, distributions: DISTRIBUTIONS, growths: GROWTHS, momentRules: MOMENT_RULES, presets: PRESETS },
+    enums: {
+      datasets: DATASETS, methods: METHODS, distributions: DISTRIBUTIONS, growths: GROWTHS, momentRules: MOMENT_RULES, presets: PRESETS,
+      unitRoundings: UNIT_ROUNDINGS, unitInits: UNIT_INITS, tokenSelectors: TOKEN_SELECTORS,
+    },
+    reasons: REASONS,
     intLimits: INT_LIMITS,
     realRanges: REAL_RANGES,
     datasetGeometry: DATASET_GEOMETRY,
