@@ -64,6 +64,7 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
     question: 'Fixed tokens keep the 11 centre patches of the 4×4 grid in every image; no selector keeps all 16.',
     rows: [
       ['SViTE+ (learned selector)', SVITE_PLUS],
+      ['SViTE+, Gumbel noise 1 (the rule before)', { ...SVITE_PLUS, tokenNoise: 1 }],
       ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
       ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
       ['dense', DENSE],
