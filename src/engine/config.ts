@@ -132,7 +132,9 @@ const SPARSITY_DEFAULTS: SparsityConfig = {
   tokenSelector: 'learned',
   tokenTauStart: 10,
   tokenTauEnd: 0.1,
-  tokenNoise: 1,
+  // No noise: with a near-flat scorer, noise 1 trains on random patches and evaluates on the top-k
+  // (tiny keep 0.7, seeds 0–1: 87.8 / 88.4% without, 74.3 / 78.3% with; README, SViTE+).
+  tokenNoise: 0,
 };
 
 const OPTIM_DEFAULTS: OptimConfig = {

@@ -1,6 +1,6 @@
 // S²ViTE's topology updates and SViTE+'s token selection against their baselines (issue 19): each
-// group asks one question on one preset and step count, over seeds it names (tuning seeds and
-// confirmation seeds are separate groups), every row a link. S²ViTE rows also carry what the
+// group asks one question on one preset and step count, over seeds it names (here the
+// confirmation seeds 3–5; the tuning runs on seeds 0–2 are in the README), every row a link. S²ViTE rows also carry what the
 // updates did, replayed from the update record: no-op swaps, ping-pong updates, units ever alive.
 // Saved after every run; a run already in the results (same link) is not trained again, so
 // `--only topology:GROUP` continues where it stopped.
@@ -66,6 +66,7 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
     question: 'Fixed tokens keep the 11 centre patches of the 4×4 grid in every image; no selector keeps all 16.',
     rows: [
       ['SViTE+ (learned selector)', SVITE_PLUS],
+      ['SViTE+, Gumbel noise 1 (the rule before)', { ...SVITE_PLUS, tokenNoise: 1 }],
       ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
       ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
       ['dense', DENSE],
