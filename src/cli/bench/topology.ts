@@ -34,7 +34,48 @@ const SVITE_PLUS = { method: 'svite', density: 0.5, tokenKeep: 0.7 } as const;
 
 const DENSE = { method: 'dense' } as const;
 
+const WAIT = { regrowPruned: false, unitFraction: 0.5 } as const; // the rule before issue 19
+
 export const TOPOLOGY_GROUPS: GroupSpec[] = [
+  {
+    id: 's2vite-tiny-tuning', preset: 'tiny', seeds: [0, 1, 2],
+    title: 'S²ViTE update rules on tiny: the tuning that chose the defaults (seeds 0–2)',
+    question: 'Every head swap on tiny (4 heads, 2 or 3 live) throws away a third to a half of a block\'s attention: which unit an update may replace, how many, and what a regrown unit starts from. Rows without a budget are (0.5, 0.5); "the rule before" is just-pruned units kept out of regrowth with α 0.5 for units.',
+    rows: [
+      ['frozen topology', { ...S2, ...FROZEN }],
+      ['the rule before (just-pruned units wait, α 0.5, fresh init)', { ...S2, ...WAIT }],
+      ['the rule before, α 0.2', { ...S2, ...WAIT, unitFraction: 0.2 }],
+      ['the rule before, α 0.1', { ...S2, ...WAIT, unitFraction: 0.1 }],
+      ['the rule before, at most 1 unit per block', { ...S2, ...WAIT, unitCap: 1 }],
+      ['the rule before, round', { ...S2, ...WAIT, unitRounding: 'round' }],
+      ['the rule before, floor', { ...S2, ...WAIT, unitRounding: 'floor' }],
+      ['the rule before, α 0.2, round', { ...S2, ...WAIT, unitFraction: 0.2, unitRounding: 'round' }],
+      ['the rule before, grown units protected 1 update', { ...S2, ...WAIT, unitProtect: 1 }],
+      ['the rule before, protected 3 updates', { ...S2, ...WAIT, unitProtect: 3 }],
+      ['the rule before, grown units start at zero', { ...S2, ...WAIT, unitInit: 'zero' }],
+      ['the rule before, random unit growth', { ...S2, ...WAIT, unitGrowth: 'random' }],
+      ['the rule before, ΔT 100', { ...S2, ...WAIT, updateInterval: 100 }],
+      ['the reference\'s regrowth, a no-op keeps the unit, α 0.5', { ...S2, unitFraction: 0.5 }],
+      ['the default (the reference\'s regrowth, α 0.1)', S2],
+      ['(0.7, 0.6) frozen topology', { ...S2_07, ...FROZEN }],
+      ['(0.7, 0.6) the rule before', { ...S2_07, ...WAIT }],
+      ['(0.7, 0.6) the reference\'s regrowth, α 0.5', { ...S2_07, unitFraction: 0.5 }],
+      ['(0.7, 0.6) the default', S2_07],
+      ['(0.7, 0.6) the reference\'s regrowth, α 0.5, ΔT 100', { ...S2_07, unitFraction: 0.5, updateInterval: 100 }],
+    ],
+  },
+  {
+    id: 'svite-plus-tiny-tuning', preset: 'tiny', seeds: [0, 1, 2],
+    title: 'SViTE+ (d 0.5, keep 0.7) on tiny: how the selector picks patches in training (seeds 0–2)',
+    question: 'The scorer starts near flat: with Gumbel noise 1 in training\'s choice it trains on random patches, while evaluation takes the top-k of the scores.',
+    rows: [
+      ['Gumbel noise 1 (the rule before)', { ...SVITE_PLUS, tokenNoise: 1 }],
+      ['no noise (the default)', SVITE_PLUS],
+      ['noise 1, τ from 1 instead of 10', { ...SVITE_PLUS, tokenNoise: 1, tokenTauStart: 1 }],
+      ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
+      ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
+    ],
+  },
   {
     id: 's2vite-tiny-confirm', preset: 'tiny', seeds: [3, 4, 5],
     title: 'S²ViTE on tiny against its frozen topology, on seeds the defaults were not tuned on',
