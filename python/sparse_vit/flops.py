@@ -35,9 +35,11 @@ def compute_flops(c: dict, layer_density: dict[str, float] | None = None, heads:
     add("patch_embed", -1, patches * D * patch_in, patches * D * patch_in * dens(pe, 1), patches * D * patch_in)
     weights(patch_in * D, dens(pe, 1))
     dense(D + D + (patches + 1) * D)  # bias, cls token, pos embed
-    sel = n_all * D if k < patches and c["tokenSelector"] == "learned" else 0  # the fixed-centre baseline scores nothing
+    # flops.ts selectorOn: the learned selector scores every token (D→1); the fixed-centre baseline has no scorer.
+    learned = k < patches and c["tokenSelector"] == "learned"
+    sel = n_all * D if learned else 0
     add("selector", -1, 0, sel, sel)
-    if k < patches:
+    if learned:
         dense(D + 1)
     for b in range(c["depth"]):
         live = {"head": heads[b] if heads else H, "neuron": neurons[b] if neurons else hidden}
