@@ -308,7 +308,7 @@ export interface SectionData {
 export type SectionName = keyof SectionData;
 
 /** The sections whose figures are times or speeds: on a loaded machine they are not results. */
-export const SPEED_SECTIONS: readonly SectionName[] = ['node-throughput', 'kernels', 'threads', 'peer', 'browser', 'fmnist-10min', 'svite-overhead', 'structured-speed', 'checkpoint', 'store'];
+export const SPEED_SECTIONS: readonly SectionName[] = ['node-throughput', 'kernels', 'threads', 'peer', 'browser', 'fmnist-10min', 'svite-overhead', 'structured-speed', 'checkpoint', 'store', 'scale-out'];
 
 export interface ResultOf<N extends SectionName> {
   section: N;
