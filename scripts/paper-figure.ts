@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium } from '../e2e/chromium';
 import { loadResults } from '../src/cli/bench/results';
+import { freshness } from '../src/cli/bench/provenance';
 import { repoRoot } from '../src/cli/node-datasets';
 import { familyColour, type AccuracyPoint } from '../src/ui/panels/charts/accuracy-flops';
 
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     // Seeds actually measured (a long table may be cut short), not the ones planned.
     const seeds = Math.max(...p.rows.map((r) => r.runs.length));
     return {
-    title: `${p.preset} · ${p.steps} steps · ${seeds === 1 ? 'one seed' : `${seeds} seeds, mean ± std`}`,
+    title: `${p.preset} · ${p.steps} steps · ${seeds === 1 ? 'one seed' : `${seeds} seeds, mean ± std`}${freshness(p.provenance).stale ? ' · stale: measured before the engine last changed' : ''}`,
     points: p.rows.filter((r) => Number.isFinite(r.meanAccuracy)).map((r): AccuracyPoint => ({
       name: r.name, saved: Math.round(r.savedTheoretical * 1000) / 10, accuracy: r.meanAccuracy * 100, std: r.stdAccuracy * 100, colour: familyColour(r.name),
     })),
