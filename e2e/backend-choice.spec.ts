@@ -77,9 +77,11 @@ test('?backend=webgpu forces WebGPU (nothing measured) and trains; the picker sh
   expect(await worker.evaluate(() => (globalThis as unknown as StudioWorker).__studio.backend())).toBe('webgpu');
   await expect(page).toHaveURL(/backend=webgpu/);
 
-  // The picker (its details are still open) back on automatic: measured (WASM wins), and the
-  // link no longer names a backend.
-  await page.getByTestId('backend-picker').selectOption('auto');
+  // The picker back on automatic: measured (WASM wins), and the link no longer names a backend.
+  // Clicking Start closed the details (they close on a click outside): open them again.
+  const picker = page.getByTestId('backend-picker');
+  if (!(await picker.isVisible())) await badge.click();
+  await picker.selectOption('auto');
   await expect(badge).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
   await expect(badge).toContainText('auto');
   await expect(page).not.toHaveURL(/backend=/);

@@ -40,11 +40,14 @@ const controls = (page: Page) => page.evaluate(() => Object.fromEntries(
       : [el.dataset.field, el.value])));
 
 test('trains on WebGPU: counters, curves and every heat map move; pause, step, resume; no long tasks', async ({ page }) => {
+  const STEPS = 40;
   const errors = collectErrors(page);
   const workerSeen = page.waitForEvent('worker');
   // SViTE with topology updates every 2 steps, SViTE+ keeping half the patches; eval at the end.
   // WebGPU by name: measured, WASM would win here (SwiftShader; see backend-choice.spec.ts).
-  await page.goto('/?v=1&p=tiny&n=64&st=12&bs=8&ee=0&es=32&m=svite&dt=2&tk=0.5&s=3&backend=webgpu');
+  // 40 steps: on a quiet machine SwiftShader finished 12 before the observation window ended, and
+  // Pause then found a finished run.
+  await page.goto(`/?v=1&p=tiny&n=64&st=${STEPS}&bs=8&ee=0&es=32&m=svite&dt=2&tk=0.5&s=3&backend=webgpu`);
   const worker = await workerSeen;
 
   // The backend, from the badge and from inside the worker.
@@ -104,7 +107,7 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   const held = await stepOf(page);
   await page.waitForTimeout(2500);
   expect(await stepOf(page)).toBe(held);
-  await expect(page).toHaveTitle(`⏸ ${Math.floor((100 * held) / 12)}% · step ${held}/12 · Sparse ViT Studio`); // watchable from the tab strip
+  await expect(page).toHaveTitle(`⏸ ${Math.floor((100 * held) / STEPS)}% · step ${held}/${STEPS} · Sparse ViT Studio`); // watchable from the tab strip
   // Edits while a run exists apply to the next run, and the studio says so.
   await expect(page.getByTestId('pending-edits')).toHaveCount(0);
   await page.locator('[data-field=seed]').fill('4');
@@ -123,13 +126,13 @@ test('trains on WebGPU: counters, curves and every heat map move; pause, step, r
   // Space resumes, also right after a click on Step (the click leaves no run button focused).
   await page.keyboard.press(' ');
   await expect(status(page)).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
-  expect(await stepOf(page)).toBe(12);
+  expect(await stepOf(page)).toBe(STEPS);
   await expect(page).toHaveTitle('✓ done · Sparse ViT Studio');
   // The final evaluation fills the confusion matrix and the accuracy.
   await expect(page.getByTestId('test-acc')).toHaveText(/%$/, { timeout: 30_000 });
   await expect.poll(() => pixels(page, 'canvas-confusion')).not.toBe(before['canvas-confusion']);
   const run = await ui(page);
-  expect(run.losses).toHaveLength(12);
+  expect(run.losses).toHaveLength(STEPS);
   expect(run.losses.every(Number.isFinite)).toBe(true);
   expect(errors).toEqual([]);
 });
