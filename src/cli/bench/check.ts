@@ -32,28 +32,25 @@ export type CheckOutcome = Pick<CheckItem, 'testAccuracy' | 'lossDigest' | 'loss
 
 export const CHECK_FMNIST_LOSSES = 200;
 
+type StoredRun = { seed: number; config: string; testAccuracy: number; lossDigest?: string };
+
+/** The first seed's run of each row of a table part, as a claim named after where it is published. */
+const firstSeeds = (where: string, rows: { name: string; runs: StoredRun[] }[]): CheckItem[] =>
+  rows.flatMap((row) => {
+    const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
+    return run ? [{ source: `${where} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest }] : [];
+  });
+
 /** The claims to rerun, from the stored results; claims on one link are merged (and must agree). */
 export function checkItems(results: SectionResult[]): CheckItem[] {
   const items: CheckItem[] = [];
   for (const r of results) {
     if (r.section === 'paper-table')
-      for (const p of r.data.presets.filter((x) => x.preset === 'tiny'))
-        for (const row of p.rows) {
-          const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
-          if (run) items.push({ source: `paper-table ${p.preset} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest });
-        }
+      for (const p of r.data.presets.filter((x) => x.preset === 'tiny')) items.push(...firstSeeds(`paper-table ${p.preset}`, p.rows));
     if (r.section === 'ablations' && r.data.preset === 'tiny')
-      for (const g of r.data.groups)
-        for (const row of g.rows) {
-          const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
-          if (run) items.push({ source: `ablations ${g.id} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest });
-        }
+      for (const g of r.data.groups) items.push(...firstSeeds(`ablations ${g.id}`, g.rows));
     if (r.section === 'topology')
-      for (const g of r.data.groups.filter((x) => x.preset === 'tiny'))
-        for (const row of g.rows) {
-          const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
-          if (run) items.push({ source: `topology ${g.id} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest });
-        }
+      for (const g of r.data.groups.filter((x) => x.preset === 'tiny')) items.push(...firstSeeds(`topology ${g.id}`, g.rows));
     if (r.section === 'fmnist-10min' && r.data.losses?.length)
       items.push({ source: `fmnist-10min · the first ${CHECK_FMNIST_LOSSES} losses`, config: r.data.config, stopAt: CHECK_FMNIST_LOSSES, losses: r.data.losses.slice(0, CHECK_FMNIST_LOSSES) });
   }
