@@ -2,7 +2,7 @@
 // must really be webgpu inside the worker (a silent fallback to webgl is the classic false green)
 // and the loss must fall.
 import { expect, test } from '@playwright/test';
-import { mean } from '../src/cli/bench/stats';
+import { mean } from '../src/engine/stats';
 import type { HarnessWindow } from './harness';
 import { collectErrors } from './page-errors';
 

@@ -21,7 +21,7 @@ import { findTorchPython, runTorch } from '../src/cli/bench/torch-peer';
 import { fixed, writeBenchmarks } from '../src/cli/bench/render';
 import { loadAverage, machineLine, saveResult } from '../src/cli/bench/results';
 import { startProvenance } from '../src/cli/bench/provenance';
-import { median } from '../src/cli/bench/stats';
+import { median } from '../src/engine/stats';
 import type { BackendInfo, BackendName, DataSource, WorkerEvent } from '../src/protocol/messages';
 import type { HarnessWindow, RunSummary } from '../e2e/harness';
 import { root, serveBuilt } from './serve-built';

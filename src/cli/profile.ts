@@ -9,7 +9,7 @@ import type { ExperimentConfig } from '../engine/config';
 import { encodeConfig } from '../engine/config-url';
 import type { Dataset } from '../engine/data/types';
 import { Trainer } from '../engine/trainer';
-import { median } from './bench/stats';
+import { median } from '../engine/stats';
 
 export interface KernelStat {
   name: string;

@@ -4,7 +4,7 @@ import type { ExperimentConfig } from '../engine/config';
 import { encodeConfig } from '../engine/config-url';
 import type { Dataset } from '../engine/data/types';
 import { paperRowConfig, SWEEP_METHODS, sweepRow, type SweepMethod } from '../engine/facts/paper-rows';
-import { mean, std } from './bench/stats';
+import { mean, std } from '../engine/stats';
 import { trainRun } from './train-run';
 
 export interface SweepRow {

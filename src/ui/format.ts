@@ -33,6 +33,13 @@ export function change(saved: number, digits = 1): string {
   return `${saved > 0 ? '−' : '+'}${text}`;
 }
 
+/** An accuracy difference in percentage points: 0.037 → "+3.7 points", −0.01 → "−1.0 points", 0 → "±0.0 points". */
+export function points(diff: number, digits = 1): string {
+  if (!Number.isFinite(diff)) return '–';
+  const text = (100 * Math.abs(diff)).toFixed(digits);
+  return `${Number(text) === 0 ? '±' : diff > 0 ? '+' : '−'}${text} points`;
+}
+
 /** A value for an input or a label: no trailing noise from float arithmetic. */
 export function num(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return '–';

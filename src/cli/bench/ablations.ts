@@ -10,7 +10,7 @@ import type { AblationData, AblationGroup, AblationRow } from './results';
 import { loadResults } from './results';
 import type { Provenance } from './provenance';
 import { lossDigest } from './digest';
-import { mean, std } from './stats';
+import { mean, std } from '../../engine/stats';
 
 interface GroupSpec {
   id: string;

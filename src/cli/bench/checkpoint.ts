@@ -11,7 +11,7 @@ import { CHECKPOINT_EVERY_MS } from '../../protocol/messages';
 import { useBackend } from '../../backend/node';
 import { cachedLoader } from '../load-data';
 import { loadAverage } from './results';
-import { median } from './stats';
+import { median } from '../../engine/stats';
 import type { CheckpointData, CheckpointRow } from './checkpoint-result';
 import type { SectionContext } from './sections';
 

@@ -14,7 +14,7 @@ import { loadResults } from './results';
 import { lossDigest } from './digest';
 import { fmnist10Min } from './fmnist-budget';
 import { freshness, type Provenance } from './provenance';
-import { mean, std } from './stats';
+import { mean, std } from '../../engine/stats';
 
 export const PAPER_PRESETS = ['tiny', 'fmnist'] as const satisfies readonly PresetName[];
 

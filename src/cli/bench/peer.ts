@@ -9,7 +9,7 @@ import { countParams, paramSpecs } from '../../engine/model/params';
 import { useBackend } from '../../backend/node';
 import { loadAverage, type PeerData, type PeerRound, type TorchRun } from './results';
 import type { SectionContext } from './sections';
-import { median } from './stats';
+import { median } from '../../engine/stats';
 import { timeSteps } from './step-time';
 import { findTorchPython, runTorch, type TorchOutput } from './torch-peer';
 

@@ -10,7 +10,7 @@ import { Trainer } from '../../engine/trainer';
 import { loadForConfig } from '../load-data';
 import { useBackend } from '../../backend/node';
 import { trainRun } from '../train-run';
-import { mean, std } from './stats';
+import { mean, std } from '../../engine/stats';
 import type { AccuracyData, AccuracyRow, KernelsData, NodeThroughputData, SectionData, SectionName, StructuredSpeedRow, SviteOverheadData } from './results';
 import { ablations } from './ablations';
 import { topology } from './topology';

@@ -6,7 +6,7 @@ import * as tf from '../../engine/tf';
 import type { ExperimentConfig } from '../../engine/config';
 import type { Dataset } from '../../engine/data/types';
 import { Trainer } from '../../engine/trainer';
-import { median } from './stats';
+import { median } from '../../engine/stats';
 
 export interface StepTiming {
   trainMs: number; // median ordinary training step

@@ -12,7 +12,7 @@ import { useBackend } from '../../backend/node';
 import { cachedLoader } from '../load-data';
 import { trainRun, type RunSummary } from '../train-run';
 import { loadResults, type TopologyData, type TopologyGroup, type TopologyRun } from './results';
-import { mean, std } from './stats';
+import { mean, std } from '../../engine/stats';
 import { lossDigest } from './digest';
 import { freshness, type Provenance } from './provenance';
 

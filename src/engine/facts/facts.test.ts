@@ -4,7 +4,7 @@ import { paramSpecs } from '../model/params';
 import {
   initialLayerDensity, isPeriodicEvalStep, keptTokens, mlpHidden, scheduledUpdateFraction, selectorOn, topologyUpdateSteps,
 } from '.';
-import { DISTINCT_SWEEP_METHODS, paperRowConfig, sweepRow, SWEEP_METHODS } from './paper-rows';
+import { baselineOf, baselineRowName, DISTINCT_SWEEP_METHODS, PAPER_ROWS, paperRowConfig, sweepRow, SWEEP_METHODS } from './paper-rows';
 import { computeFlops, flopsForConfig } from '../flops';
 
 const tiny = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('tiny'), ...over });
@@ -81,5 +81,27 @@ describe('config facts', () => {
     expect(paperRowConfig(tiny({ tokenSelector: 'centre' }), sweepRow('svite+').over, 0).tokenSelector).toBe('learned');
     expect(DISTINCT_SWEEP_METHODS).not.toContain('svite+-none');
     expect(DISTINCT_SWEEP_METHODS).toContain('s2vite-frozen');
+  });
+
+  it('every row whose method has a baseline has that baseline as a row, found by name', () => {
+    let pairs = 0;
+    for (const [, name, over] of PAPER_ROWS) {
+      const c = paperRowConfig(tiny(), over, 0);
+      const b = baselineOf(c);
+      const bName = baselineRowName(name);
+      if (!b) expect(bName).toBeUndefined();
+      if (!b || !bName) continue;
+      pairs++;
+      const bRow = PAPER_ROWS.find(([, n]) => n === bName);
+      expect(paperRowConfig(tiny(), bRow![2], 0)).toEqual({ ...c, ...b.over });
+      expect(baselineOf({ ...c, ...b.over })).toBeNull(); // a baseline is not judged against another
+    }
+    expect(pairs).toBe(3);
+    // The sweep's S²ViTE and SViTE+ always run beside their baselines.
+    expect(baselineRowName(sweepRow('s2vite').name)).toBe(sweepRow('s2vite-frozen').name);
+    expect(baselineRowName(sweepRow('svite+').name)).toBe(sweepRow('svite+-centre').name);
+    expect(baselineOf(tiny({ method: 'svite', tokenKeep: 0.99 }))).toBeNull(); // the selector is off: nothing to beat
+    expect(baselineOf(tiny({ method: 's2vite', updateEnd: 0 }))).toBeNull();
+    expect(baselineOf(tiny({ method: 's2vite' }))?.name).toBe('frozen topology');
   });
 });

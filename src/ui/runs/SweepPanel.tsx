@@ -3,10 +3,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { isLive, useStudio } from '../store';
 import * as session from '../session/session';
-import { pct } from '../format';
+import { pct, points } from '../format';
 import { accuracyFlopsChart, familyColour } from '../panels/charts/accuracy-flops';
 import { sweepRow } from '../../engine/facts/paper-rows';
-import { cancelSweep, loadQueuedSweep, queueSweep, resumeSweep, sweepSeeds, sweepTable, type SweepRow } from './sweep';
+import { cancelSweep, loadQueuedSweep, queueSweep, resumeSweep, sweepSeeds } from './sweep';
+import { sweepTable, type SweepRow } from './results-table';
 import { ALL_METHODS, DEFAULT_SEEDS, parseSweepParams, sweepLink } from '../url/sweep-link';
 import { useRuns } from './store';
 
@@ -56,10 +57,11 @@ export function SweepPanel() {
           </div>
           <div className="compare-charts">
             <table className="runs-table" data-testid="sweep-table">
-              <thead><tr><th>Method</th><th>Runs</th><th>Accuracy (mean ± std)</th><th>FLOPs saved</th></tr></thead>
+              <thead><tr><th>Method</th><th>Runs</th><th>Accuracy (mean ± std)</th><th title="S²ViTE against its frozen topology, SViTE+ against fixed centre tokens: the same budget">vs baseline</th><th>FLOPs saved</th></tr></thead>
               <tbody>{rows.map((r) => (
                 <tr key={r.label} data-testid="sweep-row"><td>{r.label}</td><td>{r.done} / {r.total}</td>
-                  <td>{r.done ? `${pct(r.mean)} ± ${(100 * r.std).toFixed(1)}` : '–'}</td><td>{pct(r.saved)}</td></tr>
+                  <td>{r.done ? `${pct(r.mean)} ± ${(100 * r.std).toFixed(1)}` : '–'}</td>
+                  <td data-testid="sweep-gap" title={r.baseline ? `${r.label} minus ${r.baseline}` : undefined}>{r.baseline ? points(r.gap) : ''}</td><td>{pct(r.saved)}</td></tr>
               ))}</tbody>
             </table>
             <SweepScatter rows={rows} />

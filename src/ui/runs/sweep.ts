@@ -124,30 +124,3 @@ onRunEnded((record) => {
     active = null; // stopped by hand, or failed: the sweep waits for Resume
   }
 });
-
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** Sample standard deviation (n − 1), as the benchmark's table reports it; 0 for one value. */
-const std = (xs: number[]): number => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
-
-export interface SweepRow {
-  label: string;
-  done: number;
-  total: number;
-  mean: number;
-  std: number;
-  saved: number;
-}
-
-/** Mean ± sample std of test accuracy per row, over its finished runs. */
-export function sweepTable(sw: SweepRecord, runs: RunRecord[]): SweepRow[] {
-  const labels = [...new Set(sw.labels)];
-  return labels.map((label) => {
-    const idx = sw.labels.flatMap((l, i) => (l === label ? [i] : []));
-    const done = idx.map((i) => runs.find((r) => r.id === sw.runIds[i])).filter((r): r is RunRecord => r?.status === 'finished' && r.accuracy !== null);
-    const acc = done.map((r) => r.accuracy!);
-    return {
-      label, done: done.length, total: idx.length, mean: acc.length ? mean(acc) : NaN, std: acc.length ? std(acc) : NaN,
-      saved: done.length ? mean(done.map((r) => r.flops?.savedTheoretical ?? NaN)) : NaN,
-    };
-  });
-}

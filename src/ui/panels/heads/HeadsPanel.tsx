@@ -7,6 +7,7 @@ import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { swapsText } from '../../format';
 import { useActiveConfig, useTheme } from '../../store';
+import { BaselineNote } from '../baseline/BaselineNote';
 import { Panel, Ramp, Swatch } from '../Panel';
 import { drawHeadGrid, drawHeadTimeline, timelineHeight } from './draw';
 
@@ -89,6 +90,7 @@ export function HeadsPanel() {
         <Swatch color={p.css.grown} label="grown" />
         <Swatch color={p.css.pruned} label="pruned" />
       </div>
+      <BaselineNote />
     </Panel>
   );
 }

@@ -7,6 +7,7 @@ import { pixelCanvas } from '../../canvas/pixels';
 import { useFrameDraw } from '../../canvas/hooks';
 import { runData } from '../../frames/run-data';
 import { useActiveConfig, useTheme } from '../../store';
+import { BaselineNote } from '../baseline/BaselineNote';
 import { Panel } from '../Panel';
 import { drawTokens, tokenLayout } from './draw';
 
@@ -52,6 +53,7 @@ export function TokensPanel() {
         <canvas ref={canvas} className="pixelated tokens" data-testid="canvas-tokens" />
       </div>
       <p className="readout" ref={info} />
+      <BaselineNote />
     </Panel>
   );
 }

@@ -1,5 +1,5 @@
-// Summary statistics of measurements, shared by the Node benchmarks, the browser benchmark and the
-// e2e specs. Plain numbers only: no tfjs, so scripts run under tsx can import it.
+// Summary statistics of measurements, shared by the benchmarks, the e2e specs, the CLI's sweep and the
+// studio's Paper table. Plain numbers only: no tfjs, so scripts run under tsx can import it.
 
 export const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
