@@ -15,9 +15,14 @@ describe('sweep rows reproduce from their links', () => {
   it('each run of each row, retrained alone from its link, gives the same losses, test loss and accuracy', async () => {
     const before = tf.memory().numTensors;
     const base = { ...presetConfig('tiny'), embedDim: 16, numHeads: 2, batchSize: 16, steps: 12, updateInterval: 4, evalEvery: 0, evalSize: 64, seed: 3 };
-    const table = await sweep(base, ['dense', 's2vite'], 2, cachedLoader(), 'cpu');
+    const table = await sweep(base, ['dense', 's2vite', 's2vite-frozen'], 2, cachedLoader(), 'cpu');
     const runs = table.rows.flatMap((row) => row.runs);
-    expect(runs.map((r) => r.seed)).toEqual([3, 4, 3, 4]);
+    expect(runs.map((r) => r.seed)).toEqual([3, 4, 3, 4, 3, 4]);
+    // S²ViTE's row carries its gap to the frozen topology trained beside it; the others have none.
+    const [dense, s2, frozen] = table.rows;
+    expect([dense.baseline, s2.baseline, frozen.baseline]).toEqual([null, frozen.name, null]);
+    expect(s2.gapToBaseline).toBeCloseTo(s2.accuracyMean - frozen.accuracyMean, 12);
+    expect(dense.gapToBaseline).toBeNull();
     for (const run of runs) {
       const { config, ignored } = decodeConfig(run.config);
       expect(ignored).toEqual([]);

@@ -3,7 +3,7 @@
 import type { ExperimentConfig } from '../engine/config';
 import { encodeConfig } from '../engine/config-url';
 import type { Dataset } from '../engine/data/types';
-import { paperRowConfig, SWEEP_METHODS, sweepRow, type SweepMethod } from '../engine/facts/paper-rows';
+import { baselineRowName, paperRowConfig, SWEEP_METHODS, sweepRow, type SweepMethod } from '../engine/facts/paper-rows';
 import { mean, std } from '../engine/stats';
 import { trainRun } from './train-run';
 
@@ -17,6 +17,10 @@ export interface SweepRow {
   flopsSavedTheoretical: number;
   flopsSavedExecuted: number;
   msPerStep: number;
+  /** The row's baseline in this sweep (S²ViTE: its frozen topology; SViTE+: fixed centre tokens),
+   *  and accuracyMean minus the baseline's: null until both have a run. */
+  baseline: string | null;
+  gapToBaseline: number | null;
   runs: { seed: number; config: string; testAccuracy: number; testLoss: number; msPerStep: number }[];
 }
 
@@ -50,8 +54,10 @@ export async function sweep(base: ExperimentConfig, methods: SweepMethod[], seed
   const result: SweepResult = { base: encodeConfig(base), backend, dataset: dataFor(base).name, steps: base.steps, rows: [] };
   const rows = methods.map((method): SweepRow => ({
     method, name: sweepRow(method).name, seeds: [], accuracyMean: NaN, accuracyStd: NaN,
-    flopsSavedTheoretical: NaN, flopsSavedExecuted: NaN, msPerStep: NaN, runs: [],
+    flopsSavedTheoretical: NaN, flopsSavedExecuted: NaN, msPerStep: NaN, baseline: null, gapToBaseline: null, runs: [],
   }));
+  const baselineOfRow = (row: SweepRow): SweepRow | undefined => rows.find((r) => r.name === baselineRowName(row.name));
+  for (const row of rows) row.baseline = baselineOfRow(row)?.name ?? null;
   result.rows = rows;
   for (let i = 0; i < seeds; i++)
     for (const row of rows) {
@@ -69,6 +75,10 @@ export async function sweep(base: ExperimentConfig, methods: SweepMethod[], seed
         msPerStep: mean(row.runs.map((r) => r.msPerStep)),
         flopsSavedTheoretical: summary.flops.savedTheoretical, flopsSavedExecuted: summary.flops.savedExecuted,
       });
+      for (const r of rows) {
+        const b = baselineOfRow(r);
+        r.gapToBaseline = b && r.runs.length && b.runs.length ? r.accuracyMean - b.accuracyMean : null;
+      }
       const acc = Number.isFinite(summary.testAccuracy) ? `${(summary.testAccuracy * 100).toFixed(2)}%` : 'n/a';
       opts.log?.(`${row.name} seed ${seed}: test accuracy ${acc}${summary.error ? ` (${summary.error})` : ''}`);
       opts.progress?.(result);
