@@ -5,7 +5,7 @@
 // afresh). `--only paper-table:fmnist` measures one preset, `--only paper-table:fmnist:dense+svite-0.5`
 // some of its rows.
 import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
-import { PAPER_ROWS } from '../../engine/facts/paper-rows';
+import { PAPER_ROWS, paperRowConfig } from '../../engine/facts/paper-rows';
 import { useBackend } from '../../backend/node';
 import { cachedLoader } from '../load-data';
 import { trainRun } from '../train-run';
@@ -25,11 +25,19 @@ function baseConfig(preset: (typeof PAPER_PRESETS)[number], quick: boolean): Exp
   return fmnist10Min();
 }
 
-/** The stored tables with this one in its preset's place: another process may be measuring another preset. */
-function mergedWithStored(table: PaperPreset): PaperTableData {
+/**
+ * The stored tables with this one in its preset's place: another process may be measuring another
+ * preset, or other rows of this one (`paper-table:fmnist:dense` beside `paper-table:fmnist:svite-0.5`),
+ * so the rows this process does not measure are taken as stored now, when they describe this code.
+ */
+function mergedWithStored(table: PaperPreset, measuring: ReadonlySet<string>): PaperTableData {
   const stored = loadResults().find((r) => r.section === 'paper-table');
   const presets = stored?.section === 'paper-table' ? stored.data.presets.filter((p) => p.preset !== table.preset) : [];
-  presets.push(table);
+  const same = stored?.section === 'paper-table' ? stored.data.presets.find((p) => p.preset === table.preset && p.steps === table.steps) : undefined;
+  const others = same && !freshness(same.provenance).stale ? same.rows.filter((r) => !measuring.has(r.name)) : [];
+  const named = (rows: PaperRow[], name: string): PaperRow | undefined => rows.find((r) => r.name === name);
+  const rows = PAPER_ROWS.flatMap(([, name]) => (measuring.has(name) ? named(table.rows, name) : named(others, name) ?? named(table.rows, name)) ?? []);
+  presets.push({ ...table, rows });
   presets.sort((a, b) => PAPER_PRESETS.indexOf(a.preset as never) - PAPER_PRESETS.indexOf(b.preset as never));
   return { presets };
 }
@@ -59,6 +67,7 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
     if (at >= 0) tables[at] = table;
     else tables.push(table);
     const chosen = PAPER_ROWS.filter(([id]) => !rowIds || rowIds.includes(id));
+    const measuring = new Set(chosen.map(([, name]) => name));
     const rows = new Map<string, PaperRow>();
     for (const [id, name] of chosen) {
       const existing = table.rows.find((r) => r.name === name);
@@ -72,7 +81,7 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
       for (const [id, name, over] of chosen) {
         const row = rows.get(id)!;
         if (row.runs.some((r) => r.seed === seed)) continue;
-        const c = { ...base, ...over, seed };
+        const c = paperRowConfig(base, over, seed);
         const { summary, trainer } = await trainRun(c, dataFor(c), 'wasm', { quiet: true, trainEvalImages: 1000 });
         trainer.dispose();
         row.runs.push({ seed, config: summary.config, testAccuracy: summary.testAccuracy, msPerStep: summary.trainMs / summary.steps, updates: summary.updates.length, lossDigest: lossDigest(summary.losses) });
@@ -83,9 +92,9 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
         });
         opts.log(`   ${preset} ${name} seed ${seed}: ${(summary.testAccuracy * 100).toFixed(2)}% (${(summary.trainMs / summary.steps).toFixed(1)} ms/step)`);
         table.provenance = opts.provenance();
-        opts.save(mergedWithStored(table));
+        opts.save(mergedWithStored(table, measuring));
       }
   }
   const last = tables.at(-1);
-  return last ? mergedWithStored(last) : { presets: tables };
+  return last ? mergedWithStored(last, new Set(PAPER_ROWS.filter(([id]) => !rowIds || rowIds.includes(id)).map(([, n]) => n))) : { presets: tables };
 }
