@@ -7,6 +7,7 @@ import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../protocol/m
 import { BACKEND_LABEL, isSoftwareAdapter, type Calibration } from '../protocol/calibration';
 import { errorText } from './error-text';
 import { applyWasmPatches } from './wasm-patches';
+import { wasmThreadsFor, withReportedCores } from './wasm-threads';
 import { applyWebGpuPatches } from './webgpu-patches';
 import { registerWebGlKernels } from '../engine/kernels/webgl';
 import { registerWebGpuKernels } from '../engine/kernels/webgpu';
@@ -14,14 +15,8 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
-/**
- * WASM threads, asked for on purpose: the cores, at most 4 (XNNPACK's default is every core). The
- * threaded binary needs cross-origin isolation (COOP + COEP, vite.config.ts), and loads here, but
- * tfjs 4.22 keeps XNNPACK's pool at 1 thread whatever is asked (tfjs#8513; measured in Chromium:
- * getThreadsCount() 1, none of the 8 pre-spawned pthread workers ever runs). BackendInfo reports
- * the count tfjs really uses, so the day it works it shows.
- */
-const WASM_MAX_THREADS = 4;
+/** The threads WASM runs on: every core, at most WASM_MAX_THREADS (wasm-threads.ts). */
+const wasmThreads = wasmThreadsFor(globalThis.navigator?.hardwareConcurrency ?? 1);
 let wasmModule: typeof import('@tensorflow/tfjs-backend-wasm') | null = null;
 
 /** Loads a backend's module (which registers it with tfjs); only the ones we try are fetched. */
@@ -37,7 +32,7 @@ const REGISTER: Record<BackendName, () => Promise<unknown>> = {
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     });
-    wasm.setThreadsCount(Math.max(1, Math.min(globalThis.navigator?.hardwareConcurrency ?? 1, WASM_MAX_THREADS)));
+    wasm.setThreadsCount(wasmThreads);
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
@@ -89,6 +84,15 @@ export function backendInfo(name: BackendName, adapter: AdapterReport, requested
   return info;
 }
 
+/** navigator.hardwareConcurrency reads `cores` until the returned function undoes it (wasm-threads.ts says why). */
+function reportCores(cores: number): () => void {
+  const nav = globalThis.navigator as { hardwareConcurrency?: number };
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: cores, configurable: true });
+  return () => {
+    delete nav.hardwareConcurrency;
+  };
+}
+
 /** Makes `name` the current backend (initialising it once): null on success, else the reason. */
 export async function switchBackend(name: BackendName, adapter: AdapterReport): Promise<string | null> {
   if (name === 'webgpu' && !adapter.ok) return adapter.text;
@@ -96,7 +100,8 @@ export async function switchBackend(name: BackendName, adapter: AdapterReport): 
     await REGISTER[name]();
     const warnings: string[] = [];
     // A backend whose init never settles (seen: WASM pthreads failing to start) must not hang us.
-    const ok = await withConsoleWarnings(warnings, () => withTimeout(tf.setBackend(name), INIT_TIMEOUT_MS, `initialisation did not finish within ${INIT_TIMEOUT_MS / 1000} s`));
+    const init = () => withConsoleWarnings(warnings, () => withTimeout(tf.setBackend(name), INIT_TIMEOUT_MS, `initialisation did not finish within ${INIT_TIMEOUT_MS / 1000} s`));
+    const ok = name === 'wasm' ? await withReportedCores(wasmThreads, reportCores, init) : await init();
     if (!ok) return warnings.length ? firstLine(warnings.join(' ')) : 'tf.setBackend returned false';
     await tf.ready();
     const got = tf.getBackend();

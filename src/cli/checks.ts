@@ -7,13 +7,13 @@ import { PRESETS } from '../engine/config';
 
 /** The flags each command reads (--out and --save are one flag for train and export). */
 const FLAGS: Record<string, readonly string[]> = {
-  train: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet', 'checkpoint', 'checkpoint-every', 'stop-at', 'resume', 'log'],
-  sweep: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'seeds', 'methods', 'quiet'],
-  export: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet'],
+  train: ['preset', 'url', 'set', 'backend', 'threads', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet', 'checkpoint', 'checkpoint-every', 'stop-at', 'resume', 'log'],
+  sweep: ['preset', 'url', 'set', 'backend', 'threads', 'data-dir', 'json', 'seeds', 'methods', 'quiet'],
+  export: ['preset', 'url', 'set', 'backend', 'threads', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet'],
   flops: ['preset', 'url', 'set', 'quiet'],
-  eval: ['backend', 'data-dir', 'quiet'],
+  eval: ['backend', 'threads', 'data-dir', 'quiet'],
   bench: ['quick', 'only', 'quiet', 'check', 'check-shard'],
-  profile: ['preset', 'url', 'set', 'backend', 'data-dir', 'json', 'quiet'],
+  profile: ['preset', 'url', 'set', 'backend', 'threads', 'data-dir', 'json', 'quiet'],
 };
 
 export function checkArgs(cmd: string, values: Record<string, unknown>, positionals: string[]): void {

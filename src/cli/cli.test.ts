@@ -95,6 +95,17 @@ describe('cli', () => {
     expect(refused('flops', '--preset', 'fmnist', '--url', 'p=tiny')).toMatch(/^error: give --preset or --url, not both/);
   }, 120_000);
 
+  it('refuses a thread count it cannot use, and --threads where no backend runs', () => {
+    for (const [args, message] of [
+      [['train', '--threads', '0'], /^error: --threads: "0" is not a thread count; give a whole number from 1 to 4 \(1 = single-threaded\)/],
+      [['flops', '--threads', '2'], /^error: --threads does not apply to `flops`/],
+    ] as const) {
+      const r = cliRun(...args);
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+  }, 60_000);
+
   it('refuses checkpoint, resume and sweep flags that cannot work, before any training', () => {
     const refused = (...args: string[]): string => {
       const r = cliRun(...args);

@@ -9,7 +9,8 @@ import { assertTrainable } from '../engine/memory';
 import { importModel } from '../engine/io/checkpoint';
 import { readCheckpointHeader } from '../engine/io/training-checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
-import { useBackend, type NodeBackend } from '../backend/node';
+import { nodeWasmThreads, useBackend, type NodeBackend } from '../backend/node';
+import { parseWasmThreads, WASM_MAX_THREADS, WASM_THREADS_ENV } from '../backend/wasm-threads';
 import { cachedLoader, loadForConfig } from './load-data';
 import { percent, trainRun } from './train-run';
 import { checkArgs, checkWritable, readInputFile, wholeFlag } from './checks';
@@ -38,6 +39,9 @@ const HELP = `Sparse ViT Studio CLI
                             (tiny paper-table and ablation rows, seed 0; fmnist-10min's first 200
                             losses) and fails on any difference
   cli profile [--preset P] [--url ...] [--set ...] [--backend wasm|cpu] [--json FILE]   kernels per step
+
+  --threads N (train, sweep, export, eval, profile): WASM threads, 1 to ${WASM_MAX_THREADS}; default $${WASM_THREADS_ENV}
+             or every core (at most ${WASM_MAX_THREADS}). 1 is tfjs's single-threaded binary.
 
 Presets: ${PRESETS.join(', ')}. Fields: camelCase names (seed, steps, batchSize, lr, dataset, method,
 density, ...) or the link's short keys. The printed "config" is the studio's share-link query.`;
@@ -89,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       preset: { type: 'string' }, url: { type: 'string' }, set: { type: 'string', multiple: true },
-      backend: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'string' },
+      backend: { type: 'string' }, threads: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'string' },
       out: { type: 'string' }, save: { type: 'string' }, compact: { type: 'boolean' }, quiet: { type: 'boolean' },
       quick: { type: 'boolean' }, only: { type: 'string' }, check: { type: 'boolean' }, 'check-shard': { type: 'string' },
       checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'stop-at': { type: 'string' },
@@ -102,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const backendArg = (values.backend ?? 'wasm') as NodeBackend;
   if (!['wasm', 'cpu'].includes(backendArg)) throw new Error(`--backend must be wasm or cpu (got ${values.backend})`);
+  const threads = values.threads ? parseWasmThreads(values.threads, '--threads') : nodeWasmThreads();
 
   switch (cmd) {
     case 'flops': {
@@ -125,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
       const stopAt = wholeFlag('stop-at', values['stop-at'], 1);
       if (resume && stopAt !== undefined && stopAt <= resume.step)
         log(`${values.resume} is at step ${resume.step} already: --stop-at ${stopAt} stops it at once`);
-      const backend = await useBackend(backendArg, log);
+      const backend = await useBackend(backendArg, log, threads);
       const data = loadForConfig(c, values['data-dir']);
       // Ctrl-C: finish the step, then write what the run has; a second Ctrl-C quits at once.
       const interrupt = new AbortController();
@@ -158,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
       const methods = parseMethods(values.methods ?? SWEEP_METHOD_NAMES.join(','));
       const seeds = wholeFlag('seeds', values.seeds, 1) ?? 3;
       if (values.json) checkWritable('json', values.json);
-      const backend = await useBackend(backendArg, log);
+      const backend = await useBackend(backendArg, log, threads);
       const dataFor = cachedLoader(values['data-dir']);
       dataFor(base); // a missing data set fails here, before any training
       const interrupt = new AbortController();
@@ -185,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
       const bytes = readInputFile('eval:', file, 'give the path of a .safetensors file, e.g. one written by `cli export`');
       const imported = importModel(bytes, file);
       for (const n of imported.configNotes) log(`${file}: ${n}`);
-      const backend = await useBackend(backendArg, log);
+      const backend = await useBackend(backendArg, log, threads);
       const { evaluateImported } = await import('./eval-model');
       const r = await evaluateImported(imported, loadForConfig(imported.config, values['data-dir']));
       const notes = imported.configNotes.length ? { configNotes: imported.configNotes } : {};
@@ -196,7 +201,7 @@ async function main(argv: string[]): Promise<number> {
     case 'profile': {
       const { config: c } = configFrom(values, log);
       if (values.json) checkWritable('json', values.json);
-      return (await import('./profile')).profileCommand(c, loadForConfig(c, values['data-dir']), await useBackend(backendArg, log), values.json);
+      return (await import('./profile')).profileCommand(c, loadForConfig(c, values['data-dir']), await useBackend(backendArg, log, threads), values.json);
     }
     case 'bench': {
       if (values['check-shard']) {

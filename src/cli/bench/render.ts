@@ -2,13 +2,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withFigures } from './figures';
 import { bestTorch, bestTorchInference } from './peer-best';
+import { median } from './stats';
+import { COMPARED_THREADS } from './threads';
 import path from 'node:path';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData, ChromiumPeer } from './browser-result';
 import type { SoakData } from './soak-result';
 import type { CheckpointData, StoreData } from './checkpoint-result';
 import { freshness, NUMERICS_PATHS, wasLoaded, type Provenance } from './provenance';
-import { loadResults, SPEED_SECTIONS, type GpuData, type KernelsData, type ThreadsData, type PeerData, type AblationData, type TopologyData, type TopologyGroup, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
+import { loadResults, SPEED_SECTIONS, type GpuData, type KernelsData, type ThreadsData, type ThreadRun, type PeerData, type AblationData, type TopologyData, type TopologyGroup, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
 type Renderers = { [N in SectionName]: (d: SectionData[N], all: SectionResult[]) => string };
 
@@ -192,19 +194,35 @@ function kernels(d: KernelsData): string {
   ].join('\n');
 }
 
+/** b threads ÷ a threads as speeds: the median over rounds of each round's back-to-back ratio (null without rounds). */
+function threadRatio(runs: ThreadRun[], a: number, b: number, speed: (r: ThreadRun | undefined) => number | null | undefined): number | null {
+  const rounds = [...new Set(runs.flatMap((r) => (r.round === undefined ? [] : [r.round])))];
+  const ratios = rounds.flatMap((n) => {
+    const sa = speed(runs.find((r) => r.round === n && r.asked === a)), sb = speed(runs.find((r) => r.round === n && r.asked === b));
+    return sa && sb ? [sb / sa] : [];
+  });
+  return ratios.length ? median(ratios) : null;
+}
+
 function threads(d: ThreadsData, b: BrowserData | undefined): string {
   const wasm = b?.rows.find((r) => r.backend === 'wasm' && (r.preset ?? 'fmnist') === 'fmnist');
+  const [one, two] = COMPARED_THREADS;
+  const train = threadRatio(d.runs, one, two, (r) => r?.imagesPerSec), infer = threadRatio(d.runs, one, two, (r) => (r?.inferMs ? 1000 / r.inferMs : null));
   return [
-    `tfjs-backend-wasm 4.22 loads its threaded binary only when \`WASM_HAS_MULTITHREAD_SUPPORT\` is true; in Node that flag is hard-wired to false (here: **${d.nodeMultithreadFlag}**). ` +
-      'Each row is a fresh Node process: `setThreadsCount(n)` before init, then `getThreadsCount()` and fmnist training steps; ' +
-      '"CPU ÷ wall" is the process\'s CPU time over the timed steps ÷ their wall time (above 1 only if more than one thread computes; the shared 2-core machine keeps it lower).',
+    `Config \`${d.config}\`. Each row is a fresh Node process training on WASM with n threads as the CLI does (\`--threads n\`): 1 is tfjs's single-threaded SIMD binary; ` +
+      'more is its threaded binary, which tfjs 4.22 turns off in Node and this project loads through worker_threads, with the pool sized as asked (src/backend/wasm-threads-node.ts). ' +
+      'Then `getThreadsCount()`, fmnist training steps and inference batches (medians after warm-up); rounds alternate the thread counts. ' +
+      '"CPU ÷ wall" is the process\'s CPU time over the timed steps ÷ their wall time (above 1 only if more than one thread computes). ' +
+      'The losses do not depend on the thread count (src/backend/wasm-threads.test.ts, e2e/node-parity.spec.ts).',
     '',
-    table(['asked', 'flag forced on', 'backend', 'threads tfjs reports', 'train step (ms)', 'images/s', 'CPU ÷ wall', 'error'],
-      d.runs.map((r) => [r.asked, r.forced ? 'yes' : 'no', r.backend ?? '–', r.actualThreads ?? '–', fixed(r.trainMs, 1), fixed(r.imagesPerSec, 0), fixed(r.cpuPerWall, 2), cell(r.error ?? '')])),
+    table(['round', 'threads asked', 'backend', 'threads tfjs reports', 'train step (ms)', 'images/s', 'inference batch (ms)', 'CPU ÷ wall', 'error'],
+      d.runs.map((r) => [r.round ?? '–', r.asked, r.backend ?? '–', r.actualThreads ?? '–', fixed(r.trainMs, 1), fixed(r.imagesPerSec, 0), fixed(r.inferMs ?? null, 1), fixed(r.cpuPerWall, 2), cell(r.error ?? '')])),
+    '',
+    `**${two} threads ÷ ${one}** (as speeds, the median over rounds of each round's back-to-back ratio): training **×${fixed(train, 2)}**, inference **×${fixed(infer, 2)}**.`,
     '',
     wasm
-      ? `Chromium (browser benchmark, the studio's worker, which asks for min(cores, 4) threads): cross-origin isolated **${wasm.crossOriginIsolated ?? '–'}**, ` +
-        `threads tfjs reports **${wasm.wasmThreads ?? '–'}**, ${fixed(wasm.imagesPerSec, 0)} images/s. The thread count is set inside the worker (src/backend/worker.ts), so the benchmark cannot compare 1 and 2 there.`
+      ? `Chromium (browser benchmark, the studio's worker, which asks for every core, at most 4): cross-origin isolated **${wasm.crossOriginIsolated ?? '–'}**, ` +
+        `threads tfjs reports **${wasm.wasmThreads ?? '–'}**, ${fixed(wasm.imagesPerSec, 0)} images/s.`
       : 'Chromium: not measured yet (`npm run bench:browser`).',
   ].join('\n');
 }

@@ -238,14 +238,16 @@ export interface KernelsData {
 
 /** How many threads the WASM backend runs on in Node, asked and measured. */
 export interface ThreadRun {
-  /** setThreadsCount() before init. */
+  /** Rounds alternate the thread counts; a ratio pairs the runs of one round. Absent before rounds were kept. */
+  round?: number;
+  /** Threads asked for (useBackend's `threads`: 1 = tfjs's single-threaded binary). */
   asked: number;
-  /** WASM_HAS_MULTITHREAD_SUPPORT forced to true before init. */
-  forced: boolean;
   /** What tfjs loaded and reports; null when init failed. */
   backend: string | null;
   actualThreads: number | null;
   trainMs: number | null;
+  /** Median forward pass of one batch in eval mode. Absent before it was measured. */
+  inferMs?: number | null;
   imagesPerSec: number | null;
   /** Process CPU time ÷ wall time over the timed steps: above 1 means more than one thread worked. */
   cpuPerWall: number | null;
@@ -253,8 +255,6 @@ export interface ThreadRun {
 }
 
 export interface ThreadsData {
-  /** tfjs's own answer in Node: env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'). */
-  nodeMultithreadFlag: boolean;
   config: string;
   runs: ThreadRun[];
 }

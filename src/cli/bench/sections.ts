@@ -114,7 +114,7 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
   },
 
   threads: {
-    title: 'WASM threads: what tfjs 4.22 does in Node (and in Chromium, from the browser benchmark)',
+    title: 'WASM threads: 1 and 2 in Node (and the count in Chromium, from the browser benchmark)',
     run: (ctx) => threadsSection(ctx, fmnist()),
   },
 
