@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withFigures } from './figures';
 import { bestTorch, bestTorchInference } from './peer-best';
-import { median } from './stats';
+import { median } from '../../engine/stats';
 import { COMPARED_THREADS } from './threads';
 import path from 'node:path';
 import { repoRoot } from '../node-datasets';
