@@ -184,7 +184,7 @@ describe('S²ViTE', () => {
   });
 
   it('Taylor and L1 scores equal hand computations', () => {
-    const c = cfg({ depth: 1 });
+    const c = cfg({ depth: 1, neuronPrune: 'magnitude' });
     const model = new ViTModel(c, 4);
     randomize(model, 6, 0.3);
     const s = new StructuredSparsity(model, c, new Rng(7));
@@ -243,6 +243,40 @@ describe('S²ViTE', () => {
       expect(row[2 * H + hidden + j]).toBeCloseTo(l1(gfc1, j) + l1row(gfc2, j), 4);
     }
     tf.dispose([value, scores, x, y, ...Object.values(grads)]);
+    s.dispose();
+    model.dispose();
+  });
+
+  it('neuronPrune taylor scores a neuron by the loss change of scaling its output, to first order', () => {
+    const c = cfg({ depth: 1, neuronPrune: 'taylor' });
+    const model = new ViTModel(c, 4);
+    randomize(model, 6, 0.3);
+    const s = new StructuredSparsity(model, c, new Rng(7));
+    const B = 3, T = c.imageSize ** 2 / c.patchSize ** 2 + 1;
+    const view = s.beginStep(true, B, T);
+    const before = tf.memory().numTensors;
+    const [x, y] = batch(c, B, 8);
+    const loss = (): tf.Scalar => smoothedCrossEntropy(forward(model.params, x, c, { blocks: view.blocks }), y, c.numClasses, 0);
+    const { value, grads } = tf.variableGrads(loss, [...model.params.values(), ...view.probes]);
+    const dense = new Map<string, tf.Tensor>(), probe = new Map<string, tf.Tensor>();
+    for (const [k, g] of Object.entries(grads)) (model.owns(k) ? dense.set(model.nameOf(k), g) : probe.set(k, g));
+    const [scores] = tf.tidy(() => s.updateSignal(dense, probe));
+    const row = scores.dataSync();
+    const H = c.numHeads, hidden = mlpHidden(c), D = c.embedDim;
+    // |dL/dε| of L with neuron j's fc2 row scaled by (1 + ε), by central differences.
+    const fc2 = model.params.get('blocks.0.mlp.fc2.weight')!;
+    const w0 = fc2.dataSync().slice();
+    const at = (j: number, e: number): number => {
+      const w = w0.slice();
+      for (let k = 0; k < D; k++) w[j * D + k] *= 1 + e;
+      tf.tidy(() => fc2.assign(tf.tensor(w, fc2.shape)));
+      return tf.tidy(() => loss().dataSync()[0]);
+    };
+    for (let j = 0; j < hidden; j++) expect(row[2 * H + j]).toBeCloseTo(Math.abs((at(j, 1e-2) - at(j, -1e-2)) / 2e-2), 3);
+    tf.tidy(() => fc2.assign(tf.tensor(w0, fc2.shape)));
+    tf.dispose([value, scores, x, y, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    s.endStep();
     s.dispose();
     model.dispose();
   });
