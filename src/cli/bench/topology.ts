@@ -76,6 +76,9 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
       ['(0.7, 0.6) the default: neurons pruned by Taylor score', S2_07],
       ['Taylor neurons, ΔT 60', { ...S2, updateInterval: 60 }],
       ['(0.7, 0.6) Taylor neurons, ΔT 60', { ...S2_07, updateInterval: 60 }],
+      // The noise floor: the frozen topology with the learning rate nudged by 0.1%.
+      ['(0.7, 0.6) frozen topology, learning rate ×1.001', { ...S2_07, ...FROZEN, lr: 0.004004 }],
+      ['(0.7, 0.6) frozen topology, learning rate ×0.999', { ...S2_07, ...FROZEN, lr: 0.003996 }],
     ],
   },
   {
