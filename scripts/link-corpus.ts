@@ -48,9 +48,9 @@ const good = [
   encodeConfig({ ...PRESET_CONFIGS.tiny, method: 'svite', growth: 'gradient', distribution: 'uniform', sparseMoments: 'keep', minLr: 1e-7 }),
   'https://studio.example/?v=1&p=fmnist&m=svite&d=0.2&s=3&run=abc&panel=masks#top',
   // S²ViTE's unit rule and SViTE+'s selector options, and their bad values.
-  encodeConfig({ ...PRESET_CONFIGS.tiny, method: 's2vite', unitFraction: 0.3, unitRounding: 'floor', unitCap: 2, unitInit: 'zero', unitProtect: 3, unitGrowth: 'random' }),
+  encodeConfig({ ...PRESET_CONFIGS.tiny, method: 's2vite', unitFraction: 0.3, unitRounding: 'floor', unitCap: 2, unitInit: 'zero', unitProtect: 3, unitGrowth: 'random', neuronPrune: 'magnitude' }),
   encodeConfig({ ...PRESET_CONFIGS.fmnist, method: 'svite', tokenKeep: 0.7, tokenSelector: 'centre', tokenTauStart: 3, tokenTauEnd: 0.5, tokenNoise: 0.25 }),
-  'v=1&p=tiny&m=s2vite&ua=0&ur=up&uc=-1&ui=old&up=1001&ug=taylor&tsel=random&tau0=0&tau1=2000&tn=11&s=1',
+  'v=1&p=tiny&m=s2vite&ua=0&ur=up&uc=-1&ui=old&up=1001&ug=taylor&np=l1&tsel=random&tau0=0&tau1=2000&tn=11&s=1',
   // Notices of the link's shape: a bare word before ?, a doubled ?, a whole number a double cannot hold, a zero-width MLP.
   'aug?v=1&p=tiny&s=2', '??v=1&p=tiny&s=2', 'https://studio.example/??v=1&p=tiny', 'v=1&p=tiny&ee=123456789012345678901234&st=9007199254740993',
   'v=1&p=tiny&mlp=0.001', 'v=1&p=tiny&mlp=0.01&d=0.5',

@@ -313,6 +313,7 @@ def validate_config(c: dict[str, Any]) -> list[dict[str, str]]:
     need(is_integer(c["unitProtect"]) and 0 <= c["unitProtect"] <= 1000, "unitProtect",
          f"unitProtect must be a whole number of updates from 0 to 1000 (got {js_str(c['unitProtect'])})")
     need(c["unitGrowth"] in enums["growths"], "unitGrowth", f"unitGrowth must be gradient or random (got {c['unitGrowth']})")
+    one_of("neuronPrune", "neuronPruneScores")
     frac("tokenTauStart")
     frac("tokenTauEnd")
     need(is_finite(c["tokenNoise"]) and 0 <= c["tokenNoise"] <= 10, "tokenNoise", f"tokenNoise must be in [0, 10] (got {js_str(c['tokenNoise'])})")

@@ -195,6 +195,12 @@ def neuron_prune_score(fc1_w: torch.Tensor, fc2_w: torch.Tensor) -> torch.Tensor
     return fc1_w.abs().sum(1) + fc2_w.abs().sum(0)
 
 
+def neuron_taylor_score(fc2_w: torch.Tensor, fc2_g: torch.Tensor) -> torch.Tensor:
+    """neuronPrune 'taylor': |Σ w·∂L/∂w| over a neuron's fc2 column (PyTorch layout), the first-order
+    loss change of removing the neuron (structured.ts neuronTaylor)."""
+    return (fc2_w * fc2_g).sum(0).abs()
+
+
 def neuron_grow_score(fc1_g: torch.Tensor, fc2_g: torch.Tensor) -> torch.Tensor:
     """L1 of a neuron's dense gradients."""
     return fc1_g.abs().sum(1) + fc2_g.abs().sum(0)

@@ -268,7 +268,8 @@ class S2ViTE(Dense):
 
         for b in range(self.depth):
             fc1, fc2 = self.model.get_parameter(f"blocks.{b}.mlp.fc1.weight"), self.model.get_parameter(f"blocks.{b}.mlp.fc2.weight")
-            n_prune = rules.neuron_prune_score(fc1, fc2).float().cpu().tolist()
+            n_prune = (rules.neuron_taylor_score(fc2, self.saved_grads[f"blocks.{b}.mlp.fc2.weight"]) if c["neuronPrune"] == "taylor"
+                       else rules.neuron_prune_score(fc1, fc2)).float().cpu().tolist()
             n_grow = rules.neuron_grow_score(self.saved_grads[f"blocks.{b}.mlp.fc1.weight"], self.saved_grads[f"blocks.{b}.mlp.fc2.weight"]).float().cpu().tolist()
             t_row, g_row = taylor[b].float().cpu().tolist(), grow[b].float().cpu().tolist()
             self.head_scores[b] = t_row

@@ -25,8 +25,8 @@ LINKS = {
     # 2 updates, zero-init regrowth (updates at 5, 10, 15, so protection decides at 10 and 15), and
     # the reference's regrowth of just-pruned units (rp=1), whose no-op swaps must keep their weights ...
     "s2vite-floor-protect-zero": BASE + "&m=s2vite&dt=5&ua=0.7&ur=floor&up=2&ui=zero&rp=1",
-    # ... a cap of one unit per block and update, random unit growth, JS rounding ...
-    "s2vite-cap-random": BASE + "&m=s2vite&dt=5&uc=1&ug=random&ur=round",
+    # ... a cap of one unit per block and update, random unit growth, JS rounding, neurons pruned by magnitude ...
+    "s2vite-cap-random": BASE + "&m=s2vite&dt=5&uc=1&ug=random&ur=round&np=magnitude",
     # ... and the frozen-topology baseline (no update at all).
     "s2vite-frozen": BASE + "&m=s2vite&dt=5&te=0",
     # SViTE+'s fixed centre tokens, and the learned selector with its own τ schedule and noise scale.

@@ -8,7 +8,7 @@ const changed: Partial<ExperimentConfig> = {
   warmupSteps: 3, labelSmoothing: 0.05, clipNorm: 2.5, evalEvery: 11, evalSize: 99, method: 's2vite', density: 0.3,
   distribution: 'uniform', growth: 'random', updateFraction: 0.25, updateInterval: 9, updateEnd: 0.7, attnDensity: 0.75,
   mlpDensity: 0.4, tokenKeep: 0.9, regrowPruned: true, sparseMoments: 'keep',
-  unitFraction: 0.35, unitRounding: 'round', unitCap: 3, unitInit: 'zero', unitProtect: 2, unitGrowth: 'random',
+  unitFraction: 0.35, unitRounding: 'round', unitCap: 3, unitInit: 'zero', unitProtect: 2, unitGrowth: 'random', neuronPrune: 'magnitude',
   tokenSelector: 'centre', tokenTauStart: 3.5, tokenTauEnd: 0.25, tokenNoise: 0.5,
 };
 
@@ -75,6 +75,7 @@ describe('presets and validation', () => {
     expect(msgs({ unitCap: -1 })).toMatch(/unitCap must be a whole number ≥ 0/);
     expect(msgs({ unitProtect: 1.5 })).toMatch(/unitProtect must be a whole number/);
     expect(msgs({ unitInit: 'old' as never })).toMatch(/unitInit must be one of fresh, zero/);
+    expect(msgs({ neuronPrune: 'l1' as never })).toMatch(/neuronPrune must be one of magnitude, taylor/);
     expect(msgs({ tokenSelector: 'random' as never })).toMatch(/tokenSelector must be one of learned, centre/);
     expect(msgs({ tokenTauEnd: 0 })).toMatch(/tokenTauEnd must be in \(0, 1000\]/);
   });

@@ -3,7 +3,7 @@
 // keys, enums by name, only the fields that differ from the preset, and always the seed.
 // Decoding never throws: a bad or unknown key falls back to the default and is reported.
 import {
-  DATASETS, DEFAULT_PRESET, DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, PRESETS, TOKEN_SELECTORS, UNIT_INITS, UNIT_ROUNDINGS, presetConfig, validateConfig,
+  DATASETS, DEFAULT_PRESET, DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, NEURON_PRUNE_SCORES, PRESETS, TOKEN_SELECTORS, UNIT_INITS, UNIT_ROUNDINGS, presetConfig, validateConfig,
   type ConfigIssue, type ExperimentConfig, type PresetName,
 } from './config';
 
@@ -75,6 +75,7 @@ export const URL_FIELDS: readonly Field[] = [
   { field: 'unitInit', key: 'ui', type: oneOf(UNIT_INITS) },
   { field: 'unitProtect', key: 'up', type: int },
   { field: 'unitGrowth', key: 'ug', type: oneOf(GROWTHS) },
+  { field: 'neuronPrune', key: 'np', type: oneOf(NEURON_PRUNE_SCORES) },
   { field: 'tokenSelector', key: 'tsel', type: oneOf(TOKEN_SELECTORS) },
   { field: 'tokenTauStart', key: 'tau0', type: float },
   { field: 'tokenTauEnd', key: 'tau1', type: float },

@@ -18,8 +18,8 @@ const RUNS: Record<string, Partial<ExperimentConfig>> = {
   dense: {},
   svite: { method: 'svite' },
   s2vite: { method: 's2vite' },
-  // The rule before issue 19: just-pruned units wait, α 0.5 for units.
-  's2vite-just-pruned-wait': { method: 's2vite', regrowPruned: false, unitFraction: 0.5 },
+  // The rule before issue 19: just-pruned units wait, α 0.5 for units, neurons pruned by magnitude.
+  's2vite-just-pruned-wait': { method: 's2vite', regrowPruned: false, unitFraction: 0.5, neuronPrune: 'magnitude' },
   's2vite-frozen': { method: 's2vite', updateEnd: 0 },
   'svite+-centre': { method: 'svite', tokenKeep: 0.5, tokenSelector: 'centre' },
   'svite+': { method: 'svite', tokenKeep: 0.5 },

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import {
   DATASET_GEOMETRY, DATASETS, DEFAULT_PRESET, DISTRIBUTIONS, GROWTHS, INT_LIMITS, METHODS, MOMENT_RULES,
-  PRESET_CONFIGS, PRESETS, REAL_RANGES, TOKEN_SELECTORS, UNIT_INITS, UNIT_ROUNDINGS,
+  NEURON_PRUNE_SCORES, PRESET_CONFIGS, PRESETS, REAL_RANGES, TOKEN_SELECTORS, UNIT_INITS, UNIT_ROUNDINGS,
 } from '../../engine/config';
 import { REASONS, URL_FIELDS, URL_VERSION, UI_KEYS } from '../../engine/config-url';
 import { TEST_SPLIT_TRAIN_FRACTION } from '../../engine/data/sources';
@@ -27,7 +27,7 @@ export function linkSpec(): Record<string, unknown> {
     uiKeys: UI_KEYS,
     enums: {
       datasets: DATASETS, methods: METHODS, distributions: DISTRIBUTIONS, growths: GROWTHS, momentRules: MOMENT_RULES, presets: PRESETS,
-      unitRoundings: UNIT_ROUNDINGS, unitInits: UNIT_INITS, tokenSelectors: TOKEN_SELECTORS,
+      unitRoundings: UNIT_ROUNDINGS, unitInits: UNIT_INITS, neuronPruneScores: NEURON_PRUNE_SCORES, tokenSelectors: TOKEN_SELECTORS,
     },
     reasons: REASONS,
     intLimits: INT_LIMITS,

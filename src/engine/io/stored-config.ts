@@ -6,7 +6,7 @@ import { PRESETS, presetConfig, validateConfig, type ExperimentConfig, type Pres
 const TRAINING_ONLY: readonly (keyof ExperimentConfig)[] = [
   'augment', 'trainSize', 'steps', 'batchSize', 'lr', 'minLr', 'weightDecay', 'warmupSteps', 'labelSmoothing', 'clipNorm',
   'evalEvery', 'evalSize', 'growth', 'updateFraction', 'updateInterval', 'updateEnd', 'regrowPruned', 'sparseMoments',
-  'unitFraction', 'unitRounding', 'unitCap', 'unitInit', 'unitProtect', 'unitGrowth', 'tokenTauStart', 'tokenTauEnd', 'tokenNoise',
+  'unitFraction', 'unitRounding', 'unitCap', 'unitInit', 'unitProtect', 'unitGrowth', 'neuronPrune', 'tokenTauStart', 'tokenTauEnd', 'tokenNoise',
 ];
 
 export interface StoredConfig {

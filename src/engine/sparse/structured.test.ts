@@ -28,6 +28,34 @@ function batch(c: ExperimentConfig, B: number, seed: number): [tf.Tensor4D, tf.T
   return [x, tf.tensor1d(Int32Array.from({ length: B }, () => rng.int(c.numClasses)), 'int32')];
 }
 
+/**
+ * An update step's scores by hand: a one-block model with random weights, the full-width probes,
+ * the gradients of one batch and updateSignal's row. `release` frees what it made and checks that
+ * nothing else was left (the tensor count right after beginStep).
+ */
+function scoredUpdateStep(c: ExperimentConfig) {
+  const model = new ViTModel(c, 4);
+  randomize(model, 6, 0.3);
+  const s = new StructuredSparsity(model, c, new Rng(7));
+  const B = 3, T = c.imageSize ** 2 / c.patchSize ** 2 + 1;
+  const view = s.beginStep(true, B, T);
+  const before = tf.memory().numTensors;
+  const [x, y] = batch(c, B, 8);
+  const loss = (): tf.Scalar => smoothedCrossEntropy(forward(model.params, x, c, { blocks: view.blocks }), y, c.numClasses, 0);
+  const { value, grads } = tf.variableGrads(loss, [...model.params.values(), ...view.probes]);
+  const dense = new Map<string, tf.Tensor>(), probe = new Map<string, tf.Tensor>();
+  for (const [k, g] of Object.entries(grads)) (model.owns(k) ? dense.set(model.nameOf(k), g) : probe.set(k, g));
+  const [scores] = tf.tidy(() => s.updateSignal(dense, probe));
+  const release = (): void => {
+    tf.dispose([value, scores, x, y, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    s.endStep();
+    s.dispose();
+    model.dispose();
+  };
+  return { model, view, B, T, loss, dense, probe, row: scores.dataSync(), release };
+}
+
 describe('S²ViTE', () => {
   it('keeps head and neuron budgets constant through updates, and regrown heads learn', async () => {
     const c = cfg({ unitFraction: 0.5, unitRounding: 'ceil', regrowPruned: false });
@@ -184,20 +212,8 @@ describe('S²ViTE', () => {
   });
 
   it('Taylor and L1 scores equal hand computations', () => {
-    const c = cfg({ depth: 1 });
-    const model = new ViTModel(c, 4);
-    randomize(model, 6, 0.3);
-    const s = new StructuredSparsity(model, c, new Rng(7));
-    const B = 3, T = c.imageSize ** 2 / c.patchSize ** 2 + 1;
-    const [x, y] = batch(c, B, 8);
-    const view = s.beginStep(true, B, T);
-    const plan = view.blocks;
-    const loss = (): tf.Scalar => smoothedCrossEntropy(forward(model.params, x, c, { blocks: plan }), y, c.numClasses, 0);
-    const { value, grads } = tf.variableGrads(loss, [...model.params.values(), ...view.probes]);
-    const dense = new Map<string, tf.Tensor>(), probe = new Map<string, tf.Tensor>();
-    for (const [k, g] of Object.entries(grads)) (model.owns(k) ? dense.set(model.nameOf(k), g) : probe.set(k, g));
-    const [scores] = s.updateSignal(dense, probe);
-    const row = scores.dataSync();
+    const c = cfg({ depth: 1, neuronPrune: 'magnitude' });
+    const { model, view, B, T, loss, dense, probe, row, release } = scoredUpdateStep(c);
     const H = c.numHeads, hidden = mlpHidden(c);
     // Taylor: S_h = mean_b |dL/dg_bh|, checked by central differences on each per-sample gate.
     const gate = view.probes[0];
@@ -242,8 +258,24 @@ describe('S²ViTE', () => {
       expect(row[2 * H + j]).toBeCloseTo(l1(fc1, j) + l1row(fc2, j), 4);
       expect(row[2 * H + hidden + j]).toBeCloseTo(l1(gfc1, j) + l1row(gfc2, j), 4);
     }
-    tf.dispose([value, scores, x, y, ...Object.values(grads)]);
-    s.dispose();
-    model.dispose();
+    release();
+  });
+
+  it('neuronPrune taylor scores a neuron by the loss change of scaling its output, to first order', () => {
+    const c = cfg({ depth: 1, neuronPrune: 'taylor' });
+    const { model, loss, row, release } = scoredUpdateStep(c);
+    const H = c.numHeads, hidden = mlpHidden(c), D = c.embedDim;
+    // |dL/dε| of L with neuron j's fc2 row scaled by (1 + ε), by central differences.
+    const fc2 = model.params.get('blocks.0.mlp.fc2.weight')!;
+    const w0 = fc2.dataSync().slice();
+    const at = (j: number, e: number): number => {
+      const w = w0.slice();
+      for (let k = 0; k < D; k++) w[j * D + k] *= 1 + e;
+      tf.tidy(() => fc2.assign(tf.tensor(w, fc2.shape)));
+      return tf.tidy(() => loss().dataSync()[0]);
+    };
+    for (let j = 0; j < hidden; j++) expect(row[2 * H + j]).toBeCloseTo(Math.abs((at(j, 1e-2) - at(j, -1e-2)) / 2e-2), 3);
+    tf.tidy(() => fc2.assign(tf.tensor(w0, fc2.shape)));
+    release();
   });
 });

@@ -195,7 +195,7 @@ export class StructuredSparsity implements SparsityMethod {
 
   /**
    * All scores of an update step as one tensor [depth, 2H + 2·hidden]: head Taylor, head grow,
-   * neuron prune (L1 of its weights), neuron grow (L1 of their gradients). Call inside the step's
+   * neuron prune (neuronPrune: Taylor, or L1 of its weights), neuron grow (L1 of their gradients). Call inside the step's
    * tidy, after the optimizer step; `grads` are the full-layout gradients by timm name.
    */
   updateSignal(grads: Map<string, tf.Tensor>, probeGrads: Map<string, tf.Tensor>): tf.Tensor[] {
@@ -211,11 +211,20 @@ export class StructuredSparsity implements SparsityMethod {
       const gOut = probeGrads.get(p.out.name)!; // [B, T, H, hd]
       const taylor = tf.mean(tf.abs(gGate), 0); // [H]
       const grow = tf.mean(tf.sum(tf.abs(gOut), [1, 3]), 0); // [H]
-      const nPrune = neuronL1(b, (n) => this.model.params.get(n)!); // [hidden]
+      const nPrune = this.config.neuronPrune === 'taylor' ? this.neuronTaylor(b, grads) : neuronL1(b, (n) => this.model.params.get(n)!); // [hidden]
       const nGrow = neuronL1(b, (n) => grads.get(n)!); // [hidden]
       rows.push(tf.concat([taylor, grow, nPrune, nGrow]));
     }
     return [tf.stack(rows)];
+  }
+
+  /**
+   * |Σ_i w_ji·∂L/∂w_ji| over neuron j's fc2 row: to first order, how much the batch's loss changes
+   * when the neuron's output is removed (the neurons' analogue of the heads' Taylor score).
+   */
+  private neuronTaylor(b: number, grads: Map<string, tf.Tensor>): tf.Tensor {
+    const name = unitParamName(b, UNIT_WEIGHTS.find((p) => p.layer === 'fc2')!);
+    return tf.abs(tf.sum(tf.mul(this.model.params.get(name)!, grads.get(name)!), 1));
   }
 
   /**
