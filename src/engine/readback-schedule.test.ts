@@ -66,6 +66,7 @@ describe('the loss readback schedule', () => {
     expect(stopped?.step).toBe(7);
     expect(every.stepsDone).toBe(6);
     const stateAtNaN = await every.checkpoint();
+    const everyLosses = [...every.losses];
     every.dispose();
 
     const chunked = await Trainer.create(c, bad, { readbackEvery: 8 });
@@ -74,6 +75,7 @@ describe('the loss readback schedule', () => {
     expect(run.chunks).toEqual([]); // steps 1–8 were one chunk: it rolled back and replayed 1–7 one by one
     expect(run.error?.step).toBe(7);
     expect(run.error?.message).toBe(stopped?.message);
+    expect(run.error?.completed.map((s) => s.loss)).toEqual(everyLosses); // for the log and the chart
     expect(chunked.stepsDone).toBe(6);
     expect(tf.memory().numTensors).toBe(afterCreate);
     expect(await chunked.checkpoint()).toEqual(stateAtNaN);

@@ -50,6 +50,8 @@ export interface SavedCheckpoint {
 /** The loss stopped being a number: the weights are no longer usable, so training must not go on. */
 export class NonFiniteLossError extends Error {
   override name = 'NonFiniteLossError';
+  /** Steps read back with it (one chunk of Trainer.steps) that finished before it: their losses belong in the log. */
+  completed: StepInfo[] = [];
   constructor(readonly step: number, readonly loss: number, lr: number, readonly lastGood: SavedCheckpoint | null = null) {
     super(`the loss at step ${step} is ${loss} (not finite): training stopped there, since every later step would be NaN too. ` +
       `The weights are no longer usable. Start again with a lower lr (it was ${lr.toPrecision(3)} at that step) or clipNorm on, ` +
@@ -241,8 +243,11 @@ export class Trainer {
         queued.push(this.enqueueStep(this.done + i, false));
         this.sparsity.endStep();
       }
-      const stacked = tf.stack(queued.map((q) => q.lossT));
-      losses = await stacked.data() as Float32Array;
+      // Always readEvery inputs (padded with the first loss): the program that stacks them compiles
+      // once, in the first chunk, not again for each chunk length (a pipeline after warm-up on WebGPU).
+      const pad = Array.from({ length: this.readEvery - n }, () => queued[0].lossT);
+      const stacked = tf.stack([...queued.map((q) => q.lossT), ...pad]);
+      losses = (await stacked.data() as Float32Array).subarray(0, n);
       stacked.dispose();
     } catch (e) {
       rollback.release();
@@ -257,7 +262,13 @@ export class Trainer {
       return Array.from(losses, (loss, i) => this.record(this.done + 1, loss, queued[i].lr, null, ms));
     }
     rollback.restore();
-    for (let i = 0; i <= bad; i++) await this.stepAndRead(); // the last one throws NonFiniteLossError
+    const completed: StepInfo[] = [];
+    try {
+      for (let i = 0; i <= bad; i++) completed.push(await this.stepAndRead()); // the last one throws NonFiniteLossError
+    } catch (e) {
+      if (e instanceof NonFiniteLossError) e.completed = completed;
+      throw e;
+    }
     throw new Error(`the loss of step ${this.done} was ${losses[bad]} in a chunk of ${n} steps but finite when replayed alone: ` +
       `the ${tf.getBackend()} backend is not deterministic here`);
   }
