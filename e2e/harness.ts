@@ -82,6 +82,9 @@ const harness = {
   /** The fused WebGPU (WebGL) kernels against the composed ops, in this page (see e2e/kernel-checks.ts). */
   kernelChecks: async () => (await import('./kernel-checks')).runKernelChecks(),
   webGlKernelChecks: async () => (await import('./kernel-checks')).runWebGlKernelChecks(),
+  /** Dispatches, submissions, readbacks, uploads and pipelines per training step on WebGPU (see e2e/gpu-step-counts.ts). */
+  gpuStepCounts: async (...args: Parameters<typeof import('./gpu-step-counts').runGpuStepCounts>) =>
+    (await import('./gpu-step-counts')).runGpuStepCounts(...args),
   /** Resolves with the next event of the current run of that type (and matching `match`). */
   next<T extends WorkerEvent['type']>(type: T, match: (e: Extract<WorkerEvent, { type: T }>) => boolean = () => true) {
     return client.waitFor<Extract<WorkerEvent, { type: T }>>((e) => e.type === type && match(e as Extract<WorkerEvent, { type: T }>));

@@ -64,14 +64,14 @@ describe('train --checkpoint / --stop-at / --resume / --log', () => {
   it('a non-finite loss names the last good checkpoint, and leaves it as it was', async () => {
     const before = tf.memory().numTensors;
     const file = path.join(tmp(), 'nan.ckpt');
-    const step = Trainer.prototype.step;
-    vi.spyOn(Trainer.prototype, 'step').mockImplementation(async function (this: Trainer) {
+    const steps = Trainer.prototype.steps;
+    vi.spyOn(Trainer.prototype, 'steps').mockImplementation(async function (this: Trainer, limit?: number) {
       if (this.stepsDone === 7) {
         const p = await this.readParams();
         p.get('head.weight')![0] = NaN;
         this.model.write(p);
       }
-      return step.call(this);
+      return steps.call(this, limit);
     });
     const { summary, trainer } = await trainRun(cfg(), data, 'cpu', { quiet: true, trainEvalImages: 16, checkpoint: { file, every: 3 } });
     trainer.dispose();

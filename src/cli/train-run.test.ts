@@ -16,10 +16,10 @@ afterEach(() => {
 describe('trainRun', () => {
   it('stops at a non-finite loss, keeping the losses so far and the error in the summary', async () => {
     const before = tf.memory().numTensors;
-    const step = Trainer.prototype.step;
-    vi.spyOn(Trainer.prototype, 'step').mockImplementation(async function (this: Trainer) {
+    const steps = Trainer.prototype.steps;
+    vi.spyOn(Trainer.prototype, 'steps').mockImplementation(async function (this: Trainer, limit?: number) {
       if (this.stepsDone === 2) throw new NonFiniteLossError(3, NaN, 1e-3);
-      return step.call(this);
+      return steps.call(this, limit);
     });
     const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 100, testCount: 40 });
     const { summary, trainer } = await trainRun({ ...presetConfig('tiny'), batchSize: 8, steps: 10, evalEvery: 0 }, data, 'cpu', { quiet: true, trainEvalImages: 40 });

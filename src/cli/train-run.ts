@@ -147,19 +147,27 @@ export async function trainRun(c: ExperimentConfig, data: Dataset, backend: stri
         opts.log?.(`stopping at step ${trainer.stepsDone} of ${c.steps}: the time budget is spent`);
         break;
       }
-      const s = await trainer.step().catch((e: unknown) => {
+      // One chunk of steps, one loss readback (8 on WebGPU); it ends where a step-counted checkpoint or --stop-at falls.
+      const every = opts.checkpoint?.every ?? 0;
+      const limit = Math.min(every > 0 ? every - (trainer.stepsDone % every) : Number.POSITIVE_INFINITY,
+        opts.stopAt !== undefined ? opts.stopAt - trainer.stepsDone : Number.POSITIVE_INFINITY);
+      const chunk = await trainer.steps(limit).catch((e: unknown) => {
         if (e instanceof NonFiniteLossError) return e;
         throw e;
       });
-      if (s instanceof NonFiniteLossError) {
-        stop = { stoppedBy: 'non-finite-loss', error: s.message };
-        opts.log?.(`\n${s.message}`);
+      const logged = chunk instanceof NonFiniteLossError ? chunk.completed : chunk;
+      for (const s of logged) {
+        trainMs += s.elapsedMs;
+        if (s.update) updates.push(...s.update);
+        logLine({ step: s.step, loss: s.loss, lr: s.lr, ms: s.elapsedMs, ...(s.update ? { updates: s.update.length } : {}) });
+      }
+      if (chunk instanceof NonFiniteLossError) {
+        stop = { stoppedBy: 'non-finite-loss', error: chunk.message };
+        opts.log?.(`\n${chunk.message}`);
         break;
       }
-      trainMs += s.elapsedMs;
-      if (s.update) updates.push(...s.update);
-      logLine({ step: s.step, loss: s.loss, lr: s.lr, ms: s.elapsedMs, ...(s.update ? { updates: s.update.length } : {}) });
-      if (isPeriodicEvalStep(c, s.step)) {
+      const s = chunk[chunk.length - 1];
+      if (isPeriodicEvalStep(c, s.step)) { // a chunk ends at an evaluation step
         const e = await trainer.evaluate(c.evalSize);
         evals.push({ step: s.step, accuracy: e.accuracy ?? NaN, loss: e.loss, images: e.count });
         logLine({ step: s.step, testAccuracy: e.accuracy, testLoss: e.loss, images: e.count });

@@ -1,8 +1,10 @@
 // The training loop of one experiment, host-agnostic: the worker, the CLI and the tests drive it
-// the same way. One loss readback per step; everything else stays on the device until asked for.
+// the same way. Losses are read back in chunks (facts/readback); everything else stays on the device until asked for.
 import * as tf from './tf';
 import { type ExperimentConfig } from './config';
-import { keptTokens, learnedSelector, numPatches, selectorOn } from './facts';
+import { isPeriodicEvalStep, keptTokens, learnedSelector, numPatches, selectorOn } from './facts';
+import { readbackEvery } from './facts/readback';
+import { Rollback } from './step-rollback';
 import { assertTrainable, evalBatchSize } from './memory';
 import { Batcher, evalBatches } from './data/batch';
 import type { Dataset } from './data/types';
@@ -27,6 +29,16 @@ import { TokenSelector } from './model/token-selector';
 export interface TrainerOptions {
   /** Fixed test images shown in the token panel. */
   sampleCount?: number;
+  /** Steps per loss readback; by default the backend's (facts/readback). Tests set it to compare schedules. */
+  readbackEvery?: number;
+}
+
+/** A step enqueued on the device, its loss not read yet. */
+interface QueuedStep {
+  lossT: tf.Tensor;
+  /** A topology update's inputs (update steps only). */
+  signal: tf.Tensor[];
+  lr: number;
 }
 
 /** Where the caller stored the trainer's last checkpoint (a file, a run in the store). */
@@ -38,6 +50,8 @@ export interface SavedCheckpoint {
 /** The loss stopped being a number: the weights are no longer usable, so training must not go on. */
 export class NonFiniteLossError extends Error {
   override name = 'NonFiniteLossError';
+  /** Steps read back with it (one chunk of Trainer.steps) that finished before it: their losses belong in the log. */
+  completed: StepInfo[] = [];
   constructor(readonly step: number, readonly loss: number, lr: number, readonly lastGood: SavedCheckpoint | null = null) {
     super(`the loss at step ${step} is ${loss} (not finite): training stopped there, since every later step would be NaN too. ` +
       `The weights are no longer usable. Start again with a lower lr (it was ${lr.toPrecision(3)} at that step) or clipNorm on, ` +
@@ -63,6 +77,8 @@ export class Trainer {
   /** The first test images, shown in the token panel; normalised once, on first use. */
   private readonly sampleCount: number;
   private sampleInput: Float32Array | null = null;
+  /** Steps per loss readback (facts/readback). */
+  private readonly readEvery: number;
 
   private constructor(readonly config: ExperimentConfig, readonly dataset: Dataset, opts: TrainerOptions) {
     const rng = new Rng(config.seed);
@@ -80,6 +96,8 @@ export class Trainer {
     if (selectorOn(config)) this.tokens = new TokenSelector(this.model, config, rng.fork(5));
     const n = Math.min(opts.sampleCount ?? 6, dataset.test.count);
     this.sampleCount = n;
+    this.readEvery = opts.readbackEvery ?? readbackEvery(tf.getBackend());
+    if (!(Number.isSafeInteger(this.readEvery) && this.readEvery > 0)) throw new Error(`readbackEvery must be a whole number of steps above 0, not ${this.readEvery}`);
   }
 
   static async create(config: ExperimentConfig, dataset: Dataset, opts: TrainerOptions = {}): Promise<Trainer> {
@@ -203,13 +221,104 @@ export class Trainer {
 
   /** One optimisation step, plus a topology update when one is due after it. */
   async step(): Promise<StepInfo> {
+    return (await this.steps(1))[0];
+  }
+
+  /**
+   * Up to `limit` steps with one loss readback (facts/readback: 8 steps on WebGPU, so the GPU's
+   * queue does not drain at every step; 1 on WASM and CPU). A chunk ends at a periodic evaluation
+   * step and at the end of the run; a topology update step runs alone (its update reads back).
+   * Losses are those of reading every step. At a non-finite loss the chunk goes back to its start
+   * and replays one step at a time: the run stops at that step, in the state a per-step read leaves.
+   */
+  async steps(limit = Number.POSITIVE_INFINITY): Promise<StepInfo[]> {
+    const n = this.chunkLength(limit);
+    if (n === 1) return [await this.stepAndRead()];
     const started = now();
+    const rollback = this.holdRollback();
+    const queued: QueuedStep[] = [];
+    let losses: Float32Array;
+    try {
+      for (let i = 0; i < n; i++) {
+        queued.push(this.enqueueStep(this.done + i, false));
+        this.sparsity.endStep();
+      }
+      // Always readEvery inputs (padded with the first loss): the program that stacks them compiles
+      // once, in the first chunk, not again for each chunk length (a pipeline after warm-up on WebGPU).
+      const pad = Array.from({ length: this.readEvery - n }, () => queued[0].lossT);
+      const stacked = tf.stack([...queued.map((q) => q.lossT), ...pad]);
+      losses = (await stacked.data() as Float32Array).subarray(0, n);
+      stacked.dispose();
+    } catch (e) {
+      rollback.release();
+      throw e;
+    } finally {
+      tf.dispose(queued.map((q) => q.lossT));
+    }
+    const bad = losses.findIndex((l) => !Number.isFinite(l));
+    if (bad < 0) {
+      rollback.release();
+      const ms = (now() - started) / n;
+      return Array.from(losses, (loss, i) => this.record(this.done + 1, loss, queued[i].lr, null, ms));
+    }
+    rollback.restore();
+    const completed: StepInfo[] = [];
+    try {
+      for (let i = 0; i <= bad; i++) completed.push(await this.stepAndRead()); // the last one throws NonFiniteLossError
+    } catch (e) {
+      if (e instanceof NonFiniteLossError) e.completed = completed;
+      throw e;
+    }
+    throw new Error(`the loss of step ${this.done} was ${losses[bad]} in a chunk of ${n} steps but finite when replayed alone: ` +
+      `the ${tf.getBackend()} backend is not deterministic here`);
+  }
+
+  /** Steps the next chunk holds: at most `limit` and readEvery, never past an evaluation step or into an update step. */
+  private chunkLength(limit: number): number {
+    const most = Math.min(limit, this.readEvery, this.totalSteps - this.done);
+    if (this.sparsity.isUpdateStep(this.done + 1)) return 1;
+    let n = 1;
+    while (n < most && !isPeriodicEvalStep(this.config, this.done + n) && !this.sparsity.isUpdateStep(this.done + n + 1)) n++;
+    return n;
+  }
+
+  /** What a chunk of steps without topology updates changes: its parameters, the optimizer, the data cursor, the token noise. */
+  private holdRollback(): Rollback {
+    const view = this.sparsity.beginStep(false, this.config.batchSize, keptTokens(this.config) + 1);
+    this.sparsity.endStep();
+    const opt = this.opt.stepState(), cursor = this.batcher.state(), tokenRng = this.tokens?.rngState();
+    return new Rollback([...view.params.values(), ...opt.variables], () => {
+      this.opt.rewindTo(opt.t);
+      this.batcher.setState(cursor);
+      if (tokenRng) this.tokens!.setRngState(tokenRng);
+    });
+  }
+
+  /** Step t + 1 (t counted from 0) read back alone: the loss, and a topology update's events. */
+  private async stepAndRead(): Promise<StepInfo> {
+    const started = now();
+    const stepNo = this.done + 1;
+    const update = this.sparsity.isUpdateStep(stepNo);
+    const { lossT, signal, lr } = this.enqueueStep(this.done, update);
+    let events: UpdateEvent[] | null = null;
+    try {
+      if (update) events = await this.sparsity.update(stepNo, signal, this.opt);
+    } finally {
+      this.sparsity.endStep();
+      tf.dispose(signal);
+    }
+    const loss = (await lossT.data())[0];
+    lossT.dispose();
+    // The first non-finite loss ends the run: the step counter stays at the last good step.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(stepNo, loss, lr, this.lastCheckpoint);
+    return this.record(stepNo, loss, lr, events, now() - started);
+  }
+
+  /** Forward, backward and optimizer of step t + 1 on the device; the caller ends the step (sparsity.endStep). */
+  private enqueueStep(t: number, update: boolean): QueuedStep {
     const c = this.config;
-    const t = this.done; // 0-based index of this step
-    const stepNo = t + 1;
     const lr = learningRate(c, t);
     const batch = this.batcher.next();
-    const update = this.sparsity.isUpdateStep(stepNo);
     const view = this.sparsity.beginStep(update, batch.size, keptTokens(c) + 1);
     const [lossT, ...signal] = tf.tidy(() => {
       const x = this.inputs(batch.x, batch.size);
@@ -228,20 +337,14 @@ export class Trainer {
       this.sparsity.afterOptimizer();
       return [value, ...(update ? this.sparsity.updateSignal(grads, probeGrads) : [])];
     });
-    let events: UpdateEvent[] | null = null;
-    try {
-      if (update) events = await this.sparsity.update(stepNo, signal, this.opt);
-    } finally {
-      this.sparsity.endStep();
-      tf.dispose(signal);
-    }
-    const loss = (await lossT.data())[0];
-    lossT.dispose();
-    // The first non-finite loss ends the run: the step counter stays at the last good step.
-    if (!Number.isFinite(loss)) throw new NonFiniteLossError(stepNo, loss, lr, this.lastCheckpoint);
+    return { lossT, signal, lr };
+  }
+
+  /** A step whose loss was read and is finite: it counts as done. */
+  private record(stepNo: number, loss: number, lr: number, update: UpdateEvent[] | null, elapsedMs: number): StepInfo {
     this.done = stepNo;
     this.lossHistory.push(loss);
-    return { step: stepNo, loss, lr, tau: this.tokens?.temperature(t) ?? NaN, update: events, elapsedMs: now() - started };
+    return { step: stepNo, loss, lr, tau: this.tokens?.temperature(stepNo - 1) ?? NaN, update, elapsedMs };
   }
 
   /** Logits of a batch of normalised images at evaluation (deterministic token choice). */

@@ -4,7 +4,7 @@
 // failure is posted as an `error` event followed by the `stopped` state.
 import * as tf from '../engine/tf';
 import { isPeriodicEvalStep } from '../engine/facts';
-import type { Trainer } from '../engine/trainer';
+import { NonFiniteLossError, type Trainer } from '../engine/trainer';
 import type { Layout } from '../engine/io/checkpoint';
 import { exportTrained } from '../engine/io/export-trained';
 import { tryImage } from '../engine/try-image';
@@ -242,9 +242,16 @@ export class Run {
         this.clock.resume();
         this.setState('running', trainer);
       }
-      const info = await trainer.step();
-      this.scalars.push(info);
-      if (isPeriodicEvalStep(c, info.step)) {
+      // A chunk of steps with one loss readback (8 on WebGPU): every step's loss still reaches the chart.
+      const infos = await trainer.steps(single ? 1 : Number.POSITIVE_INFINITY).catch(async (e: unknown) => {
+        if (e instanceof NonFiniteLossError && e.completed.length) { // the chart gets the good steps before it
+          for (const info of e.completed) this.scalars.push(info);
+          await this.postFrame(trainer, 'running');
+        }
+        throw e;
+      });
+      for (const info of infos) this.scalars.push(info);
+      if (isPeriodicEvalStep(c, trainer.stepsDone)) { // a chunk ends at an evaluation step
         await this.runEval(c.evalSize, 'periodic');
       }
       // A checkpoint follows a frame, so the saved history reaches its step.

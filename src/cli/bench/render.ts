@@ -7,6 +7,7 @@ import { COMPARED_THREADS } from './threads';
 import path from 'node:path';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData, ChromiumPeer } from './browser-result';
+import { webGpuSteps } from './webgpu-steps-render';
 import type { SoakData } from './soak-result';
 import type { CheckpointData, StoreData } from './checkpoint-result';
 import { freshness, NUMERICS_PATHS, wasLoaded, type Provenance } from './provenance';
@@ -38,6 +39,7 @@ const renderers: Renderers = {
   threads: (d, all) => threads(d, find(all, 'browser')?.data),
   peer: (d) => peer(d),
   browser: (d) => browser(d),
+  'webgpu-steps': (d) => webGpuSteps(d),
   gpu: (d) => gpu(d),
   'scale-out': (d) =>
     `Config \`${d.config}\`, global batch ${d.batchSize}, ${d.steps} steps; one BLAS thread per process; load average before: ${d.loadAverage.join(', ')}. ` +
@@ -356,7 +358,7 @@ function warnings(r: SectionResult): string[] {
 
 /** The command that measures a section again. */
 const rerunCommand = (name: SectionName): string =>
-  ({ browser: 'npm run bench:browser', store: 'npm run bench:store', soak: 'npm run soak' } as Partial<Record<SectionName, string>>)[name] ?? `npm run bench -- --only ${name}`;
+  ({ browser: 'npm run bench:browser', store: 'npm run bench:store', soak: 'npm run soak', 'webgpu-steps': 'npm run bench:webgpu-steps' } as Partial<Record<SectionName, string>>)[name] ?? `npm run bench -- --only ${name}`;
 
 /** A part measured on its own (a preset's table, an ablation group): its commit, and a stale mark. */
 function partProvenance(p: Provenance | undefined): string {

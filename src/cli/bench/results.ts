@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { NodeBackend } from '../../backend/node';
 import { repoRoot } from '../node-datasets';
 import type { BrowserData } from './browser-result';
+import type { WebGpuStepsData } from './webgpu-steps-result';
 import type { SoakData } from './soak-result';
 import type { CheckpointData, StoreData } from './checkpoint-result';
 import type { StepTiming } from './step-time';
@@ -303,6 +304,8 @@ export interface SectionData {
   'scale-out': ScaleOutData;
   /** Measured by scripts/bench-store.ts in Chromium. */
   store: StoreData;
+  /** Measured by scripts/bench-webgpu-steps.ts in Chromium: counts, not times. */
+  'webgpu-steps': WebGpuStepsData;
 }
 
 export type SectionName = keyof SectionData;

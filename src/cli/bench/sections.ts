@@ -41,8 +41,8 @@ export interface Section<D> {
   run(ctx: SectionContext & { save: (data: D) => void }): Promise<D>;
 }
 
-/** Sections measured by `npm run bench`; the browser, soak and store sections have scripts of their own, the GPU one needs a lent machine. */
-export type NodeSectionName = Exclude<SectionName, 'browser' | 'soak' | 'gpu' | 'store'>;
+/** Sections measured by `npm run bench`; the browser, soak, store and webgpu-steps sections have scripts of their own, the GPU one needs a lent machine. */
+export type NodeSectionName = Exclude<SectionName, 'browser' | 'soak' | 'gpu' | 'store' | 'webgpu-steps'>;
 
 const fmnist = (over: Partial<ExperimentConfig> = {}): ExperimentConfig => ({ ...presetConfig('fmnist'), ...over });
 

@@ -65,6 +65,17 @@ export class AdamW {
     return this.t;
   }
 
+  /** The variables a step assigns (moments, ages) and its step count: what a rollback puts back (Trainer.steps). */
+  stepState(): { t: number; variables: tf.Variable[] } {
+    return { t: this.t, variables: this.buckets.flatMap((b) => [b.m, b.v, b.age].filter((x): x is tf.Variable => x !== null)) };
+  }
+
+  /** Back to an earlier step count; the caller has put the variables of stepState() back. */
+  rewindTo(t: number): void {
+    if (!(Number.isInteger(t) && t >= 0 && t <= this.t)) throw new Error(`AdamW: cannot rewind from step ${this.t} to ${t}`);
+    this.t = t;
+  }
+
   addParam(name: string, shape: number[], decay: boolean): void {
     if (this.where.has(name)) throw new Error(`AdamW: parameter ${name} added twice`);
     if (this.buckets.some((b) => b.m)) throw new Error('AdamW: parameters must all be added before the first step');
