@@ -2,7 +2,7 @@
 // the same way. One loss readback per step; everything else stays on the device until asked for.
 import * as tf from './tf';
 import { type ExperimentConfig } from './config';
-import { keptTokens, learnedSelector, numPatches, selectorOn } from './facts';
+import { keptTokens, learnedSelector, numPatches, positionPrior, selectorOn, selectorPositionBias } from './facts';
 import { assertTrainable, evalBatchSize } from './memory';
 import { Batcher, evalBatches } from './data/batch';
 import type { Dataset } from './data/types';
@@ -67,8 +67,8 @@ export class Trainer {
   private constructor(readonly config: ExperimentConfig, readonly dataset: Dataset, opts: TrainerOptions) {
     const rng = new Rng(config.seed);
     this.opt = new AdamW({ restartBiasCorrection: config.sparseMoments === 'restart' });
-    this.model = new ViTModel(config, config.seed, learnedSelector(config));
-    for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay);
+    this.model = new ViTModel(config, config.seed, learnedSelector(config), selectorPositionBias(config) ? positionPrior(config) : undefined);
+    for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay, s.role === 'selector' ? config.tokenLr : 1);
     this.opt.allocate();
     this.batcher = new Batcher(dataset.train, {
       batchSize: config.batchSize, rng: rng.fork(2), mean: dataset.mean, std: dataset.std,
