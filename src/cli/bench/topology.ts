@@ -107,10 +107,9 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
   {
     id: 'svite-plus-tiny', preset: 'tiny', seeds: [3, 4, 5],
     title: 'SViTE+ (d 0.5, keep 0.7) on tiny against fixed tokens and no selector',
-    question: 'Fixed tokens keep the 11 centre patches of the 4×4 grid in every image; no selector keeps all 16. The centre prior (tpr) was chosen on seeds 0–2 (group svite-plus-tiny-tuning).',
+    question: 'Fixed tokens keep the 11 centre patches of the 4×4 grid in every image; no selector keeps all 16. The centre prior (tpr 5, the default) was chosen on seeds 0–2 (group svite-plus-tiny-tuning).',
     rows: [
-      ['SViTE+, centre prior 20', { ...SVITE_PLUS, tokenPrior: 20, tokenLr: 1 }],
-      ['SViTE+, centre prior 20, selector lr × 0.1', { ...SVITE_PLUS, tokenPrior: 20, tokenLr: 0.1 }],
+      ['SViTE+ (the default: centre prior 5)', SVITE_PLUS],
       ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
       ['SViTE+ without prior (the rule before)', { ...SVITE_PLUS, tokenPrior: 0, tokenLr: 1 }],
       ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
