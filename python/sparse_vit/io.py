@@ -125,7 +125,8 @@ def load_model(path: str | Path, prefer_timm: bool = True) -> torch.nn.Module:
         raise ValueError(f"{path}: no 'config' metadata: not a Sparse ViT Studio model file")
     # Fields a file written before an option existed lacks take the spec's value for its preset.
     stored = json.loads(meta["config"])
-    c = {**preset_config(stored.get("preset", SPEC["defaultPreset"])), **stored}
+    # stored-config.ts BEFORE_ADDED: a file written before the selector's centre prior had none.
+    c = {**preset_config(stored.get("preset", SPEC["defaultPreset"])), "tokenPrior": 0, **stored}
     compact = meta.get("layout") == "compact"
     heads = [len(h) for h in json.loads(meta["heads"])] if compact else [c["numHeads"]] * c["depth"]
     hidden = [len(n) for n in json.loads(meta["neurons"])] if compact else [mlp_hidden(c)] * c["depth"]

@@ -317,6 +317,8 @@ def validate_config(c: dict[str, Any]) -> list[dict[str, str]]:
     frac("tokenTauStart")
     frac("tokenTauEnd")
     need(is_finite(c["tokenNoise"]) and 0 <= c["tokenNoise"] <= 10, "tokenNoise", f"tokenNoise must be in [0, 10] (got {js_str(c['tokenNoise'])})")
+    need(is_finite(c["tokenPrior"]) and 0 <= c["tokenPrior"] <= 1000, "tokenPrior", f"tokenPrior must be in [0, 1000] (0 = no positional bias; got {js_str(c['tokenPrior'])})")
+    need(is_finite(c["tokenLr"]) and 0 <= c["tokenLr"] <= 100, "tokenLr", f"tokenLr must be in [0, 100] (a fraction of lr; 0 freezes the selector; got {js_str(c['tokenLr'])})")
     one_of("tokenSelector", "tokenSelectors")
     need(isinstance(c["regrowPruned"], bool), "regrowPruned", f"regrowPruned must be true or false (got {js_str(c['regrowPruned'])})")
     if c["method"] == "s2vite" and is_integer(c["numHeads"]):

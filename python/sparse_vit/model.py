@@ -61,6 +61,18 @@ def kept_tokens(c: dict) -> int:
     return requested_tokens(c) if selector_on(c) else num_patches(c)
 
 
+def selector_position_bias(c: dict) -> bool:
+    """src/engine/facts/shape.ts selectorPositionBias: a learnable per-patch bias on the scores."""
+    return learned_selector(c) and c["tokenPrior"] > 0
+
+
+def position_prior(c: dict) -> torch.Tensor:
+    """src/engine/facts/shape.ts positionPrior: tokenPrior on the centre patches, 0 elsewhere."""
+    prior = torch.zeros(num_patches(c))
+    prior[centre_patches(c, kept_tokens(c))] = float(c["tokenPrior"])
+    return prior
+
+
 class Attention(nn.Module):
     """timm's Attention (qkv, proj) for `heads` heads of `hd` channels: a compact block has fewer."""
 
@@ -116,9 +128,11 @@ class PatchEmbed(nn.Module):
 
 
 class TokenSelector(nn.Module):
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int, position_bias: torch.Tensor | None = None) -> None:
         super().__init__()
         self.score = nn.Linear(dim, 1)
+        if position_bias is not None:  # select-tokens.ts patchScores: a per-patch bias on the scores
+            self.position_bias = nn.Parameter(position_bias.clone())
 
 
 @dataclass
@@ -144,7 +158,7 @@ class VisionTransformer(nn.Module):
         self.cls_token = nn.Parameter(torch.zeros(1, 1, D))
         self.pos_embed = nn.Parameter(torch.zeros(1, num_patches(c) + 1, D))
         if learned_selector(c) if with_selector is None else with_selector:
-            self.token_selector = TokenSelector(D)
+            self.token_selector = TokenSelector(D, position_prior(c) if selector_position_bias(c) else None)
         # The fixed-tokens baseline: the same centre patches for every image, in training and evaluation.
         self.fixed_patches = centre_patches(c, kept_tokens(c)) if selector_on(c) and not learned_selector(c) else None
         heads = heads or [c["numHeads"]] * c["depth"]
@@ -164,6 +178,8 @@ class VisionTransformer(nn.Module):
         k = kept_tokens(self.config)
         B, T, D = x.shape
         scores = self.token_selector.score(x).squeeze(-1)[:, 1:]  # [B, N]
+        if hasattr(self.token_selector, "position_bias"):
+            scores = scores + self.token_selector.position_bias
         if plan is None or plan.noise is None:
             idx = torch.topk(scores.detach(), k, dim=1).indices
             return torch.cat([x[:, :1], torch.gather(x[:, 1:], 1, idx[..., None].expand(B, k, D))], dim=1)
@@ -204,6 +220,9 @@ def engine_init(model: VisionTransformer, seed: int) -> None:
     rng = Rng(seed).fork(1)
     with torch.no_grad():
         for name, p in engine_order(model):
+            if name == "token_selector.position_bias":  # model.ts: the prior, no random draw
+                p.copy_(position_prior(model.config))
+                continue
             if name.endswith(".bias") and not name.startswith("token_selector"):
                 p.zero_()
                 continue
@@ -223,7 +242,8 @@ def engine_init(model: VisionTransformer, seed: int) -> None:
 def engine_order(model: nn.Module) -> list[tuple[str, nn.Parameter]]:
     """Parameters in src/engine/model/params.ts order: cls, pos, patch embedding, selector, blocks, norm, head."""
     named = dict(model.named_parameters())
-    first = ["cls_token", "pos_embed", "patch_embed.proj.weight", "patch_embed.proj.bias", "token_selector.score.weight", "token_selector.score.bias"]
+    first = ["cls_token", "pos_embed", "patch_embed.proj.weight", "patch_embed.proj.bias", "token_selector.score.weight", "token_selector.score.bias",
+             "token_selector.position_bias"]
     order = [n for n in first if n in named]
     order += [n for n in named if n.startswith("blocks.")]
     order += ["norm.weight", "norm.bias", "head.weight", "head.bias"]

@@ -19,9 +19,11 @@ def learning_rate(c: dict, t: int) -> float:
 
 
 class AdamW:
-    def __init__(self, named: list[tuple[str, torch.nn.Parameter]], decayed: set[str], restart_bias_correction: bool = False) -> None:
+    def __init__(self, named: list[tuple[str, torch.nn.Parameter]], decayed: set[str], restart_bias_correction: bool = False,
+                 lr_scale: dict[str, float] | None = None) -> None:
         self.params = named
         self.decayed = decayed
+        self.lr_scale = lr_scale or {}  # adamw.ts Bucket.lrScale: SViTE+'s selector (tokenLr)
         self.restart = restart_bias_correction
         self.t = 0
         self.m = {n: torch.zeros_like(p) for n, p in named}
@@ -37,7 +39,9 @@ class AdamW:
         if clip_norm > 0:
             norm = torch.sqrt(sum(torch.sum(p.grad * p.grad) for _, p in self.params))
             scale = clip_norm / torch.clamp(norm, min=clip_norm)
+        base_lr = lr
         for n, p in self.params:
+            lr = base_lr * self.lr_scale.get(n, 1.0)
             g = p.grad * scale
             m, v = self.m[n], self.v[n]
             m.mul_(BETA1).add_(g, alpha=1 - BETA1)

@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     method = make_method(model, c, rng)
     tokens = TokenNoise(c, rng.fork(5)) if selector_on(c) else None
     named = list(model.named_parameters())
-    opt = AdamW(named, {n for n, _ in named if is_decayed(n)}, restart_bias_correction=c["sparseMoments"] == "restart")
+    opt = AdamW(named, {n for n, _ in named if is_decayed(n)}, restart_bias_correction=c["sparseMoments"] == "restart",
+                lr_scale={n: c["tokenLr"] for n, _ in named if n.startswith("token_selector.")})
     losses: list[float] = []
     per_step: dict[str, list[float]] = {"lr": [], "tau": [], "stepMs": []}
     updates: list[dict] = []

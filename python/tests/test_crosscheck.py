@@ -1,7 +1,7 @@
 """TypeScript = PyTorch: from the same link (so the same initial weights, batches and streams), the
 engine's CLI and sparse_vit give the same first 20 losses (1e-4 relative), and the topology update
 at step 10 (gradient growth) chooses the same weights, heads and neurons, with the same unit ids in
-the update events; S²ViTE's unit-rule options and SViTE+'s fixed tokens and τ schedule as well; `cli eval` reads the
+the update events; S²ViTE's unit-rule options and SViTE+'s fixed tokens, τ schedule, centre prior and selector lr as well; `cli eval` reads the
 Python-written model and finds the accuracy its summary.json reports."""
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ LINKS = {
     # SViTE+'s fixed centre tokens, and the learned selector with its own τ schedule and noise scale.
     "svite+-centre": BASE + "&m=svite&g=gradient&dt=10&tk=0.5&tsel=centre",
     "svite+-tau": BASE + "&m=svite&g=gradient&dt=10&tk=0.5&tau0=2&tau1=0.5&tn=0.5",
+    # ... and with its centre prior (a per-patch score bias) and its own learning rate.
+    "svite+-prior": BASE + "&m=svite&g=gradient&dt=10&tk=0.5&tpr=3&tlr=0.3",
 }
 # What an update event says in both summaries (S²ViTE's carry the unit ids pruned and grown).
 EVENT_KEYS = ("step", "layer", "pruned", "grown", "regrown", "prunedIds", "grownIds")
@@ -117,6 +119,9 @@ class CrossCheck(unittest.TestCase):
 
     def test_svite_plus_tau(self) -> None:
         self.check("svite+-tau")
+
+    def test_svite_plus_prior(self) -> None:
+        self.check("svite+-prior")
 
 
 if __name__ == "__main__":

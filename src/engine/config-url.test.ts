@@ -9,7 +9,7 @@ const changed: Partial<ExperimentConfig> = {
   distribution: 'uniform', growth: 'random', updateFraction: 0.25, updateInterval: 9, updateEnd: 0.7, attnDensity: 0.75,
   mlpDensity: 0.4, tokenKeep: 0.9, regrowPruned: true, sparseMoments: 'keep',
   unitFraction: 0.35, unitRounding: 'round', unitCap: 3, unitInit: 'zero', unitProtect: 2, unitGrowth: 'random', neuronPrune: 'magnitude',
-  tokenSelector: 'centre', tokenTauStart: 3.5, tokenTauEnd: 0.25, tokenNoise: 0.5,
+  tokenSelector: 'centre', tokenTauStart: 3.5, tokenTauEnd: 0.25, tokenNoise: 0.5, tokenPrior: 7.5, tokenLr: 0.25,
 };
 
 describe('URL codec', () => {

@@ -80,6 +80,8 @@ export const URL_FIELDS: readonly Field[] = [
   { field: 'tokenTauStart', key: 'tau0', type: float },
   { field: 'tokenTauEnd', key: 'tau1', type: float },
   { field: 'tokenNoise', key: 'tn', type: float },
+  { field: 'tokenPrior', key: 'tpr', type: float },
+  { field: 'tokenLr', key: 'tlr', type: float },
 ];
 
 /** Keys the studio itself reads from a link (not part of the experiment). */

@@ -103,6 +103,12 @@ export interface SparsityConfig {
   tokenNoise: number;
   /** SViTE+: which patches are kept: the learned selector's top-k, or a fixed centre crop (baseline). */
   tokenSelector: TokenSelector;
+  /** SViTE+: a learnable per-patch bias on the selector's scores, starting at this margin on the
+   *  fixed baseline's centre patches and 0 elsewhere (0 = no bias). The learned selector then
+   *  starts as the fixed-centre crop and leaves it only as its gradient says. */
+  tokenPrior: number;
+  /** SViTE+: the selector's learning rate as a fraction of the model's (scorer and bias). */
+  tokenLr: number;
 }
 
 export interface ExperimentConfig extends ModelConfig, DataConfig, OptimConfig, SparsityConfig {
@@ -144,6 +150,11 @@ const SPARSITY_DEFAULTS: SparsityConfig = {
   // No noise: with a near-flat scorer, noise 1 trains on random patches and evaluates on the top-k
   // (tiny keep 0.7, seeds 0–1: 87.8 / 88.4% without, 74.3 / 78.3% with; README, SViTE+).
   tokenNoise: 0,
+  // The learned selector starts as the fixed centre crop: without a prior its straight-through
+  // gradient pushed the centre patches' scores down and kept the corners (tiny seed 3: 66.2%);
+  // margin 5 measured best on tuning seeds 0–2 (README, SViTE+; bench/topology.ts).
+  tokenPrior: 5,
+  tokenLr: 1,
 };
 
 const OPTIM_DEFAULTS: OptimConfig = {
@@ -319,6 +330,8 @@ export function validateConfig(c: ExperimentConfig): ConfigIssue[] {
   frac('tokenTauStart');
   frac('tokenTauEnd');
   need(Number.isFinite(c.tokenNoise) && c.tokenNoise >= 0 && c.tokenNoise <= 10, 'tokenNoise', `tokenNoise must be in [0, 10] (got ${c.tokenNoise})`);
+  need(Number.isFinite(c.tokenPrior) && c.tokenPrior >= 0 && c.tokenPrior <= 1000, 'tokenPrior', `tokenPrior must be in [0, 1000] (0 = no positional bias; got ${c.tokenPrior})`);
+  need(Number.isFinite(c.tokenLr) && c.tokenLr >= 0 && c.tokenLr <= 100, 'tokenLr', `tokenLr must be in [0, 100] (a fraction of lr; 0 freezes the selector; got ${c.tokenLr})`);
   need(TOKEN_SELECTORS.includes(c.tokenSelector), 'tokenSelector', `tokenSelector must be one of ${TOKEN_SELECTORS.join(', ')} (got ${c.tokenSelector})`);
   need(typeof c.regrowPruned === 'boolean', 'regrowPruned', `regrowPruned must be true or false (got ${c.regrowPruned})`);
   if (c.method === 's2vite' && isInt(c.numHeads))

@@ -5,7 +5,7 @@
 // so paper-scale configs can still be counted.
 import { ConfigError, validateConfig, type ConfigIssue, type ExperimentConfig } from './config';
 import { SYNTHETIC_COUNTS } from './data/synthetic';
-import { keptTokens, mlpHidden, numPatches, selectorOn } from './facts/shape';
+import { keptTokens, mlpHidden, numPatches, selectorOn, selectorPositionBias } from './facts/shape';
 import { countParams, paramSpecs, sparseSpecs } from './model/params';
 
 const FLOAT = 4;
@@ -64,7 +64,7 @@ function forwardFloats(c: ExperimentConfig, batch: number, training: boolean): {
 
 /** Parameters, gradients, moments and masks: what lives for the whole run (floats). */
 function stateFloats(c: ExperimentConfig): { params: number; masks: number } {
-  const specs = paramSpecs(c, selectorOn(c));
+  const specs = paramSpecs(c, selectorOn(c), selectorPositionBias(c));
   const masks = c.method === 'svite' ? 2 * countParams(sparseSpecs(specs))
     : c.method === 's2vite' ? c.depth * c.batchSize * (keptTokens(c) + 1) * c.embedDim : 0;
   return { params: countParams(specs), masks };

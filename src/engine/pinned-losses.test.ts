@@ -23,6 +23,8 @@ const RUNS: Record<string, Partial<ExperimentConfig>> = {
   's2vite-frozen': { method: 's2vite', updateEnd: 0 },
   'svite+-centre': { method: 'svite', tokenKeep: 0.5, tokenSelector: 'centre' },
   'svite+': { method: 'svite', tokenKeep: 0.5 },
+  // The learned selector before issue 19's centre prior: no per-patch bias.
+  'svite+-no-prior': { method: 'svite', tokenKeep: 0.5, tokenPrior: 0 },
 };
 
 const data = syntheticDataset({ imageSize: 16, channels: 1, seed: 0, trainCount: 1000, testCount: 100 });

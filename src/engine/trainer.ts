@@ -2,7 +2,7 @@
 // the same way. Losses are read back in chunks (facts/readback); everything else stays on the device until asked for.
 import * as tf from './tf';
 import { type ExperimentConfig } from './config';
-import { isPeriodicEvalStep, keptTokens, learnedSelector, numPatches, selectorOn } from './facts';
+import { isPeriodicEvalStep, keptTokens, learnedSelector, numPatches, positionPrior, selectorOn, selectorPositionBias } from './facts';
 import { readbackEvery } from './facts/readback';
 import { Rollback } from './step-rollback';
 import { assertTrainable, evalBatchSize } from './memory';
@@ -83,8 +83,8 @@ export class Trainer {
   private constructor(readonly config: ExperimentConfig, readonly dataset: Dataset, opts: TrainerOptions) {
     const rng = new Rng(config.seed);
     this.opt = new AdamW({ restartBiasCorrection: config.sparseMoments === 'restart' });
-    this.model = new ViTModel(config, config.seed, learnedSelector(config));
-    for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay);
+    this.model = new ViTModel(config, config.seed, learnedSelector(config), selectorPositionBias(config) ? positionPrior(config) : undefined);
+    for (const s of this.model.specs) this.opt.addParam(s.name, s.shape, s.decay, s.role === 'selector' ? config.tokenLr : 1);
     this.opt.allocate();
     this.batcher = new Batcher(dataset.train, {
       batchSize: config.batchSize, rng: rng.fork(2), mean: dataset.mean, std: dataset.std,

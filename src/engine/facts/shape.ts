@@ -40,6 +40,17 @@ export function centrePatches(c: ExperimentConfig, k: number): number[] {
   return Array.from({ length: g * g }, (_, i) => i).sort((a, b) => d(a) - d(b) || a - b).slice(0, k).sort((a, b) => a - b);
 }
 
+/** SViTE+ with a learnable per-patch bias on the scores (`token_selector.position_bias`). */
+export const selectorPositionBias = (c: ExperimentConfig): boolean => learnedSelector(c) && c.tokenPrior > 0;
+
+/** The position bias's start: tokenPrior on the fixed baseline's centre patches, 0 elsewhere, so
+ *  the first top-k is the centre crop whenever the prior outweighs the scorer's spread. */
+export function positionPrior(c: ExperimentConfig): Float32Array {
+  const prior = new Float32Array(numPatches(c));
+  for (const i of centrePatches(c, keptTokens(c))) prior[i] = c.tokenPrior;
+  return prior;
+}
+
 /** Patch tokens every block sees (cls excluded): the selector's k when it is on, all patches otherwise. */
 export const keptTokens = (c: ExperimentConfig): number => (selectorOn(c) ? requestedTokens(c) : numPatches(c));
 

@@ -231,6 +231,13 @@ describe('importModel of foreign and broken files', () => {
     expect(got.config).toEqual({ ...config, seed: 77 });
   });
 
+  it('a file written before the selector\'s centre prior existed keeps its behaviour: no prior', () => {
+    const { tokenPrior: _p, tokenLr: _l, ...old } = { ...config, seed: 77 };
+    const got = importModel(timmStateDict(specs, params, { format: 'sparse-vit-studio/1', config: JSON.stringify(old) }));
+    expect(presetConfig('tiny').tokenPrior).toBeGreaterThan(0);
+    expect(got.config).toEqual({ ...config, seed: 77, tokenPrior: 0 });
+  });
+
   it('refuses non-finite weights on export and on import, naming the tensors', () => {
     const poisoned = new Map(params);
     poisoned.set('blocks.0.attn.qkv.weight', params.get('blocks.0.attn.qkv.weight')!.map((v, i) => (i === 5 ? NaN : v)));

@@ -5,7 +5,7 @@
 import { METHODS, validateConfig, type ExperimentConfig, type Method, type ModelConfig } from '../config';
 import { readStoredConfig } from './stored-config';
 import { mlpHidden } from '../facts';
-import { paramSpecs, type ParamSpec } from '../model/params';
+import { paramSpecs, POSITION_BIAS, type ParamSpec } from '../model/params';
 import {
   aliveFromUnits, blockUnits, compactShape, compactTensor, compactionOf, expandTensor, parseUnits,
   unitsFromAlive, type BlockUnits,
@@ -195,7 +195,7 @@ export function importModel(bytes: Uint8Array, fileName = 'file', options: Impor
   const live = layout === 'compact' ? blockUnits(heads as number[][], neurons as number[][]) : null;
 
   const hasSelector = tensors.has('token_selector.score.weight') || tensors.has('token_selector.score.bias');
-  const specs = paramSpecs(config, hasSelector);
+  const specs = paramSpecs(config, hasSelector, tensors.has(POSITION_BIAS));
   checkTensors(tensors, specs, config, live, fileName);
 
   const params = new Map<string, Float32Array>();

@@ -7,7 +7,12 @@ const TRAINING_ONLY: readonly (keyof ExperimentConfig)[] = [
   'augment', 'trainSize', 'steps', 'batchSize', 'lr', 'minLr', 'weightDecay', 'warmupSteps', 'labelSmoothing', 'clipNorm',
   'evalEvery', 'evalSize', 'growth', 'updateFraction', 'updateInterval', 'updateEnd', 'regrowPruned', 'sparseMoments',
   'unitFraction', 'unitRounding', 'unitCap', 'unitInit', 'unitProtect', 'unitGrowth', 'neuronPrune', 'tokenTauStart', 'tokenTauEnd', 'tokenNoise',
+  'tokenLr',
 ];
+
+/** Fields whose default is not what files written before them did: such a file keeps its behaviour
+ *  (a learned selector without the per-patch bias it never had). */
+const BEFORE_ADDED: Partial<ExperimentConfig> = { tokenPrior: 0 };
 
 export interface StoredConfig {
   config: ExperimentConfig;
@@ -33,7 +38,10 @@ export function readStoredConfig(json: string, fail: (what: string) => never): S
   const notes: string[] = [];
   const problems: string[] = [];
   for (const k of Object.keys(base) as (keyof ExperimentConfig)[]) {
-    if (!Object.hasOwn(r, k)) continue; // a field added after the file was written
+    if (!Object.hasOwn(r, k)) { // a field added after the file was written
+      if (Object.hasOwn(BEFORE_ADDED, k)) out[k] = BEFORE_ADDED[k];
+      continue;
+    }
     if (typeof r[k] === typeof base[k]) out[k] = r[k];
     else (TRAINING_ONLY.includes(k) ? notes : problems).push(`${k} is ${JSON.stringify(r[k])}, expected a ${typeof base[k]}`);
   }

@@ -16,6 +16,7 @@ describe('export → import → identical logits', () => {
   for (const [name, over] of [
     ['dense', {}], ['svite', { method: 'svite' }], ['s2vite', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
     ['s2vite + tokens', { method: 's2vite', tokenKeep: 0.5 }],
+    ['svite + tokens with a centre prior', { method: 'svite', tokenKeep: 0.5, tokenPrior: 3 }],
   ] as [string, Partial<ExperimentConfig>][]) {
     for (const compact of [false, true]) {
       it(`${name}${compact ? ' (compact)' : ''}`, async () => {

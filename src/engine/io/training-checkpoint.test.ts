@@ -23,6 +23,7 @@ const METHODS: [string, Partial<ExperimentConfig>][] = [
   ['svite (keep: the reference rule)', { method: 'svite', sparseMoments: 'keep' }],
   ['s2vite', { method: 's2vite', attnDensity: 0.5, mlpDensity: 0.5 }],
   ['svite+ (tokens)', { method: 'svite', tokenKeep: 0.5 }],
+  ['svite+ (centre prior, its own lr: a bucket of its own)', { method: 'svite', tokenKeep: 0.5, tokenPrior: 3, tokenLr: 0.3 }],
 ];
 
 async function stepTo(t: Trainer, n: number): Promise<number[]> {

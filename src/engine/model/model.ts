@@ -4,7 +4,7 @@ import * as tf from '../tf';
 import type { ModelConfig } from '../config';
 import { Rng } from '../rng';
 import { initParam } from './init';
-import { paramSpecs, type ParamSpec } from './params';
+import { paramSpecs, POSITION_BIAS, type ParamSpec } from './params';
 
 let modelCounter = 0;
 
@@ -13,11 +13,14 @@ export class ViTModel {
   readonly params = new Map<string, tf.Variable>();
   private readonly prefix = `vit${++modelCounter}/`;
 
-  constructor(readonly config: ModelConfig, seed: number, withSelector = false) {
-    this.specs = paramSpecs(config, withSelector);
+  /** `positionPrior`: the SViTE+ selector's per-patch bias starts there (no random draw: the
+   *  other parameters' init is the same with or without it). */
+  constructor(readonly config: ModelConfig, seed: number, withSelector = false, positionPrior?: Float32Array) {
+    this.specs = paramSpecs(config, withSelector, !!positionPrior);
     const rng = new Rng(seed).fork(1);
     for (const spec of this.specs) {
-      const init = tf.tensor(initParam(spec, rng), spec.shape, 'float32');
+      const values = spec.name === POSITION_BIAS && positionPrior ? positionPrior : initParam(spec, rng);
+      const init = tf.tensor(values, spec.shape, 'float32');
       this.params.set(spec.name, tf.variable(init, true, this.prefix + spec.name));
       init.dispose();
     }

@@ -27,8 +27,14 @@ const layerNorm = (prefix: string, d: number): ParamSpec[] => [
   { name: `${prefix}.bias`, shape: [d], timmShape: [d], role: 'norm', sparse: false, decay: false },
 ];
 
-/** All parameters of the ViT in timm's order. `withSelector` adds the SViTE+ token scorer. */
-export function paramSpecs(c: ModelConfig, withSelector = false): ParamSpec[] {
+/** Name of the SViTE+ selector's per-patch score bias (tokenPrior > 0). */
+export const POSITION_BIAS = 'token_selector.position_bias';
+
+/**
+ * All parameters of the ViT in timm's order. `withSelector` adds the SViTE+ token scorer,
+ * `withPositionBias` its per-patch bias (after the scorer, so every other draw of the init is unchanged).
+ */
+export function paramSpecs(c: ModelConfig, withSelector = false, withPositionBias = false): ParamSpec[] {
   const D = c.embedDim;
   const p = c.patchSize;
   const patchIn = c.inChans * p * p;
@@ -41,6 +47,7 @@ export function paramSpecs(c: ModelConfig, withSelector = false): ParamSpec[] {
     { name: 'patch_embed.proj.bias', shape: [D], timmShape: [D], role: 'bias', sparse: false, decay: false },
   ];
   if (withSelector) specs.push(...linear('token_selector.score', D, 1, false).map((s) => ({ ...s, role: 'selector' as const })));
+  if (withSelector && withPositionBias) specs.push({ name: POSITION_BIAS, shape: [n], timmShape: [n], role: 'selector', sparse: false, decay: false });
   for (let i = 0; i < c.depth; i++) {
     const b = `blocks.${i}`;
     specs.push(

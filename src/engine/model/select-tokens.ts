@@ -4,12 +4,15 @@
 // The selector's state (noise, temperature) is token-selector.ts's; the forward calls this op.
 import * as tf from '../tf';
 import { dense2d, gatherUniqueScattered } from './layers';
+import { POSITION_BIAS } from './params';
 import type { ParamMap, TokenPlan } from './vit';
 
-/** Selector scores of the patch tokens [B, N] from embedded tokens x [B·(N+1), D]. */
+/** Selector scores of the patch tokens [B, N] from embedded tokens x [B·(N+1), D], plus the per-patch bias where there is one. */
 export function patchScores(P: ParamMap, x: tf.Tensor2D, B: number, N: number): tf.Tensor2D {
   const s = dense2d(x, P.get('token_selector.score.weight')!, P.get('token_selector.score.bias')!); // [B·(N+1), 1]
-  return tf.slice(tf.reshape(s, [B, N + 1]), [0, 1], [B, N]) as tf.Tensor2D; // drop cls: [B, N]
+  const scores = tf.slice(tf.reshape(s, [B, N + 1]), [0, 1], [B, N]) as tf.Tensor2D; // drop cls: [B, N]
+  const bias = P.get(POSITION_BIAS);
+  return bias ? tf.add(scores, bias) as tf.Tensor2D : scores;
 }
 
 /** Flat rows into [B·(N+1)] for cls + the kept patches (patch indices [B, k], 0-based). */

@@ -87,4 +87,42 @@ describe('SViTE+ token selector', () => {
     tf.disposeVariables();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('a centre prior makes the learned selector start as the fixed crop, on every image; without it, it does not', async () => {
+    const before = tf.memory().numTensors;
+    // The first 32 test images, normalised as training normalises them.
+    const pixels = Float32Array.from(data.test.images.subarray(0, 32 * 256), (v) => (v / 255 - data.mean[0]) / data.std[0]);
+    const x = tf.tensor4d(pixels, [32, 16, 16, 1]);
+    const firstChoice = async (c: ExperimentConfig): Promise<number[][]> => {
+      const t = await Trainer.create(c, data);
+      const idx = await t.tokens!.keptIndices(x);
+      t.dispose();
+      return Array.from({ length: 32 }, (_, b) => Array.from(idx.subarray(b * keptTokens(c), (b + 1) * keptTokens(c))));
+    };
+    const c = cfg({ tokenKeep: 0.7, tokenPrior: 20 });
+    const centre = centrePatches(c, keptTokens(c));
+    expect(await firstChoice(c)).toEqual(Array.from({ length: 32 }, () => centre));
+    // The raw scorer alone spreads its scores by several units on these images: its first top-k is not the crop.
+    const free = await firstChoice(cfg({ tokenKeep: 0.7, tokenPrior: 0 }));
+    expect(free.filter((row) => row.join() !== centre.join()).length).toBeGreaterThan(16);
+    x.dispose();
+    tf.disposeVariables();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('tokenLr scales the selector\'s steps only: 0 freezes the scorer and the prior while the model trains', async () => {
+    const before = tf.memory().numTensors;
+    const t = await Trainer.create(cfg({ tokenKeep: 0.7, tokenPrior: 20, tokenLr: 0 }), data);
+    const read = async (): Promise<Map<string, Float32Array>> => t.model.read();
+    const p0 = await read();
+    await t.step();
+    await t.step();
+    const p1 = await read();
+    for (const name of ['token_selector.score.weight', 'token_selector.score.bias', 'token_selector.position_bias'])
+      expect(Array.from(p1.get(name)!)).toEqual(Array.from(p0.get(name)!));
+    expect(Array.from(p1.get('head.weight')!)).not.toEqual(Array.from(p0.get('head.weight')!));
+    t.dispose();
+    tf.disposeVariables();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -26,6 +26,8 @@ export interface AdamWOptions {
 
 interface Bucket {
   decay: boolean;
+  /** This bucket's learning rate as a fraction of the step's (SViTE+'s selector has its own). */
+  lrScale: number;
   names: string[];
   shapes: number[][]; // current layout of each member (structured parameters change it)
   /** Flat moments, Σ sizes; allocated on first use, so registering is cheap. */
@@ -76,13 +78,13 @@ export class AdamW {
     this.t = t;
   }
 
-  addParam(name: string, shape: number[], decay: boolean): void {
+  addParam(name: string, shape: number[], decay: boolean, lrScale = 1): void {
     if (this.where.has(name)) throw new Error(`AdamW: parameter ${name} added twice`);
     if (this.buckets.some((b) => b.m)) throw new Error('AdamW: parameters must all be added before the first step');
     const n = sizeOf(shape);
-    let b = [...this.buckets].reverse().find((x) => x.decay === decay);
+    let b = [...this.buckets].reverse().find((x) => x.decay === decay && x.lrScale === lrScale);
     if (!b || total(b) + n > this.bucketElements) {
-      b = { decay, names: [], shapes: [], m: null, v: null, age: null };
+      b = { decay, lrScale, names: [], shapes: [], m: null, v: null, age: null };
       this.buckets.push(b);
     }
     b.names.push(name);
@@ -142,8 +144,9 @@ export class AdamW {
           stepDir = tf.div(tf.mul(m, 1 / bc1), tf.add(tf.sqrt(tf.mul(v, 1 / bc2)), this.eps));
         }
         // Decoupled decay: p·(1 − lr·wd) − lr·step.
-        const kept = b.decay && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
-        const next = tf.sub(kept, tf.mul(stepDir, lr));
+        const lrB = lr * b.lrScale;
+        const kept = b.decay && weightDecay > 0 ? tf.mul(p, 1 - lrB * weightDecay) : p;
+        const next = tf.sub(kept, tf.mul(stepDir, lrB));
         const parts = tf.split(next, b.shapes.map(sizeOf));
         vars.forEach((x, i) => x.assign(tf.reshape(parts[i], x.shape)));
       }
@@ -170,7 +173,7 @@ export class AdamW {
       for (const [j, b] of this.buckets.entries()) {
         const [m, v] = this.state(b);
         const next = adamwBucketStep({ m, v, age: b.age }, byBucket[j].map((x) => x.p), byBucket[j].map((x) => x.g), scale, {
-          lr, decayRate: b.decay ? lr * weightDecay : 0, beta1: this.beta1, beta2: this.beta2, eps: this.eps, bc1, bc2,
+          lr: lr * b.lrScale, decayRate: b.decay ? lr * b.lrScale * weightDecay : 0, beta1: this.beta1, beta2: this.beta2, eps: this.eps, bc1, bc2,
         });
         m.assign(next.m);
         v.assign(next.v);
