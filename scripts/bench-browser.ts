@@ -163,7 +163,10 @@ type TfWorkerScope = {
  */
 async function profileOneStep(page: Page, backend: string, capMs: number): Promise<Pick<ThroughputRow, 'kernelsPerStep' | 'kernelsTop'>> {
   let worker: Worker | undefined;
-  for (const w of page.workers()) if (await w.evaluate(() => '_tfengine' in globalThis).catch(() => false)) worker = w;
+  // Only the training worker: WASM's pthread workers (blob: URLs) sit in Atomics.wait between
+  // jobs, and an evaluate there never returns.
+  for (const w of page.workers().filter((x) => !x.url().startsWith('blob:')))
+    if (await w.evaluate(() => '_tfengine' in globalThis).catch(() => false)) worker = w;
   if (!worker) throw new Error('no worker with a tfjs engine');
   await worker.evaluate(() => {
     const g = globalThis as unknown as TfWorkerScope;
