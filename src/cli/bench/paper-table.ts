@@ -42,14 +42,26 @@ function mergedWithStored(table: PaperPreset, measuring: ReadonlySet<string>): P
   return { presets };
 }
 
+/** `dense+svite+-0.7`: row ids joined by '+', which SViTE+'s own ids contain (the longest known id wins). */
+export function parseRowIds(list: string): string[] {
+  const ids = PAPER_ROWS.map(([id]) => id).sort((a, b) => b.length - a.length);
+  const out: string[] = [];
+  for (let rest = list; rest; ) {
+    const id = ids.find((x) => rest === x || rest.startsWith(`${x}+`));
+    if (!id) throw new Error(`unknown paper-table row in "${rest}"; rows: ${PAPER_ROWS.map(([r]) => r).join(', ')}, joined by +`);
+    out.push(id);
+    rest = rest.slice(id.length + 1);
+  }
+  return out;
+}
+
 export async function paperTable(opts: { quick: boolean; part?: string; log: (s: string) => void; save: (d: PaperTableData) => void; provenance: () => Provenance }): Promise<PaperTableData> {
   await useBackend('wasm');
   const previous = loadResults().find((r) => r.section === 'paper-table');
   const tables: PaperPreset[] = previous?.section === 'paper-table' ? [...previous.data.presets] : [];
   const seeds = opts.quick ? [0] : [0, 1, 2];
   const [onlyPreset, onlyRows] = opts.part?.split(':') ?? [];
-  const rowIds = onlyRows?.split('+');
-  for (const id of rowIds ?? []) if (!PAPER_ROWS.some(([r]) => r === id)) throw new Error(`unknown paper-table row ${id}; rows: ${PAPER_ROWS.map(([r]) => r).join(', ')}`);
+  const rowIds = onlyRows === undefined ? undefined : parseRowIds(onlyRows);
   for (const preset of PAPER_PRESETS) {
     if (onlyPreset && onlyPreset !== preset) continue;
     const base = baseConfig(preset, opts.quick);
