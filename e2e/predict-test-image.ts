@@ -21,3 +21,5 @@ const x = tf.tensor4d(batch.x, [1, m.config.imageSize, m.config.imageSize, m.con
 const probs = Array.from(await tf.softmax(trainer.predict(x)).data());
 const top = [...probs.keys()].sort((a, b) => probs[b] - probs[a]).slice(0, 5).map((cls) => ({ cls, prob: probs[cls] }));
 console.log(JSON.stringify({ label: batch.y[0], pred: top[0].cls, top }));
+// WASM's thread pool (worker_threads) keeps a Node process alive once its work is done: end it here.
+process.exit(0);

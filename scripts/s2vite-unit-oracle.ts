@@ -80,3 +80,5 @@ for (const seed of seeds) {
   }
   tr.dispose();
 }
+// WASM's thread pool (worker_threads) keeps a Node process alive once its work is done: end it here.
+process.exit(0);

@@ -23,3 +23,5 @@ for (const seed of seeds) {
     changingSteps: changing.map((e) => `${e.step}:${e.layer.replace('blocks.', '').replace('.attn', '').replace('.mlp', '')}`).join(' '),
     lossDiffAfter: { '1-10': win(1, 10), '11-30': win(11, 30), '31-60': win(31, 60), '61-120': win(61, 120) }, accUpd: upd.testAccuracy, accFrozen: frz.testAccuracy }));
 }
+// WASM's thread pool (worker_threads) keeps a Node process alive once its work is done: end it here.
+process.exit(0);
