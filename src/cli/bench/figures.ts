@@ -5,14 +5,14 @@
 // no hand-copied figure can drift from BENCHMARKS.md.
 //
 // Keys (fields after the last slash):
-//   paper/<preset>/<row id>/{acc,mean,seeds,delta,saved,executed}   (row ids: engine/facts/paper-rows.ts)
+//   paper/<preset>/<row id>/{acc,mean,seeds,delta,baseline,saved,executed}   (row ids: engine/facts/paper-rows.ts; delta: against dense; baseline: against the row's baseline row)
 //   ablation/<group id>/<row slug>/{acc,mean,seeds,delta,noop,fired}  (delta: against the group's first row)
 //   topology/<group id>/<row slug>/{acc,mean,seeds,noop,pingpong} · topology/<group id>/<row slug>/delta/<baseline row slug>
 //   fmnist-10min/{acc,steps,minutes}
 //   peer/{ours-ips,torch-ips,ratio,infer-ratio,ours-infer-ms,torch-infer-ms,best}  (against the best PyTorch configuration)
 //   kernels/<row slug>/{train,infer}
 //   browser/<backend>/{ips,first} · browser/ui/fps · browser/peer/ratio · store/share · soak/<metric slug>/growth · checkpoint/<preset>/<row slug>/{mib,write}
-import { PAPER_ROWS } from '../../engine/facts/paper-rows';
+import { baselineRowName, PAPER_ROWS } from '../../engine/facts/paper-rows';
 import { SPEED_SECTIONS, type SectionResult, type SectionData, type SectionName } from './results';
 import { bestTorch, bestTorchInference } from './peer-best';
 import { freshness, wasLoaded, type Provenance } from './provenance';
@@ -55,6 +55,11 @@ const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | 
     if (!row) return undefined;
     if (field === 'saved') return pct(row.savedTheoretical);
     if (field === 'executed') return pct(row.savedExecuted);
+    if (field === 'baseline') {
+      // The row against its own baseline row (engine/facts' baselineOf): S²ViTE's frozen topology, SViTE+'s fixed tokens.
+      const base = table?.rows.find((r) => r.name === baselineRowName(name!));
+      return base ? pts(row.meanAccuracy - base.meanAccuracy) : undefined;
+    }
     return accuracyField(field, row, table?.rows.find((r) => r.name === 'dense'));
   },
   ablation(all, [group, rowSlug, field]) {
