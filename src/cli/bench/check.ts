@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeConfig } from '../../engine/config-url';
 import { useBackend } from '../../backend/node';
+import { WASM_THREADS_ENV } from '../../backend/wasm-threads';
 import { repoRoot } from '../node-datasets';
 import { cachedLoader } from '../load-data';
 import { trainRun } from '../train-run';
@@ -110,7 +111,10 @@ export async function checkShard(shard: string): Promise<void> {
 
 function runShard(shard: string, log: (s: string) => void): Promise<{ index: number; got: CheckOutcome }[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot(), 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'bench', '--check-shard', shard], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
+    // One process per core already uses every core: each on WASM's single-threaded binary (a pool
+    // per process would spin against the others; the losses are the same, bit for bit).
+    const env = { ...process.env, [WASM_THREADS_ENV]: '1' };
+    const child = spawn(process.execPath, [path.join(repoRoot(), 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'bench', '--check-shard', shard], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'inherit'] });
     const done: { index: number; got: CheckOutcome }[] = [];
     let pending = '';
     child.stdout.on('data', (b: Buffer) => {
