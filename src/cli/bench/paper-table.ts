@@ -59,6 +59,7 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
   await useBackend('wasm');
   const previous = loadResults().find((r) => r.section === 'paper-table');
   const tables: PaperPreset[] = previous?.section === 'paper-table' ? [...previous.data.presets] : [];
+  let measured: { table: PaperPreset; measuring: ReadonlySet<string> } | null = null;
   const seeds = opts.quick ? [0] : [0, 1, 2];
   const [onlyPreset, onlyRows] = opts.part?.split(':') ?? [];
   const rowIds = onlyRows === undefined ? undefined : parseRowIds(onlyRows);
@@ -80,6 +81,7 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
     else tables.push(table);
     const chosen = PAPER_ROWS.filter(([id]) => !rowIds || rowIds.includes(id));
     const measuring = new Set(chosen.map(([, name]) => name));
+    measured = { table, measuring };
     const rows = new Map<string, PaperRow>();
     for (const [id, name] of chosen) {
       const existing = table.rows.find((r) => r.name === name);
@@ -107,6 +109,7 @@ export async function paperTable(opts: { quick: boolean; part?: string; log: (s:
         opts.save(mergedWithStored(table, measuring));
       }
   }
-  const last = tables.at(-1);
-  return last ? mergedWithStored(last, new Set(PAPER_ROWS.filter(([id]) => !rowIds || rowIds.includes(id)).map(([, n]) => n))) : { presets: tables };
+  // The stored file as it is now, with this process's last preset in it (not its start-time copy
+  // of another preset, which another process may have moved on since).
+  return measured ? mergedWithStored(measured.table, measured.measuring) : { presets: tables };
 }
