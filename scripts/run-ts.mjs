@@ -4,6 +4,7 @@
 // into .cache/cli/ (two levels deep, so `import.meta.url`-relative paths still reach the root).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,9 +15,13 @@ if (!entry) {
   process.exit(2);
 }
 const outfile = path.join(root, '.cache', 'cli', `${path.basename(entry, '.ts')}.mjs`);
+// Several processes build the same entry at once (bench --check's shards): each writes its own
+// file and renames it into place, so none runs a bundle another is halfway through writing (an
+// empty one ran as a module that does nothing and exits 0).
+const partial = `${outfile}.${process.pid}.partial`;
 await build({
   entryPoints: [path.resolve(root, entry)],
-  outfile,
+  outfile: partial,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -28,6 +33,7 @@ await build({
   // ESM output has no require/__dirname; Emscripten's loader (tfjs WASM) needs both.
   banner: { js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));" },
 });
+fs.renameSync(partial, outfile);
 // Ctrl-C reaches the child as well (same process group): it finishes its step and writes what it
 // has, so wait for it instead of dying first.
 process.on('SIGINT', () => {});

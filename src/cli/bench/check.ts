@@ -124,7 +124,8 @@ function runShard(shard: string, log: (s: string) => void): Promise<{ index: num
       log(`   shard ${shard}: ${done.length} done`);
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(done) : reject(new Error(`check shard ${shard} exited with ${code}`))));
+    // 'close', not 'exit': the last lines may still be in the pipe when the process exits.
+    child.on('close', (code) => (code === 0 ? resolve(done) : reject(new Error(`check shard ${shard} exited with ${code}`))));
   });
 }
 
@@ -137,7 +138,7 @@ export async function checkResults(log: (s: string) => void): Promise<string[]> 
   const outcomes = (await Promise.all(Array.from({ length: shards }, (_, k) => runShard(`${k}/${shards}`, log)))).flat();
   const failures = [...conflicts];
   for (const [i, item] of runs.entries()) {
-    const got = outcomes.find((o) => o.index === i)?.got ?? { error: 'not rerun' };
+    const got = outcomes.find((o) => o.index === i)?.got ?? { error: 'not rerun: its check process ended without reporting it' };
     const d = differences(item, got);
     log(`${d.length ? '✗' : '✓'} ${item.source} (${item.config})${d.length ? `: ${d.join('; ')}` : ''}`);
     if (d.length) failures.push(`${item.source} (\`${item.config}\`): ${d.join('; ')}`);
