@@ -7,12 +7,13 @@
 // Keys (fields after the last slash):
 //   paper/<preset>/<row id>/{acc,mean,seeds,delta,baseline,saved,executed}   (row ids: engine/facts/paper-rows.ts; delta: against dense; baseline: against the row's baseline row)
 //   ablation/<group id>/<row slug>/{acc,mean,seeds,delta,noop,fired}  (delta: against the group's first row)
-//   topology/<group id>/<row slug>/{acc,mean,seeds,noop,pingpong} · topology/<group id>/<row slug>/delta/<baseline row slug>
+//   topology/<group id>/<row slug>/{acc,mean,seeds,noop,pingpong,paired} (paired: against the row's baseline row, seed by seed) · topology/<group id>/<row slug>/{delta,paired}/<other row slug>
 //   fmnist-10min/{acc,steps,minutes}
 //   peer/{ours-ips,torch-ips,ratio,infer-ratio,ours-infer-ms,torch-infer-ms,best}  (against the best PyTorch configuration)
 //   kernels/<row slug>/{train,infer}
 //   browser/<backend>/{ips,first} · browser/ui/fps · browser/peer/ratio · store/share · soak/<metric slug>/growth · checkpoint/<preset>/<row slug>/{mib,write}
 import { baselineRowName, PAPER_ROWS } from '../../engine/facts/paper-rows';
+import { baselineRowIn, formatPaired, pairedRuns } from './paired';
 import { SPEED_SECTIONS, type SectionResult, type SectionData, type SectionName } from './results';
 import { bestTorch, bestTorchInference } from './peer-best';
 import { freshness, wasLoaded, type Provenance } from './provenance';
@@ -80,6 +81,10 @@ const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | 
     const avg = (k: 'noopShare' | 'pingPongShare'): number => row.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / row.runs.length;
     if (field === 'noop') return pct(avg('noopShare'), 0);
     if (field === 'pingpong') return pct(avg('pingPongShare'), 0);
+    if (field === 'paired') {
+      const base = baseSlug ? g.rows.find((r) => slug(r.name) === baseSlug) : baselineRowIn(g.rows, row);
+      return base ? formatPaired(pairedRuns(row, base)) : undefined;
+    }
     return accuracyField(field, row, g.rows.find((r) => slug(r.name) === baseSlug));
   },
   'fmnist-10min'(all, [field]) {

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { withFigures } from './figures';
 import { bestTorch, bestTorchInference } from './peer-best';
 import { median } from '../../engine/stats';
+import { baselineRowIn, formatPaired, pairedRuns } from './paired';
 import { COMPARED_THREADS } from './threads';
 import path from 'node:path';
 import { repoRoot } from '../node-datasets';
@@ -120,10 +121,15 @@ function topologyTables(d: TopologyData): string {
     const avg = (r: TopologyGroup['rows'][number], k: 'noopShare' | 'pingPongShare' | 'everAliveHeads' | 'everAliveNeurons' | 'changing' | 'unitUpdates'): number =>
       r.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / r.runs.length;
     const structured = g.rows.some((r) => r.runs.some((x) => x.unitUpdates !== undefined));
+    const vsBaseline = (r: TopologyGroup['rows'][number]): string => {
+      const b = baselineRowIn(g.rows, r);
+      return b ? `${formatPaired(pairedRuns(r, b))} (against ${b.name})` : '–';
+    };
+    const anyBaseline = g.rows.some((r) => baselineRowIn(g.rows, r));
     parts.push('', `**${g.title}** ${g.question} \`${g.preset}\`, ${g.steps} steps, seeds ${g.seeds.join(', ')}, ${g.backend ?? 'wasm'} (${partProvenance(g.provenance)}).`, '',
-      table(['row', 'link', 'test accuracy', 'per seed', `vs ${first?.name ?? '–'}`, ...(structured ? ['changing / unit updates', 'no-op', 'ping-pong', 'ever alive (heads / neurons)'] : [])],
+      table(['row', 'link', 'test accuracy', 'per seed', `vs ${first?.name ?? '–'}`, ...(anyBaseline ? ['vs its baseline, seed by seed (mean ± SE)'] : []), ...(structured ? ['changing / unit updates', 'no-op', 'ping-pong', 'ever alive (heads / neurons)'] : [])],
         g.rows.map((r) => [r.name, `\`${r.link}\``, `${pct(r.meanAccuracy, 1)} ± ${pct(r.stdAccuracy, 1)}`, r.runs.map((x) => (x.testAccuracy * 100).toFixed(1)).join(' / '),
-          r === first ? '–' : `${fixed((r.meanAccuracy - first.meanAccuracy) * 100, 1)} pts`,
+          r === first ? '–' : `${fixed((r.meanAccuracy - first.meanAccuracy) * 100, 1)} pts`, ...(anyBaseline ? [vsBaseline(r)] : []),
           ...(structured ? (r.runs[0]?.unitUpdates === undefined ? ['–', '–', '–', '–'] : [`${fixed(avg(r, 'changing'), 0)} / ${fixed(avg(r, 'unitUpdates'), 0)}`,
             pct(avg(r, 'noopShare'), 0), pct(avg(r, 'pingPongShare'), 0), `${pct(avg(r, 'everAliveHeads'), 0)} / ${pct(avg(r, 'everAliveNeurons'), 0)}`]) : [])])));
   }
