@@ -1,6 +1,7 @@
 // The paper's figure: test accuracy against FLOPs saved, one point per method with a ±std bar and
 // its name. Used for the benchmark's figure (scripts/paper-figure.ts) and fit for comparing runs.
 import uPlot from 'uplot';
+import { placeLabels } from './label-layout';
 import { dots } from './options';
 
 export interface AccuracyPoint {
@@ -16,14 +17,6 @@ export interface AccuracyPoint {
 /** Methods share a colour by family: dense, SViTE, S²ViTE, SViTE+. */
 export const FAMILY_COLOURS: Record<string, string> = { dense: '#111827', SViTE: '#2563eb', 'S²ViTE': '#dc2626', 'SViTE+': '#16a34a' };
 export const familyColour = (name: string): string => FAMILY_COLOURS[name.split(' ')[0]] ?? '#6b7280';
-
-/** `text`, cut to `width` pixels with an ellipsis when it is wider. */
-function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
-  if (ctx.measureText(text).width <= width) return text;
-  let n = text.length;
-  while (n > 1 && ctx.measureText(`${text.slice(0, n)}…`).width > width) n--;
-  return `${text.slice(0, n)}…`;
-}
 
 export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], size: { title: string; width: number; height: number; xLabel?: string; yLabel?: string }): uPlot {
   // uPlot's x is one ascending array; each point is its own series, null elsewhere.
@@ -42,22 +35,27 @@ export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], siz
         const ctx = u.ctx;
         ctx.save();
         ctx.font = labelFont;
-        ctx.textBaseline = 'alphabetic'; // uPlot leaves its axes' alignment behind
         ctx.lineWidth = 1.5 * devicePixelRatio;
+        const gap = 8 * devicePixelRatio, lineHeight = 14 * devicePixelRatio;
+        const bounds = { x0: u.bbox.left, y0: u.bbox.top, x1: u.bbox.left + u.bbox.width, y1: u.bbox.top + u.bbox.height };
+        const at = points.map((p) => ({ x: u.valToPos(p.saved, 'x', true), y: u.valToPos(p.accuracy, 'y', true) }));
+        const bars = points.map((p, i) => ({ x0: at[i].x - devicePixelRatio, x1: at[i].x + devicePixelRatio, y0: u.valToPos(p.accuracy + p.std, 'y', true), y1: u.valToPos(p.accuracy - p.std, 'y', true) }));
+        const labels = placeLabels(at.map((a, i) => ({ ...a, width: ctx.measureText(points[i].name).width, height: lineHeight })), bounds, gap, 5 * devicePixelRatio, bars);
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'middle';
         points.forEach((p, i) => {
-          const x = u.valToPos(p.saved, 'x', true), y = u.valToPos(p.accuracy, 'y', true);
+          const { x, y } = at[i], label = labels[i];
           ctx.strokeStyle = ctx.fillStyle = p.colour;
           ctx.beginPath();
-          ctx.moveTo(x, u.valToPos(p.accuracy - p.std, 'y', true));
-          ctx.lineTo(x, u.valToPos(p.accuracy + p.std, 'y', true));
+          ctx.moveTo(x, bars[i].y1);
+          ctx.lineTo(x, bars[i].y0);
+          if (label.leader) {
+            // A name moved off its point's row: a thin line from the point to the name's near edge.
+            ctx.moveTo(x, y);
+            ctx.lineTo(label.box.x0 > x ? label.box.x0 - 2 : label.box.x1 + 2, label.y);
+          }
           ctx.stroke();
-          // Alternate above/below so neighbours stay readable; near the right edge, write leftwards,
-          // and a name longer than the room on that side ends in an ellipsis inside the plot.
-          const gap = 8 * devicePixelRatio;
-          const right = u.bbox.left + u.bbox.width - x - gap, left = x - u.bbox.left - gap;
-          const leftwards = ctx.measureText(p.name).width > right && left > right;
-          ctx.textAlign = leftwards ? 'right' : 'left';
-          ctx.fillText(fitText(ctx, p.name, leftwards ? left : right), x + (leftwards ? -gap : gap), y + (i % 2 ? 14 : -6) * devicePixelRatio);
+          ctx.fillText(p.name, label.x, label.y);
         });
         ctx.restore();
       }],
