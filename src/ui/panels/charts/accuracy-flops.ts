@@ -18,6 +18,14 @@ export interface AccuracyPoint {
 export const FAMILY_COLOURS: Record<string, string> = { dense: '#111827', SViTE: '#2563eb', 'S²ViTE': '#dc2626', 'SViTE+': '#16a34a' };
 export const familyColour = (name: string): string => FAMILY_COLOURS[name.split(' ')[0]] ?? '#6b7280';
 
+/** `text`, cut to `width` pixels with an ellipsis when it is wider. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let n = text.length;
+  while (n > 1 && ctx.measureText(`${text.slice(0, n)}…`).width > width) n--;
+  return `${text.slice(0, n)}…`;
+}
+
 export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], size: { title: string; width: number; height: number; xLabel?: string; yLabel?: string }): uPlot {
   // uPlot's x is one ascending array; each point is its own series, null elsewhere.
   const xs = [...new Set(points.map((p) => p.saved))].sort((a, b) => a - b);
@@ -55,7 +63,14 @@ export function accuracyFlopsChart(el: HTMLElement, points: AccuracyPoint[], siz
             ctx.lineTo(label.box.x0 > x ? label.box.x0 - 2 : label.box.x1 + 2, label.y);
           }
           ctx.stroke();
-          ctx.fillText(p.name, label.x, label.y);
+          if (!label.crowded) ctx.fillText(p.name, label.x, label.y);
+          else if (label.box.x0 > x) ctx.fillText(fitText(ctx, p.name, bounds.x1 - label.x), label.x, label.y);
+          else {
+            // No free place (a small chart): beside its point, cut at the plot's edge.
+            ctx.textAlign = 'right';
+            ctx.fillText(fitText(ctx, p.name, x - gap - bounds.x0), x - gap, label.y);
+            ctx.textAlign = 'left';
+          }
         });
         ctx.restore();
       }],

@@ -36,4 +36,11 @@ describe('chart label layout', () => {
     const [b] = placeLabels([{ x: 100, y: 150, width: 80, height: 14 }], bounds, 8, 5, [wall]);
     expect(b).toMatchObject({ x: 108, y: 150, crowded: false });
   });
+
+  it('with no free place, says so and puts the name on the side with more room', () => {
+    const bounds = { x0: 0, y0: 0, x1: 200, y1: 20 };
+    const [a] = placeLabels([{ x: 150, y: 10, width: 300, height: 14 }], bounds, 8, 5);
+    expect(a.crowded).toBe(true);
+    expect(a.box.x1).toBe(142); // left of the point: 150 on that side, 50 on the other
+  });
 });

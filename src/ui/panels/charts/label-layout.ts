@@ -56,7 +56,8 @@ export function placeLabels(requests: LabelRequest[], bounds: Box, gap: number, 
             const free = inside(box, bounds) && ![...taken, ...markers, ...soft].some((t) => overlaps(t, box));
             if (!chosen && free) chosen = { box, step };
           }
-    const box = chosen?.box ?? candidate(1, 0);
+    // None free: beside the point on the side with more room (the chart cuts the name to fit).
+    const box = chosen?.box ?? candidate(bounds.x1 - r.x >= r.x - bounds.x0 ? 1 : -1, 0);
     taken.push(box);
     out[i] = { x: box.x0, y: (box.y0 + box.y1) / 2, box, leader: Math.abs(chosen?.step ?? 0) > 0, crowded: !chosen };
   }
