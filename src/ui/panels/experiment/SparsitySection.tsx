@@ -19,7 +19,7 @@ const METHOD_HINT: Record<Choice, string> = {
   dense: 'Every weight trains; the baseline.',
   svite: 'Unstructured sparse weights from the start; every ΔT steps prune the smallest |W| and regrow as many, by largest |∇W| (RigL) or at random (SET).',
   'svite+': 'SViTE, plus a learned token selector that keeps only the top patches (data sparsity): set how many with the token keep ratio.',
-  s2vite: 'Whole attention heads and MLP neurons: prune by Taylor / L1 scores, regrow by gradient.',
+  s2vite: 'Whole attention heads and MLP neurons: prune by first-order Taylor scores, regrow by gradient.',
 };
 /** SViTE+ picked: the paper-table's keep ratios, the first that drops a patch at this shape. */
 const PLUS_KEEP = [0.9, 0.7, 0.5];
