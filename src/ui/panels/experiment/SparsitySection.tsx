@@ -1,5 +1,5 @@
 // The method and its knobs: SViTE (unstructured), S²ViTE (heads + neurons), SViTE+ (tokens).
-import { DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, type Method, type MomentRule } from '../../../engine/config';
+import { DISTRIBUTIONS, GROWTHS, METHODS, MOMENT_RULES, TOKEN_SELECTORS, type Method, type MomentRule, type TokenSelector } from '../../../engine/config';
 import { keptHeads, keptNeurons, keptTokens, mlpHidden, numPatches, selectorOn, topologyUpdateSteps } from '../../../engine/facts';
 import { useStudio } from '../../store';
 import { CheckField, FieldRow, NumberField, Section, SelectField, SliderField } from '../../controls/fields';
@@ -21,6 +21,7 @@ const METHOD_HINT: Record<Choice, string> = {
   'svite+': 'SViTE, plus a learned token selector that keeps only the top patches (data sparsity): set how many with the token keep ratio.',
   s2vite: 'Whole attention heads and MLP neurons: prune by first-order Taylor scores, regrow by gradient.',
 };
+const SELECTOR_LABEL: Record<TokenSelector, string> = { learned: 'learned (SViTE+)', centre: 'fixed centre patches (the baseline)' };
 /** SViTE+ picked: the paper-table's keep ratios, the first that drops a patch at this shape. */
 const PLUS_KEEP = [0.9, 0.7, 0.5];
 
@@ -93,7 +94,21 @@ export function SparsitySection() {
       )}
       <SliderField field="tokenKeep" label="Token keep ratio (SViTE+)" min={0.1} max={1} step={0.05}
         format={(v) => (v >= 1 ? 'off' : v.toFixed(2))}
-        hint={!selectorOn(c) ? 'All patches kept: the token selector is off.' : patchesOk ? `A learned selector keeps ${keptTokens(c)} of ${numPatches(c)} patches` : undefined} />
+        hint={!selectorOn(c) ? 'All patches kept: the token selector is off.' : !patchesOk ? undefined
+          : c.tokenSelector === 'centre' ? `The ${keptTokens(c)} patches nearest the centre of ${numPatches(c)}, in every image` : `A learned selector keeps ${keptTokens(c)} of ${numPatches(c)} patches`} />
+      {tokens && (
+        <>
+          <SelectField field="tokenSelector" label="Which patches" options={TOKEN_SELECTORS.map((t) => ({ value: t, label: SELECTOR_LABEL[t] }))} />
+          {c.tokenSelector === 'learned' && (
+            <div className="grid2">
+              <NumberField field="tokenPrior" label="Centre prior" min={0} max={1000} step={1}
+                title="The selector starts as the centre crop: a learnable score bias of this margin on the centre patches (tokenPrior, tpr; 0 = none)" />
+              <NumberField field="tokenLr" label="Selector lr ×" min={0} max={10} step={0.1}
+                title="The selector's learning rate as a fraction of lr (tokenLr, tlr)" />
+            </div>
+          )}
+        </>
+      )}
     </Section>
   );
 }
