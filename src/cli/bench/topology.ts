@@ -7,6 +7,7 @@
 import { presetConfig, type ExperimentConfig, type PresetName } from '../../engine/config';
 import { encodeConfig } from '../../engine/config-url';
 import { mlpHidden } from '../../engine/facts';
+import { baselineOf, type Baseline } from '../../engine/facts/paper-rows';
 import { topologyStats } from '../../engine/sparse/replay';
 import { useBackend } from '../../backend/node';
 import { cachedLoader } from '../load-data';
@@ -24,13 +25,29 @@ interface GroupSpec {
   /** The preset's step count unless given. */
   steps?: number;
   seeds: number[];
-  rows: [string, Partial<ExperimentConfig>][];
+  rows: Row[];
 }
+
+type Row = [string, Partial<ExperimentConfig>];
 
 const S2 = { method: 's2vite' } as const;
 const S2_07 = { method: 's2vite', attnDensity: 0.7, mlpDensity: 0.6 } as const;
-const FROZEN = { updateEnd: 0 } as const;
 const SVITE_PLUS = { method: 'svite', density: 0.5, tokenKeep: 0.7 } as const;
+
+// The baselines as engine/facts defines them (baselineOf): S²ViTE's frozen topology, SViTE+'s fixed
+// centre tokens. Which one applies depends on the method only, so any preset answers.
+const baseline = (over: Partial<ExperimentConfig>): Baseline => {
+  const b = baselineOf({ ...presetConfig('tiny'), ...over });
+  if (!b) throw new Error(`no baseline for ${JSON.stringify(over)}`);
+  return b;
+};
+const FROZEN = baseline(S2).over;
+const CENTRE = baseline(SVITE_PLUS).over;
+/** The baseline's row, then the method's: "<name> frozen topology", "<name>". */
+const afterBaseline = (name: string, over: Partial<ExperimentConfig>): Row[] => {
+  const b = baseline(over);
+  return [[`${name} ${b.name}`, { ...over, ...b.over }], [name, over]];
+};
 
 const DENSE = { method: 'dense' } as const;
 const SEEDS_6_25 = Array.from({ length: 20 }, (_, i) => 6 + i);
@@ -93,7 +110,7 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
       ['centre prior 20', { ...SVITE_PLUS, tokenPrior: 20, tokenLr: 1 }],
       ['centre prior 20, selector lr × 0.1', { ...SVITE_PLUS, tokenPrior: 20, tokenLr: 0.1 }],
       ['centre prior 20, τ from 1 instead of 10', { ...SVITE_PLUS, tokenPrior: 20, tokenLr: 1, tokenTauStart: 1 }],
-      ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
+      ['fixed centre tokens', { ...SVITE_PLUS, ...CENTRE }],
       ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
     ],
   },
@@ -103,12 +120,10 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
     question: 'The update rule was chosen on seeds 0–2 (README, "S²ViTE\'s update rule"); the frozen topology is the same budget with no update, the iso-FLOPs dense model of that shape.',
     rows: [
       ['dense', DENSE],
-      ['S²ViTE (0.5, 0.5) frozen topology', { ...S2, ...FROZEN }],
-      ['S²ViTE (0.5, 0.5)', S2],
+      ...afterBaseline('S²ViTE (0.5, 0.5)', S2),
       ['S²ViTE (0.5, 0.5), α for units 0.5', { ...S2, unitFraction: 0.5 }],
       ['S²ViTE (0.5, 0.5), neurons pruned by magnitude (the rule before)', S2M],
-      ['S²ViTE (0.7, 0.6) frozen topology', { ...S2_07, ...FROZEN }],
-      ['S²ViTE (0.7, 0.6)', S2_07],
+      ...afterBaseline('S²ViTE (0.7, 0.6)', S2_07),
       ['S²ViTE (0.7, 0.6), α for units 0.5', { ...S2_07, unitFraction: 0.5 }],
       ['S²ViTE (0.7, 0.6), neurons pruned by magnitude (the rule before)', S2M_07],
     ],
@@ -118,10 +133,8 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
     title: 'S²ViTE on fmnist (600 steps) against its frozen topology, on seeds the defaults were not tuned on',
     question: 'The same rows as on tiny, at a short fmnist run.',
     rows: [
-      ['S²ViTE (0.7, 0.6) frozen topology', { ...S2_07, ...FROZEN }],
-      ['S²ViTE (0.7, 0.6)', S2_07],
-      ['S²ViTE (0.5, 0.5) frozen topology', { ...S2, ...FROZEN }],
-      ['S²ViTE (0.5, 0.5)', S2],
+      ...afterBaseline('S²ViTE (0.7, 0.6)', S2_07),
+      ...afterBaseline('S²ViTE (0.5, 0.5)', S2),
     ],
   },
   {
@@ -130,7 +143,7 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
     question: 'Fixed tokens keep the 11 centre patches of the 4×4 grid in every image; no selector keeps all 16. The centre prior (tpr 5, the default) was chosen on seeds 0–2 (group svite-plus-tiny-tuning).',
     rows: [
       ['SViTE+ (the default: centre prior 5)', SVITE_PLUS],
-      ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
+      ['fixed centre tokens', { ...SVITE_PLUS, ...CENTRE }],
       ['SViTE+ without prior (the rule before)', { ...SVITE_PLUS, tokenPrior: 0, tokenLr: 1 }],
       ['no selector (SViTE d=0.5, every token)', { method: 'svite', density: 0.5 }],
       ['dense', DENSE],
@@ -144,10 +157,8 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
     title: 'S²ViTE on tiny against its frozen topology, on 20 seeds not tuned on (6–25)',
     question: 'The confirmation on seeds 3–5 left (0.7, 0.6) half a point behind with a spread of two: is that a gap or noise? On each seed both rows start from the same weights and see the same batches (their losses are identical up to the first update), so the seed-by-seed difference removes the seed\'s own luck.',
     rows: [
-      ['S²ViTE (0.5, 0.5) frozen topology', { ...S2, ...FROZEN }],
-      ['S²ViTE (0.5, 0.5)', S2],
-      ['S²ViTE (0.7, 0.6) frozen topology', { ...S2_07, ...FROZEN }],
-      ['S²ViTE (0.7, 0.6)', S2_07],
+      ...afterBaseline('S²ViTE (0.5, 0.5)', S2),
+      ...afterBaseline('S²ViTE (0.7, 0.6)', S2_07),
       // The noise floor on these seeds: the baseline against itself with the learning rate nudged.
       ['S²ViTE (0.7, 0.6) frozen topology, learning rate ×1.001', { ...S2_07, ...FROZEN, lr: 0.004004 }],
     ],
@@ -157,7 +168,7 @@ export const TOPOLOGY_GROUPS: GroupSpec[] = [
     title: 'SViTE+ (d 0.5, keep 0.7) on tiny against fixed centre tokens, on 20 seeds not tuned on (6–25)',
     question: 'The same question for the learned selector, which trailed the fixed crop by half a point on seeds 3–5 with one seed at 83%. Both rows of a seed share its data order.',
     rows: [
-      ['fixed centre tokens', { ...SVITE_PLUS, tokenSelector: 'centre' }],
+      ['fixed centre tokens', { ...SVITE_PLUS, ...CENTRE }],
       ['SViTE+ (the default: centre prior 5)', SVITE_PLUS],
       // Margin 20 never left the crop on seed 3: the selector's machinery with the crop's choice of patches.
       ['SViTE+ with centre prior 20 (keeps the crop)', { ...SVITE_PLUS, tokenPrior: 20 }],
