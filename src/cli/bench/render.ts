@@ -121,15 +121,16 @@ function topologyTables(d: TopologyData): string {
     const avg = (r: TopologyGroup['rows'][number], k: 'noopShare' | 'pingPongShare' | 'everAliveHeads' | 'everAliveNeurons' | 'changing' | 'unitUpdates'): number =>
       r.runs.reduce((a, x) => a + (x[k] ?? NaN), 0) / r.runs.length;
     const structured = g.rows.some((r) => r.runs.some((x) => x.unitUpdates !== undefined));
-    const vsBaseline = (r: TopologyGroup['rows'][number]): string => {
-      const b = baselineRowIn(g.rows, r);
-      return b ? `${formatPaired(pairedRuns(r, b))} (against ${b.name})` : '–';
+    const bases = g.rows.map((r) => baselineRowIn(g.rows, r));
+    const anyBaseline = bases.some(Boolean);
+    const vsBaseline = (i: number): string => {
+      const b = bases[i];
+      return b ? `${formatPaired(pairedRuns(g.rows[i], b))} (against ${b.name})` : '–';
     };
-    const anyBaseline = g.rows.some((r) => baselineRowIn(g.rows, r));
     parts.push('', `**${g.title}** ${g.question} \`${g.preset}\`, ${g.steps} steps, seeds ${g.seeds.join(', ')}, ${g.backend ?? 'wasm'} (${partProvenance(g.provenance)}).`, '',
       table(['row', 'link', 'test accuracy', 'per seed', `vs ${first?.name ?? '–'}`, ...(anyBaseline ? ['vs its baseline, seed by seed (mean ± SE)'] : []), ...(structured ? ['changing / unit updates', 'no-op', 'ping-pong', 'ever alive (heads / neurons)'] : [])],
-        g.rows.map((r) => [r.name, `\`${r.link}\``, `${pct(r.meanAccuracy, 1)} ± ${pct(r.stdAccuracy, 1)}`, r.runs.map((x) => (x.testAccuracy * 100).toFixed(1)).join(' / '),
-          r === first ? '–' : `${fixed((r.meanAccuracy - first.meanAccuracy) * 100, 1)} pts`, ...(anyBaseline ? [vsBaseline(r)] : []),
+        g.rows.map((r, i) => [r.name, `\`${r.link}\``, `${pct(r.meanAccuracy, 1)} ± ${pct(r.stdAccuracy, 1)}`, r.runs.map((x) => (x.testAccuracy * 100).toFixed(1)).join(' / '),
+          r === first ? '–' : `${fixed((r.meanAccuracy - first.meanAccuracy) * 100, 1)} pts`, ...(anyBaseline ? [vsBaseline(i)] : []),
           ...(structured ? (r.runs[0]?.unitUpdates === undefined ? ['–', '–', '–', '–'] : [`${fixed(avg(r, 'changing'), 0)} / ${fixed(avg(r, 'unitUpdates'), 0)}`,
             pct(avg(r, 'noopShare'), 0), pct(avg(r, 'pingPongShare'), 0), `${pct(avg(r, 'everAliveHeads'), 0)} / ${pct(avg(r, 'everAliveNeurons'), 0)}`]) : [])])));
   }

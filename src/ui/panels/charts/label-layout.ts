@@ -46,16 +46,18 @@ export function placeLabels(requests: LabelRequest[], bounds: Box, gap: number, 
       const cy = r.y + step * (r.height + 2);
       return { x0, y0: cy - r.height / 2, x1: x0 + r.width, y1: cy + r.height / 2 };
     };
-    let chosen: { box: Box; step: number } | null = null;
-    // Off the error bars only where that is near; a long leader line reads worse than a crossed bar.
-    for (const [soft, reach] of [[avoid, 1], [[], 12]] as const)
-      for (let k = 0; k <= reach && !chosen; k++)
+    /** The nearest free place within `reach` rows of the point, right side first. */
+    const firstFree = (obstacles: Box[], reach: number): { box: Box; step: number } | null => {
+      for (let k = 0; k <= reach; k++)
         for (const step of k === 0 ? [0] : [-k, k])
           for (const side of [1, -1] as const) {
             const box = candidate(side, step);
-            const free = inside(box, bounds) && ![...taken, ...markers, ...soft].some((t) => overlaps(t, box));
-            if (!chosen && free) chosen = { box, step };
+            if (inside(box, bounds) && !obstacles.some((t) => overlaps(t, box))) return { box, step };
           }
+      return null;
+    };
+    // Off the error bars only where that is near; a long leader line reads worse than a crossed bar.
+    const chosen = firstFree([...taken, ...markers, ...avoid], 1) ?? firstFree([...taken, ...markers], 12);
     // None free: beside the point on the side with more room (the chart cuts the name to fit).
     const box = chosen?.box ?? candidate(bounds.x1 - r.x >= r.x - bounds.x0 ? 1 : -1, 0);
     taken.push(box);
