@@ -2,7 +2,13 @@
 // CI as `npm run bench -- --check`): every tiny row of the paper table and of the ablations is
 // claimed once, and a claim that differs by 0.001 in accuracy or by one loss fails.
 import { describe, expect, it } from 'vitest';
-import { byLink, checkItems, differences, type CheckItem } from './check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeConfig } from '../../engine/config-url';
+import { MissingDataError } from '../../engine/data/sources';
+import { cachedLoader } from '../load-data';
+import { byLink, checkItems, differences, verdicts, type CheckItem } from './check';
 import { loadResults } from './results';
 
 const results = loadResults();
@@ -34,5 +40,27 @@ describe('bench --check', () => {
     expect(runs).toHaveLength(1);
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatch(/ablations svite-growth and paper-table tiny · dense claim different results/);
+  });
+
+  it('a claim whose data set is missing is skipped with how to get it, except under CI; one never reported fails', () => {
+    // The check tells a missing data set from a broken run by the loader's error class.
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'no-data-'));
+    const fmnist = items.find((i) => i.source.startsWith('fmnist-10min'))!;
+    try {
+      expect(() => cachedLoader(empty)(decodeConfig(fmnist.config).config)).toThrow(MissingDataError);
+    } finally { rmSync(empty, { recursive: true }); }
+
+    const a: CheckItem = { source: 'fmnist-10min · the first 200 losses', config: fmnist.config, losses: [2.3] };
+    const b: CheckItem = { source: 'paper-table tiny · dense · seed 0', config: 'v=1&p=tiny&s=0', testAccuracy: 0.9 };
+    const missing = { index: 0, got: { error: 'fashion-mnist is incomplete', missingData: true } };
+    const here = verdicts([a, b], [missing, { index: 1, got: { testAccuracy: 0.9 } }], false);
+    expect(here.failures).toEqual([]);
+    expect(here.skipped).toEqual([a.source]);
+    expect(here.lines.at(-1)).toMatch(/1 stored claim not checked: its data set is not on this machine \(npm run datasets/);
+    const ci = verdicts([a, b], [missing], true);
+    expect(ci.skipped).toEqual([]);
+    expect(ci.failures).toHaveLength(2);
+    expect(ci.failures[0]).toMatch(/fashion-mnist is incomplete/);
+    expect(ci.failures[1]).toMatch(/not rerun: its check process ended without reporting it/);
   });
 });
