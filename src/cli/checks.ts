@@ -12,7 +12,7 @@ const FLAGS: Record<string, readonly string[]> = {
   export: ['preset', 'url', 'set', 'backend', 'threads', 'data-dir', 'json', 'save', 'out', 'compact', 'quiet'],
   flops: ['preset', 'url', 'set', 'quiet'],
   eval: ['backend', 'threads', 'data-dir', 'quiet'],
-  bench: ['quick', 'only', 'quiet', 'check', 'check-shard'],
+  bench: ['quick', 'only', 'quiet', 'check', 'all', 'check-shard'],
   profile: ['preset', 'url', 'set', 'backend', 'threads', 'data-dir', 'json', 'quiet'],
 };
 

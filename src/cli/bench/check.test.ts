@@ -8,8 +8,9 @@ import path from 'node:path';
 import { decodeConfig } from '../../engine/config-url';
 import { MissingDataError } from '../../engine/data/sources';
 import { cachedLoader } from '../load-data';
-import { byLink, checkItems, differences, verdicts, type CheckItem } from './check';
-import { loadResults } from './results';
+import { byLink, checkItems, differences, shardOf, stampReproduced, verdicts, type CheckItem } from './check';
+import { freshness, numericsFingerprint, type Provenance } from './provenance';
+import { loadResults, type SectionResult } from './results';
 
 const results = loadResults();
 const items = checkItems(results);
@@ -62,5 +63,44 @@ describe('bench --check', () => {
     expect(ci.failures).toHaveLength(2);
     expect(ci.failures[0]).toMatch(/fashion-mnist is incomplete/);
     expect(ci.failures[1]).toMatch(/not rerun: its check process ended without reporting it/);
+  });
+
+  it('--all claims every accuracy table, fmnist included, and shards balance on work, not on counts', () => {
+    const all = checkItems(results, true);
+    expect(all.length).toBeGreaterThan(items.length);
+    const paper = results.find((r) => r.section === 'paper-table');
+    const rows = paper?.section === 'paper-table' ? paper.data.presets.reduce((a, p) => a + p.rows.length, 0) : 0;
+    expect(all.filter((i) => i.source.startsWith('paper-table')).length).toBe(rows);
+    for (const s of ['accuracy-svite', 'accuracy-structured']) expect(all.some((i) => i.part?.section === s)).toBe(true);
+    expect(all.every((i) => i.part || i.stopAt)).toBe(true);
+
+    const run = (steps: number): CheckItem => ({ source: `${steps}`, config: `v=1&p=tiny&st=${steps}&s=0` });
+    // Greedy by cost: the long run alone on one shard, the four short ones on the other.
+    expect(shardOf([run(100), run(100), run(400), run(100), run(100)], 2)).toEqual([1, 1, 0, 1, 1]);
+  });
+
+  it('a full check stamps the parts it reproduced, the section when all were; a stamp under the current numerics is fresh', () => {
+    const prov = (numerics: string): Provenance => ({ commit: 'abc1234', numerics, clean: true, changed: [], load: { cores: 2, start: 0, max: 0, mean: 0, samples: 1 } });
+    const preset = (name: string) => ({ preset: name, provenance: prov('old'), steps: 1, batchSize: 1, seeds: [0], testImages: 1, rows: [] });
+    const table = (presets: string[]): SectionResult => ({ section: 'paper-table', title: '', measuredAt: '', machine: '', wallMs: 0, provenance: prov('old'), data: { presets: presets.map(preset) } });
+    const stamp = { numerics: 'new', commit: 'def5678', at: '2026-12-07T00:00:00Z' };
+    const claim = (key: string): CheckItem => ({ source: key, config: `v=1&p=${key}&s=0`, part: { section: 'paper-table', key } });
+
+    const both = table(['tiny', 'fmnist']);
+    expect(stampReproduced([claim('tiny'), { ...claim('fmnist'), alsoIn: [{ section: 'paper-table', key: 'fmnist' }] }], [both], stamp)).toEqual([both]);
+    if (both.section !== 'paper-table') throw new Error('unreachable');
+    expect(both.data.presets.map((p) => p.provenance?.reproduced?.runs)).toEqual([1, 2]);
+    expect(both.provenance?.reproduced).toEqual({ ...stamp, runs: 3 });
+
+    const half = table(['tiny', 'fmnist']);
+    stampReproduced([claim('tiny')], [half], stamp);
+    if (half.section !== 'paper-table') throw new Error('unreachable');
+    expect(half.data.presets[1].provenance?.reproduced).toBeUndefined();
+    expect(half.provenance?.reproduced).toBeUndefined(); // not every part was rerun
+
+    const here = numericsFingerprint();
+    expect(freshness({ ...prov('old'), reproduced: { ...stamp, numerics: here, runs: 1 } }).stale).toBe(false);
+    expect(freshness({ ...prov('old'), reproduced: { ...stamp, runs: 1 } }).stale).toBe(true); // stamped under other files
+    expect(freshness(prov('old')).stale).toBe(true);
   });
 });

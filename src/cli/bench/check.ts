@@ -17,7 +17,8 @@ import { MissingDataError } from '../../engine/data/sources';
 import { cachedLoader } from '../load-data';
 import { trainRun } from '../train-run';
 import { lossDigest } from './digest';
-import { loadResults, type SectionResult } from './results';
+import { headCommit, numericsFingerprint, type Provenance, type Reproduced } from './provenance';
+import { loadResults, saveResult, type ResultOf, type SectionResult } from './results';
 
 /** What a stored run claims, and the link that must reproduce it. */
 export interface CheckItem {
@@ -29,6 +30,15 @@ export interface CheckItem {
   testAccuracy?: number;
   lossDigest?: string;
   losses?: number[];
+  /** The accuracy table (and its preset or group) the claim was read from: what a full check stamps. */
+  part?: PartRef;
+}
+
+/** An accuracy table measured on its own: a section, or one preset or group of it. */
+export interface PartRef {
+  section: 'paper-table' | 'ablations' | 'topology' | 'accuracy-svite' | 'accuracy-structured';
+  /** The preset (paper table) or group id (ablations, topology); none for a one-part section. */
+  key?: string;
 }
 
 export type CheckOutcome = Pick<CheckItem, 'testAccuracy' | 'lossDigest' | 'losses'> & {
@@ -45,26 +55,50 @@ export const CHECK_FMNIST_LOSSES = 200;
 type StoredRun = { seed: number; config: string; testAccuracy: number; lossDigest?: string };
 
 /** The first seed's run of each row of a table part, as a claim named after where it is published. */
-const firstSeeds = (where: string, rows: { name: string; runs: StoredRun[] }[]): CheckItem[] =>
+const firstSeeds = (where: string, part: PartRef, rows: { name: string; runs: StoredRun[] }[]): CheckItem[] =>
   rows.flatMap((row) => {
     const run = [...row.runs].sort((a, b) => a.seed - b.seed)[0];
-    return run ? [{ source: `${where} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest }] : [];
+    return run ? [{ source: `${where} · ${row.name} · seed ${run.seed}`, config: run.config, testAccuracy: run.testAccuracy, lossDigest: run.lossDigest, part }] : [];
   });
 
-/** The claims to rerun, from the stored results; claims on one link are merged (and must agree). */
-export function checkItems(results: SectionResult[]): CheckItem[] {
+/**
+ * The claims to rerun, from the stored results; claims on one link are merged (and must agree).
+ * CI's check takes the `tiny` tables and the 10-minute run's first losses; `all` (`--check --all`)
+ * takes every accuracy table, the `fmnist` ones in full.
+ */
+export function checkItems(results: SectionResult[], all = false): CheckItem[] {
   const items: CheckItem[] = [];
+  const wanted = (preset: string): boolean => all || preset === 'tiny';
   for (const r of results) {
     if (r.section === 'paper-table')
-      for (const p of r.data.presets.filter((x) => x.preset === 'tiny')) items.push(...firstSeeds(`paper-table ${p.preset}`, p.rows));
-    if (r.section === 'ablations' && r.data.preset === 'tiny')
-      for (const g of r.data.groups) items.push(...firstSeeds(`ablations ${g.id}`, g.rows));
+      for (const p of r.data.presets.filter((x) => wanted(x.preset))) items.push(...firstSeeds(`paper-table ${p.preset}`, { section: r.section, key: p.preset }, p.rows));
+    if (r.section === 'ablations' && wanted(r.data.preset))
+      for (const g of r.data.groups) items.push(...firstSeeds(`ablations ${g.id}`, { section: r.section, key: g.id }, g.rows));
     if (r.section === 'topology')
-      for (const g of r.data.groups.filter((x) => x.preset === 'tiny')) items.push(...firstSeeds(`topology ${g.id}`, g.rows));
+      for (const g of r.data.groups.filter((x) => wanted(x.preset))) items.push(...firstSeeds(`topology ${g.id}`, { section: r.section, key: g.id }, g.rows));
+    if ((r.section === 'accuracy-svite' || r.section === 'accuracy-structured') && all) items.push(...firstSeeds(r.section, { section: r.section }, r.data.rows));
     if (r.section === 'fmnist-10min' && r.data.losses?.length)
       items.push({ source: `fmnist-10min · the first ${CHECK_FMNIST_LOSSES} losses`, config: r.data.config, stopAt: CHECK_FMNIST_LOSSES, losses: r.data.losses.slice(0, CHECK_FMNIST_LOSSES) });
   }
   return items;
+}
+
+/** Work of a rerun, in pixel-steps: a shard's share is balanced on it, not on the count of runs. */
+function cost(item: CheckItem): number {
+  const { config } = decodeConfig(item.config);
+  return (item.stopAt ?? config.steps) * config.imageSize ** 2 * config.inChans;
+}
+
+/** Which of n shards reruns each run: the costliest first, each to the least loaded shard. */
+export function shardOf(runs: CheckItem[], n: number): number[] {
+  const load = new Array<number>(n).fill(0), shard = new Array<number>(runs.length);
+  const order = runs.map((r, i) => ({ i, c: cost(r) })).sort((a, b) => b.c - a.c || a.i - b.i);
+  for (const { i, c } of order) {
+    const k = load.indexOf(Math.min(...load));
+    shard[i] = k;
+    load[k] += c;
+  }
+  return shard;
 }
 
 /** The differences between a stored claim and a rerun, in words; empty when they match exactly. */
@@ -93,7 +127,7 @@ export function byLink(items: CheckItem[]): { runs: CheckItem[]; conflicts: stri
       const d = differences(other, group[0]);
       if (d.length) conflicts.push(`${other.source} and ${group[0].source} claim different results for ${other.config}: ${d.join('; ')}`);
     }
-  return { runs: [...runs.values()].map((g) => g[0]), conflicts };
+  return { runs: [...runs.values()].map((g) => ({ ...g[0], alsoIn: g.slice(1).flatMap((i) => (i.part ? [i.part] : [])) })), conflicts };
 }
 
 async function rerun(item: CheckItem, dataFor: ReturnType<typeof cachedLoader>): Promise<CheckOutcome> {
@@ -111,24 +145,25 @@ async function rerun(item: CheckItem, dataFor: ReturnType<typeof cachedLoader>):
 }
 
 /** A shard: reruns items k, k + n, … and prints one JSON line per item. */
-export async function checkShard(shard: string): Promise<void> {
+export async function checkShard(shard: string, all: boolean): Promise<void> {
   const [k, n] = shard.split('/').map(Number);
   await useBackend('wasm');
-  const { runs } = byLink(checkItems(loadResults()));
+  const { runs } = byLink(checkItems(loadResults(), all));
   const dataFor = cachedLoader();
+  const mine = shardOf(runs, n);
   for (const [i, item] of runs.entries()) {
-    if (i % n !== k) continue;
+    if (mine[i] !== k) continue;
     const got = await rerun(item, dataFor).catch((e: Error): CheckOutcome => ({ error: e.message }));
     process.stdout.write(JSON.stringify({ index: i, got }) + '\n');
   }
 }
 
-function runShard(shard: string, log: (s: string) => void): Promise<{ index: number; got: CheckOutcome }[]> {
+function runShard(shard: string, all: boolean, log: (s: string) => void): Promise<{ index: number; got: CheckOutcome }[]> {
   return new Promise((resolve, reject) => {
     // One process per core already uses every core: each on WASM's single-threaded binary (a pool
     // per process would spin against the others; the losses are the same, bit for bit).
     const env = { ...process.env, [WASM_THREADS_ENV]: '1' };
-    const child = spawn(process.execPath, [path.join(repoRoot(), 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'bench', '--check-shard', shard], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(repoRoot(), 'scripts/run-ts.mjs'), 'src/cli/main.ts', 'bench', '--check-shard', shard, ...(all ? ['--all'] : [])], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'inherit'] });
     const done: { index: number; got: CheckOutcome }[] = [];
     let pending = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -144,15 +179,56 @@ function runShard(shard: string, log: (s: string) => void): Promise<{ index: num
 }
 
 /** Reruns every claim; resolves to the failures (empty: everything reproduced). */
-export async function checkResults(log: (s: string) => void): Promise<string[]> {
-  const { runs, conflicts } = byLink(checkItems(loadResults()));
+export async function checkResults(log: (s: string) => void, all = false): Promise<string[]> {
+  const { runs, conflicts } = byLink(checkItems(loadResults(), all));
   if (!runs.length) return ['no stored results to check: run `npm run bench` first'];
   const shards = Math.max(1, Math.min(os.cpus().length, runs.length));
   log(`check: ${runs.length} runs from their links, ${shards} process${shards > 1 ? 'es' : ''}`);
-  const outcomes = (await Promise.all(Array.from({ length: shards }, (_, k) => runShard(`${k}/${shards}`, log)))).flat();
-  const v = verdicts(runs, outcomes, Boolean(process.env.CI));
+  const outcomes = (await Promise.all(Array.from({ length: shards }, (_, k) => runShard(`${k}/${shards}`, all, log)))).flat();
+  // A full check must rerun everything: a claim it could not rerun is a failure, as under CI.
+  const v = verdicts(runs, outcomes, all || Boolean(process.env.CI));
   v.lines.forEach((l) => log(l));
-  return [...conflicts, ...v.failures];
+  const failures = [...conflicts, ...v.failures];
+  if (all && !failures.length) {
+    const parts = stampReproduced(runs, loadResults(), { numerics: numericsFingerprint(), commit: headCommit(), at: new Date().toISOString() });
+    parts.forEach((r) => saveResult(r as ResultOf<typeof r.section> & { provenance: Provenance }));
+    log(`\nevery accuracy table reproduced under the current numerics: stamped ${parts.map((r) => r.section).join(', ')} (bench/results); \`npm run bench -- --only render\` shows it`);
+  }
+  return failures;
+}
+
+/** Where a part records its provenance: the preset's or group's own, else the section's. */
+function provenanceOf(r: SectionResult, key: string | undefined): Provenance | undefined {
+  if (r.section === 'paper-table') return r.data.presets.find((p) => p.preset === key)?.provenance;
+  if (r.section === 'ablations' || r.section === 'topology') return (r.data.groups as { id: string; provenance?: Provenance }[]).find((g) => g.id === key)?.provenance;
+  return r.provenance;
+}
+
+/**
+ * After a full check in which every claim reproduced: stamps each part whose claims were rerun, and a
+ * section whose every part was, as reproduced under `stamp`'s numerics. Returns the changed results.
+ */
+export function stampReproduced(runs: (CheckItem & { alsoIn?: PartRef[] })[], results: SectionResult[], stamp: Omit<Reproduced, 'runs'>): SectionResult[] {
+  const count = new Map<string, number>();
+  const id = (p: PartRef): string => `${p.section}|${p.key ?? ''}`;
+  for (const r of runs) for (const p of [...(r.part ? [r.part] : []), ...(r.alsoIn ?? [])]) count.set(id(p), (count.get(id(p)) ?? 0) + 1);
+  const changed: SectionResult[] = [];
+  for (const r of results) {
+    const keys = r.section === 'paper-table' ? r.data.presets.map((p) => p.preset)
+      : r.section === 'ablations' || r.section === 'topology' ? r.data.groups.map((g) => g.id) : [undefined];
+    let stamped = 0;
+    for (const key of keys) {
+      const n = count.get(id({ section: r.section as PartRef['section'], key }));
+      const p = provenanceOf(r, key);
+      if (!n || !p) continue;
+      p.reproduced = { ...stamp, runs: n };
+      stamped++;
+    }
+    if (!stamped) continue;
+    if (stamped === keys.length && r.provenance && keys[0] !== undefined) r.provenance.reproduced = { ...stamp, runs: [...keys].reduce((a, k) => a + (count.get(id({ section: r.section as PartRef['section'], key: k })) ?? 0), 0) };
+    changed.push(r);
+  }
+  return changed;
 }
 
 /**

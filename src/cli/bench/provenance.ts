@@ -39,6 +39,21 @@ export interface Provenance {
   /** The uncommitted files (at most 20) when not clean. */
   changed: string[];
   load: LoadRecord;
+  /**
+   * Set by `bench --check --all` when, under other numerics files, the first seed of every row of
+   * this part reran from its link to the same accuracy and losses, bit for bit: the change moved no
+   * figure of it. Absent when never so checked.
+   */
+  reproduced?: Reproduced;
+}
+
+export interface Reproduced {
+  /** numericsFingerprint() of the code that reproduced the figures. */
+  numerics: string;
+  commit: string | null;
+  at: string;
+  /** Runs of this part rerun in full. */
+  runs: number;
 }
 
 function git(args: string[]): string | null {
@@ -96,13 +111,17 @@ export function numericsFingerprint(): string {
 
 let current: string | undefined;
 
+/** HEAD, for a stamp; null outside a git checkout. */
+export const headCommit = (): string | null => git(['rev-parse', 'HEAD']);
+
 /**
  * Whether a result still describes this code: the numerics files are what they were when it was
- * measured. When they are not, git (where it has the commit) names the files that changed.
+ * measured, or a full check reproduced it under the current ones. When neither, git (where it has
+ * the commit) names the files that changed.
  */
 export function freshness(p: Provenance | undefined): Freshness {
   if (!p?.numerics) return { stale: true, why: 'it was measured before results recorded the code they came from' };
-  if (p.numerics === (current ??= numericsFingerprint())) return { stale: false };
+  if (p.numerics === (current ??= numericsFingerprint()) || p.reproduced?.numerics === current) return { stale: false };
   const diff = p.commit ? git(['diff', '--name-only', p.commit, '--', ...NUMERICS_PATHS, ...NOT_NUMERICS]) : null;
   const files = diff?.split('\n').filter(Boolean) ?? [];
   const named = files.length ? ` (${files.slice(0, 4).map((f) => `\`${f}\``).join(', ')}${files.length > 4 ? ` and ${files.length - 4} more` : ''})` : '';

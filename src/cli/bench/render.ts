@@ -349,7 +349,14 @@ function provenanceLine(r: SectionResult): string {
   const tree = p.clean === null ? 'tree state unknown' : p.clean ? 'clean tree' : `uncommitted changes: ${p.changed.slice(0, 3).join(', ')}${p.changed.length > 3 ? ', …' : ''}`;
   const l = p.load;
   return `_Section \`${r.section}\`, ${when} at commit \`${shortCommit(p.commit)}\` (${tree}) on ${r.machine}, ${Math.round(r.wallMs / 1000)} s; ` +
-    `1-minute load average ${fixed(l.start, 1)} at the start, ${fixed(l.max, 1)} at most, ${fixed(l.mean, 1)} on average (${l.samples} samples) on ${l.cores} cores._`;
+    `1-minute load average ${fixed(l.start, 1)} at the start, ${fixed(l.max, 1)} at most, ${fixed(l.mean, 1)} on average (${l.samples} samples) on ${l.cores} cores.${reproducedNote(p)}_`;
+}
+
+/** A stamp from `bench --check --all`, said where the numerics moved after the measurement. */
+function reproducedNote(p: Provenance | undefined): string {
+  const r = p?.reproduced;
+  if (!r || r.numerics === p.numerics) return '';
+  return ` Reproduced bit for bit at \`${shortCommit(r.commit)}\` (${r.at.slice(0, 10)}), under changed numerics files: the first seed of each row, ${r.runs} run${r.runs > 1 ? 's' : ''} in all, reran in full from ${r.runs > 1 ? 'their links' : 'its link'} (\`npm run bench -- --check --all\`).`;
 }
 
 /** The warnings a reader must see before a section's figures: stale numerics, a loaded machine. */
@@ -371,7 +378,8 @@ const rerunCommand = (name: SectionName): string =>
 function partProvenance(p: Provenance | undefined): string {
   const f = freshness(p);
   if (!p?.commit) return '**stale**: commit not recorded';
-  return `measured at \`${shortCommit(p.commit)}\`${f.stale ? `; **stale**: ${f.why}` : ''}`;
+  const r = p.reproduced && p.reproduced.numerics !== p.numerics ? `; reproduced bit for bit at \`${shortCommit(p.reproduced.commit)}\` (first seeds, ${p.reproduced.runs} run${p.reproduced.runs > 1 ? 's' : ''})` : '';
+  return `measured at \`${shortCommit(p.commit)}\`${r}${f.stale ? `; **stale**: ${f.why}` : ''}`;
 }
 
 /** A section's header: its title, where, when and how it was measured, and its warnings. */
@@ -398,7 +406,8 @@ export function renderBenchmarks(results: SectionResult[]): string {
     '`npm run bench -- --only <section>`; `npm run bench -- --check` reruns a deterministic subset from its links and fails on any difference.',
     '',
     `${measuredAtLine(results)} Each section names the commit it was measured at and the load over its run. ` +
-      `A section is marked **stale** when the engine's numerics (the files under ${NUMERICS_PATHS.map((p) => `\`${p}\``).join(', ')}, tests excepted) are no longer what they were when it was measured, ` +
+      `A section is marked **stale** when the engine's numerics (the files under ${NUMERICS_PATHS.map((p) => `\`${p}\``).join(', ')}, tests excepted) are no longer what they were when it was measured ` +
+      `and \`npm run bench -- --check --all\` has not since rerun the first seed of each of its rows to the same accuracy and losses, bit for bit, under the current ones, ` +
       `and a speed section **loaded** when the 1-minute load average exceeded the cores while it ran.`,
   ];
   for (const name of Object.keys(renderers) as SectionName[]) {
