@@ -22,11 +22,12 @@ function pthreadScript(): string {
 }
 
 /** A worker_threads Worker that takes Emscripten's Blob URL and Blob for the files they stand for. */
-function fileBackedWorker(Base: typeof workerThreads.Worker, script: string): typeof workerThreads.Worker {
+function fileBackedWorker(Base: typeof workerThreads.Worker, script: string, created: import('node:worker_threads').Worker[]): typeof workerThreads.Worker {
   return class extends Base {
     constructor(filename: string | URL, options?: import('node:worker_threads').WorkerOptions) {
       const blob = typeof filename === 'string' && filename.startsWith('blob:');
       super(blob ? script : filename, blob ? { ...options, eval: true } : options);
+      created.push(this);
     }
 
     override postMessage(message: unknown, transfer?: readonly import('node:worker_threads').TransferListItem[]): void {
@@ -40,7 +41,8 @@ function fileBackedWorker(Base: typeof workerThreads.Worker, script: string): ty
 export async function withThreadedWasm<T>(threads: number, init: () => Promise<T>): Promise<T> {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   const BaseWorker = workerThreads.Worker, baseCpus = os.cpus;
-  (workerThreads as { Worker: typeof BaseWorker }).Worker = fileBackedWorker(BaseWorker, pthreadScript());
+  const created: import('node:worker_threads').Worker[] = [];
+  (workerThreads as { Worker: typeof BaseWorker }).Worker = fileBackedWorker(BaseWorker, pthreadScript(), created);
   try {
     return await withReportedCores(threads, (cores) => {
       os.cpus = () => Array.from({ length: cores }, () => baseCpus()[0]);
@@ -50,5 +52,9 @@ export async function withThreadedWasm<T>(threads: number, init: () => Promise<T
     }, init);
   } finally {
     (workerThreads as { Worker: typeof BaseWorker }).Worker = BaseWorker;
+    // The pool's threads only ever work for the main thread, which waits on them with Atomics, so
+    // they must not keep the process alive: without this a script that used WASM never exited.
+    // Not before init is done: until then the main thread awaits their messages.
+    for (const w of created) w.unref();
   }
 }

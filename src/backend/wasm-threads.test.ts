@@ -50,4 +50,11 @@ describe('WASM threads in Node', () => {
     expect(() => parseWasmThreads('two', '--threads')).toThrow(/--threads: "two" is not a thread count; give a whole number from 1 to 4/);
     expect(() => nodeWasmThreads({ SVITE_WASM_THREADS: '0' })).toThrow(/SVITE_WASM_THREADS: "0"/);
   });
+
+  it('a script that used the thread pool exits by itself', () => {
+    // A process kept alive by the pool's idle workers would hit the timeout (ETIMEDOUT) instead.
+    const out = execFileSync(process.execPath, [path.join(repoRoot(), 'scripts', 'run-ts.mjs'), 'src/backend/fixtures/threaded-exit.ts'],
+      { cwd: repoRoot(), encoding: 'utf8', timeout: 90_000 });
+    expect(out).toContain(`threads 2 sum ${128 ** 3}`);
+  }, 120_000);
 });
