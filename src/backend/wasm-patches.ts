@@ -8,12 +8,6 @@
 // WASM's GatherV2 walks element by element (~50 ns each: 2.5 ms for the 768 kept token rows of a
 // Fashion-MNIST batch, more than all of a block's attention matmuls). Row gathers (axis 0, no
 // batch dims), which is every gather SViTE+ makes, become one block copy per row.
-//
-// WASM's Add pays about half a millisecond per call whenever one operand broadcasts, whatever its
-// size ([64, 10] + [10] costs what [1088, 64] + [64] does), against 0.04 ms for same-shape inputs.
-// Every linear layer adds its bias that way: 18 per forward pass, about a quarter of an fmnist
-// inference batch. A bias row added to each row of a matrix is one loop here; each sum is the same
-// single float32 addition, so the results are bit for bit those of the kernel it replaces.
 import * as tf from '../engine/tf';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -48,22 +42,6 @@ function gatherRows(backend: WasmBackendLike, x: tf.TensorInfo, indices: tf.Tens
   return out;
 }
 
-/** The bias operand's length when one input is a float32 vector [N] and the other has N as its last dimension. */
-function biasRowLength(a: tf.TensorInfo, b: tf.TensorInfo): number | null {
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || b.shape.length !== 1 || a.shape.length < 2) return null;
-  const n = b.shape[0];
-  return a.shape[a.shape.length - 1] === n && n > 0 ? n : null;
-}
-
-/** out[r, j] = x[r, j] + bias[j] over the rows of x. */
-function addBiasRows(backend: WasmBackendLike, x: tf.TensorInfo, bias: tf.TensorInfo, n: number): tf.TensorInfo {
-  const out = backend.makeOutput(x.shape, 'float32');
-  const xv = backend.typedArrayFromHeap(x) as Float32Array, bv = backend.typedArrayFromHeap(bias) as Float32Array;
-  const ov = backend.typedArrayFromHeap(out) as Float32Array;
-  for (let at = 0; at < xv.length; at += n) for (let j = 0; j < n; j++) ov[at + j] = xv[at + j] + bv[j];
-  return out;
-}
-
 export function applyWasmPatches(): void {
   if (patched || tf.getBackend() !== 'wasm') return;
   const identity = tf.getKernel('Identity', 'wasm'), cast = tf.getKernel('Cast', 'wasm'), gather = tf.getKernel('GatherV2', 'wasm');
@@ -86,18 +64,5 @@ export function applyWasmPatches(): void {
   };
   tf.unregisterKernel('GatherV2', 'wasm');
   tf.registerKernel({ ...gather, kernelFunc: fastGather });
-  const add = tf.getKernel('Add', 'wasm');
-  if (add) {
-    const biasAdd: KernelFunc = (params: Params) => {
-      const { a, b } = params.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
-      const backend = params.backend as unknown as WasmBackendLike;
-      const nb = biasRowLength(a, b), na = nb === null ? biasRowLength(b, a) : null;
-      if (nb !== null) return addBiasRows(backend, a, b, nb);
-      if (na !== null) return addBiasRows(backend, b, a, na);
-      return add.kernelFunc(params);
-    };
-    tf.unregisterKernel('Add', 'wasm');
-    tf.registerKernel({ ...add, kernelFunc: biasAdd });
-  }
   patched = true;
 }
