@@ -140,7 +140,23 @@ def measure(c, threads):
                 infer.append((time.perf_counter() - t0) * 1000)
     train_ms, infer_ms = statistics.median(train), statistics.median(infer)
     return {"threads": threads, "trainMs": train_ms, "imagesPerSec": b * 1000 / train_ms, "inferMs": infer_ms,
+            "gemmMs": gemm_ms(c["gemmShapes"], c["reps"] * 4),
             "trainSamples": train, "inferSamples": infer, "finalLoss": loss}
+
+
+def gemm_ms(shapes, reps):
+    """One block's forward matmuls alone ([M, K, N] each, from peer.ts): the summed medians of reps calls."""
+    total = 0.0
+    for m, k, n in shapes:
+        a, w = torch.randn(m, k), torch.randn(k, n)
+        times = []
+        for i in range(reps + 5):
+            t0 = time.perf_counter()
+            a @ w
+            if i >= 5:
+                times.append((time.perf_counter() - t0) * 1000)
+        total += statistics.median(times)
+    return total
 
 
 def main():

@@ -3,6 +3,7 @@
 // a slow spell of the shared machine hits both sides of a ratio. The shapes and the training
 // settings go to Python as JSON from the preset: they live in src/engine/config.ts only.
 import type { ExperimentConfig } from '../../engine/config';
+import * as tf from '../../engine/tf';
 import { encodeConfig } from '../../engine/config-url';
 import type { Dataset } from '../../engine/data/types';
 import { countParams, paramSpecs } from '../../engine/model/params';
@@ -11,7 +12,24 @@ import { loadAverage, type PeerData, type PeerRound, type TorchRun } from './res
 import type { SectionContext } from './sections';
 import { median } from '../../engine/stats';
 import { timeSteps } from './step-time';
-import { findTorchPython, runTorch, type TorchOutput } from './torch-peer';
+import { blockGemmShapes, findTorchPython, runTorch, type TorchOutput } from './torch-peer';
+
+/** Our side of the matmul-alone measurement: tf.matMul on the backend in use, the summed medians of `reps` calls per shape. */
+function timeGemms(shapes: [number, number, number][], reps: number): number {
+  return shapes.reduce((total, [m, k, n]) => {
+    const a = tf.randomNormal([m, k]) as tf.Tensor2D, b = tf.randomNormal([k, n]) as tf.Tensor2D;
+    const ms: number[] = [];
+    for (let i = 0; i < reps + 5; i++) {
+      const t0 = performance.now();
+      const y = tf.matMul(a, b);
+      y.dataSync();
+      if (i >= 5) ms.push(performance.now() - t0);
+      y.dispose();
+    }
+    tf.dispose([a, b]);
+    return total + median(ms);
+  }, 0);
+}
 
 /**
  * PyTorch's configurations: BLAS threads are fixed per process (OPENBLAS_NUM_THREADS), torch's
@@ -24,7 +42,7 @@ const TORCH_CONFIGS: { blasThreads: number; torchThreads: number[] }[] = [
 ];
 
 export async function peerSection(ctx: SectionContext, c: ExperimentConfig, data: Dataset): Promise<PeerData> {
-  const base = { config: encodeConfig(c), batchSize: c.batchSize, params: countParams(paramSpecs(c)), loadAverage: loadAverage() };
+  const base = { config: encodeConfig(c), batchSize: c.batchSize, params: countParams(paramSpecs(c)), loadAverage: loadAverage(), gemmShapes: blockGemmShapes(c) };
   const found = findTorchPython();
   if ('skipped' in found) {
     ctx.log(`   skipped: ${found.skipped}`);
@@ -35,20 +53,20 @@ export async function peerSection(ctx: SectionContext, c: ExperimentConfig, data
   const rounds: PeerRound[] = [];
   let about: TorchOutput | null = null;
   for (let round = 0; round < (ctx.quick ? 1 : 3); round++) {
-    const ours = await timeSteps(c, data, reps, 3);
+    const ours = { ...(await timeSteps(c, data, reps, 3)), gemmMs: timeGemms(base.gemmShapes, reps * 4) };
     const torch: TorchRun[] = [];
     for (const tc of TORCH_CONFIGS) {
       about = runTorch(found.python, c, tc.blasThreads, tc.torchThreads, reps);
-      for (const row of about.rows) torch.push({ blasThreads: tc.blasThreads, torchThreads: row.threads, trainMs: row.trainMs, inferMs: row.inferMs, imagesPerSec: row.imagesPerSec });
+      for (const row of about.rows) torch.push({ blasThreads: tc.blasThreads, torchThreads: row.threads, trainMs: row.trainMs, inferMs: row.inferMs, imagesPerSec: row.imagesPerSec, gemmMs: row.gemmMs });
     }
-    rounds.push({ ours: { trainMs: ours.trainMs, inferMs: ours.inferMs, imagesPerSec: ours.imagesPerSec }, torch });
+    rounds.push({ ours: { trainMs: ours.trainMs, inferMs: ours.inferMs, imagesPerSec: ours.imagesPerSec, gemmMs: ours.gemmMs }, torch });
     ctx.log(`   round ${round}: ours ${ours.imagesPerSec.toFixed(0)} images/s, ${ours.inferMs.toFixed(1)} ms/batch; ` +
       torch.map((t) => `torch ${t.torchThreads}t/BLAS ${t.blasThreads}t ${t.imagesPerSec.toFixed(0)} images/s, ${t.inferMs.toFixed(1)} ms/batch`).join('; '));
   }
   const at = (f: (r: PeerRound) => number): number => median(rounds.map(f));
   const torchRuns = rounds[0].torch.map((t, i) => ({
     blasThreads: t.blasThreads, torchThreads: t.torchThreads,
-    trainMs: at((r) => r.torch[i].trainMs), inferMs: at((r) => r.torch[i].inferMs), imagesPerSec: at((r) => r.torch[i].imagesPerSec),
+    trainMs: at((r) => r.torch[i].trainMs), inferMs: at((r) => r.torch[i].inferMs), imagesPerSec: at((r) => r.torch[i].imagesPerSec), gemmMs: at((r) => r.torch[i].gemmMs ?? NaN),
     // Ours ÷ PyTorch as speeds, each round's pair measured back to back.
     trainRatio: at((r) => r.ours.imagesPerSec / r.torch[i].imagesPerSec),
     inferRatio: at((r) => r.torch[i].inferMs / r.ours.inferMs),

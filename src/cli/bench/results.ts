@@ -199,10 +199,12 @@ export interface TorchRun {
   trainMs: number;
   inferMs: number;
   imagesPerSec: number;
+  /** The forward matmuls of one block alone (PeerData.gemmShapes), summed medians; absent in older results. */
+  gemmMs?: number;
 }
 
 export interface PeerRound {
-  ours: { trainMs: number; inferMs: number; imagesPerSec: number };
+  ours: { trainMs: number; inferMs: number; imagesPerSec: number; gemmMs?: number };
   torch: TorchRun[];
 }
 
@@ -223,6 +225,8 @@ export interface PeerData {
   rounds: PeerRound[];
   /** os.loadavg() (1, 5, 15 min) before the first round: the machine is shared. */
   loadAverage: number[];
+  /** [M, K, N] of each forward matmul of one block (qkv, proj, fc1, fc2), timed alone on both sides; absent in older results. */
+  gemmShapes?: [number, number, number][];
   /** Medians over rounds. */
   ours: { backend: NodeBackend; trainMs: number; inferMs: number; imagesPerSec: number } | null;
   /** Medians over rounds; ratios are ours ÷ PyTorch as speeds, the median of each round's back-to-back pair. */

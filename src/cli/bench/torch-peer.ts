@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { ExperimentConfig } from '../../engine/config';
-import { mlpHidden } from '../../engine/facts/shape';
+import { mlpHidden, numPatches } from '../../engine/facts/shape';
 import { countParams, paramSpecs } from '../../engine/model/params';
 import { repoRoot } from '../node-datasets';
 
@@ -30,8 +30,17 @@ export function findTorchPython(pythons: readonly string[] = PYTHONS): { python:
 
 export interface TorchOutput {
   torch: string; python: string; blasLibraries: string[]; blasInfo: string | null; mkldnn: boolean; params: number;
-  rows: { threads: number; trainMs: number; imagesPerSec: number; inferMs: number; finalLoss: number }[];
+  rows: { threads: number; trainMs: number; imagesPerSec: number; inferMs: number; gemmMs: number; finalLoss: number }[];
 }
+
+/** [M, K, N] of one block's forward matmuls (qkv, proj, fc1, fc2) on a batch: the GEMM work both sides time alone. */
+export function blockGemmShapes(c: ExperimentConfig): [number, number, number][] {
+  const m = c.batchSize * (numPatches(c) + 1), d = c.embedDim, h = mlpHidden(c);
+  return [[m, d, 3 * d], [m, d, d], [m, d, h], [m, h, d]];
+}
+
+/** Floating-point operations of those matmuls (a multiply and an add per term). */
+export const gemmFlop = (shapes: [number, number, number][]): number => shapes.reduce((a, [m, k, n]) => a + 2 * m * k * n, 0);
 
 /** One PyTorch process: BLAS threads fixed by its environment, each of `torchThreads` measured in turn. */
 export function runTorch(python: string, c: ExperimentConfig, blasThreads: number, torchThreads: number[], reps: number): TorchOutput {
@@ -39,7 +48,7 @@ export function runTorch(python: string, c: ExperimentConfig, blasThreads: numbe
     imageSize: c.imageSize, patchSize: c.patchSize, inChans: c.inChans, numClasses: c.numClasses,
     embedDim: c.embedDim, depth: c.depth, numHeads: c.numHeads, mlpHidden: mlpHidden(c),
     batchSize: c.batchSize, lr: c.lr, weightDecay: c.weightDecay, labelSmoothing: c.labelSmoothing, clipNorm: c.clipNorm,
-    expectedParams: countParams(paramSpecs(c)), threads: torchThreads, warmup: 3, reps,
+    expectedParams: countParams(paramSpecs(c)), threads: torchThreads, warmup: 3, reps, gemmShapes: blockGemmShapes(c),
   };
   const script = path.join(repoRoot(), 'bench', 'peer', 'torch_vit.py');
   const r = spawnSync(python, [script], { input: JSON.stringify(input), env: torchEnv(blasThreads), encoding: 'utf8', timeout: 600_000 });
