@@ -10,12 +10,13 @@
 //   topology/<group id>/<row slug>/{acc,mean,seeds,noop,pingpong,paired} (paired: against the row's baseline row, seed by seed) · topology/<group id>/<row slug>/{delta,paired}/<other row slug>
 //   fmnist-10min/{acc,steps,minutes}
 //   peer/{ours-ips,torch-ips,ratio,infer-ratio,ours-infer-ms,torch-infer-ms,best}  (against the best PyTorch configuration)
+//   peer/{ours-gemm,torch-gemm}  (GFLOP/s of one block's matmuls alone; PyTorch's fastest configuration)
 //   kernels/<row slug>/{train,infer}
 //   browser/<backend>/{ips,first} · browser/ui/fps · browser/peer/ratio · store/share · soak/<metric slug>/growth · checkpoint/<preset>/<row slug>/{mib,write}
 import { baselineRowName, PAPER_ROWS } from '../../engine/facts/paper-rows';
 import { baselineRowIn, formatPaired, pairedRuns } from './paired';
 import { SPEED_SECTIONS, type SectionResult, type SectionData, type SectionName } from './results';
-import { bestTorch, bestTorchInference } from './peer-best';
+import { bestTorch, bestTorchInference, gemmRates } from './peer-best';
 import { freshness, wasLoaded, type Provenance } from './provenance';
 
 const pct = (x: number, d = 1): string => `${(x * 100).toFixed(d)}%`;
@@ -93,12 +94,13 @@ const byKey: Record<string, (all: SectionResult[], parts: string[]) => string | 
   },
   peer(all, [field]) {
     const d = data(all, 'peer');
-    const best = bestTorch(d), bestInfer = bestTorchInference(d);
+    const best = bestTorch(d), bestInfer = bestTorchInference(d), rates = gemmRates(d);
     if (!d.ours || !best || !bestInfer) return undefined;
     const torchName = `PyTorch ${best.torchThreads} thread${best.torchThreads > 1 ? 's' : ''}, BLAS ${best.blasThreads}`;
     return ({
       'ours-ips': d.ours.imagesPerSec.toFixed(0), 'torch-ips': best.imagesPerSec.toFixed(0), ratio: `${best.trainRatio.toFixed(2)}×`,
       'infer-ratio': `${bestInfer.inferRatio.toFixed(2)}×`, 'ours-infer-ms': d.ours.inferMs.toFixed(1), 'torch-infer-ms': bestInfer.inferMs.toFixed(1), best: torchName,
+      ...(rates ? { 'ours-gemm': rates.ours.toFixed(0), 'torch-gemm': Math.max(...rates.torch.map((t) => t.gflops)).toFixed(0) } : {}),
     } as Record<string, string>)[field];
   },
   kernels(all, [rowSlug, field]) {

@@ -1,5 +1,6 @@
 // The denominator of a speed ratio against PyTorch is its best configuration on this machine (the
 // most images/s in training, the fastest batch in inference), not the one that happens to suit us.
+import { median } from '../../engine/stats';
 import type { PeerData } from './results';
 
 type TorchRow = PeerData['torchRuns'][number];
@@ -9,3 +10,11 @@ export const bestTorch = (d: PeerData): TorchRow | undefined =>
 
 export const bestTorchInference = (d: PeerData): TorchRow | undefined =>
   d.torchRuns.reduce<TorchRow | undefined>((best, t) => (!best || t.inferMs < best.inferMs ? t : best), undefined);
+
+/** GFLOP/s of one block's forward matmuls alone: ours (median over rounds) and each PyTorch configuration's. */
+export function gemmRates(d: PeerData): { ours: number; torch: { row: TorchRow; gflops: number }[] } | null {
+  const shapes = d.gemmShapes, oursMs = d.rounds.flatMap((r) => (r.ours.gemmMs === undefined ? [] : [r.ours.gemmMs]));
+  if (!shapes || !oursMs.length) return null;
+  const flop = shapes.reduce((a, [m, k, n]) => a + 2 * m * k * n, 0);
+  return { ours: flop / median(oursMs) / 1e6, torch: d.torchRuns.filter((t) => Number.isFinite(t.gemmMs)).map((row) => ({ row, gflops: flop / (row.gemmMs as number) / 1e6 })) };
+}

@@ -1,7 +1,7 @@
 // BENCHMARKS.md from the sections' JSON results. Every figure comes from a measured run.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withFigures } from './figures';
-import { bestTorch, bestTorchInference } from './peer-best';
+import { bestTorch, bestTorchInference, gemmRates } from './peer-best';
 import { gemmFlop } from './torch-peer';
 import { median } from '../../engine/stats';
 import { baselineRowIn, formatPaired, pairedRuns } from './paired';
@@ -268,12 +268,11 @@ function peer(d: PeerData): string {
 
 /** The matmuls alone, as rates: how much of the gap is arithmetic throughput, not the step around it. */
 function gemmLine(d: PeerData): string {
-  const shapes = d.gemmShapes ?? [], flop = gemmFlop(shapes);
-  const rate = (ms: number | undefined): string => (ms && Number.isFinite(ms) ? `${fixed(flop / ms / 1e6, 1)} GFLOP/s (${fixed(ms, 2)} ms)` : '?');
-  const ours = median(d.rounds.flatMap((r) => (r.ours.gemmMs === undefined ? [] : [r.ours.gemmMs])));
-  return `**The matrix multiplications alone** (one block's forward matmuls on a batch, M×K by K×N: ${shapes.map(([m, k, n]) => `${m}×${k}×${n}`).join(', ')}; ` +
-    `${fixed(flop / 1e6, 1)} MFLOP; the median of each shape's calls, summed; medians over rounds): ours (tf.matMul on ${d.ours?.backend}, XNNPACK) ${rate(ours)}; ` +
-    d.torchRuns.map((t) => `PyTorch ${t.torchThreads} thread${t.torchThreads > 1 ? 's' : ''}, BLAS ${t.blasThreads}: ${rate(t.gemmMs)}`).join('; ') + '.';
+  const shapes = d.gemmShapes ?? [], rates = gemmRates(d);
+  if (!rates) return '';
+  return `**The matrix multiplications alone** (one block's forward matmuls on a batch, M×K by K×N: ${shapes.map(([m, k, n]) => `${m}×${k}×${n}`).join(', ')}, ` +
+    `${fixed(gemmFlop(shapes) / 1e6, 1)} MFLOP; each shape's median call, summed; medians over rounds): ours (tf.matMul on ${d.ours?.backend}, XNNPACK) **${fixed(rates.ours, 1)} GFLOP/s**; ` +
+    rates.torch.map(({ row, gflops }) => `PyTorch ${row.torchThreads} thread${row.torchThreads > 1 ? 's' : ''}, BLAS ${row.blasThreads}: **${fixed(gflops, 1)} GFLOP/s**`).join('; ') + '.';
 }
 
 /** The headline ratios: against PyTorch's best configuration here, each with its spread over rounds. */
