@@ -14,7 +14,11 @@ import { median } from '../../engine/stats';
 import { timeSteps } from './step-time';
 import { blockGemmShapes, findTorchPython, runTorch, type TorchOutput } from './torch-peer';
 
-/** Our side of the matmul-alone measurement: tf.matMul on the backend in use, the summed medians of `reps` calls per shape. */
+/**
+ * Our side of the matmul-alone measurement: tf.matMul on WASM, the summed medians of `reps` calls per
+ * shape. WASM kernels finish before they return, so no readback is timed: reading a result back
+ * from the threaded build's shared memory costs more than the matmul itself (~1 ms for these).
+ */
 function timeGemms(shapes: [number, number, number][], reps: number): number {
   return shapes.reduce((total, [m, k, n]) => {
     const a = tf.randomNormal([m, k]) as tf.Tensor2D, b = tf.randomNormal([k, n]) as tf.Tensor2D;
@@ -22,7 +26,6 @@ function timeGemms(shapes: [number, number, number][], reps: number): number {
     for (let i = 0; i < reps + 5; i++) {
       const t0 = performance.now();
       const y = tf.matMul(a, b);
-      y.dataSync();
       if (i >= 5) ms.push(performance.now() - t0);
       y.dispose();
     }
