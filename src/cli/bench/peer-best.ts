@@ -2,6 +2,7 @@
 // most images/s in training, the fastest batch in inference), not the one that happens to suit us.
 import { median } from '../../engine/stats';
 import type { PeerData } from './results';
+import { gemmFlop } from './torch-peer';
 
 type TorchRow = PeerData['torchRuns'][number];
 
@@ -15,6 +16,6 @@ export const bestTorchInference = (d: PeerData): TorchRow | undefined =>
 export function gemmRates(d: PeerData): { ours: number; torch: { row: TorchRow; gflops: number }[] } | null {
   const shapes = d.gemmShapes, oursMs = d.rounds.flatMap((r) => (r.ours.gemmMs === undefined ? [] : [r.ours.gemmMs]));
   if (!shapes || !oursMs.length) return null;
-  const flop = shapes.reduce((a, [m, k, n]) => a + 2 * m * k * n, 0);
+  const flop = gemmFlop(shapes);
   return { ours: flop / median(oursMs) / 1e6, torch: d.torchRuns.filter((t) => Number.isFinite(t.gemmMs)).map((row) => ({ row, gflops: flop / (row.gemmMs as number) / 1e6 })) };
 }
