@@ -178,10 +178,10 @@ function runShard(shard: string, all: boolean, log: (s: string) => void): Promis
   });
 }
 
-/** Reruns every claim; resolves to the failures (empty: everything reproduced). */
-export async function checkResults(log: (s: string) => void, all = false): Promise<string[]> {
+/** Reruns every claim; resolves to the failures (empty: everything rerun reproduced) and how many claims were skipped for want of data. */
+export async function checkResults(log: (s: string) => void, all = false): Promise<{ failures: string[]; skipped: number }> {
   const { runs, conflicts } = byLink(checkItems(loadResults(), all));
-  if (!runs.length) return ['no stored results to check: run `npm run bench` first'];
+  if (!runs.length) return { failures: ['no stored results to check: run `npm run bench` first'], skipped: 0 };
   const shards = Math.max(1, Math.min(os.cpus().length, runs.length));
   log(`check: ${runs.length} runs from their links, ${shards} process${shards > 1 ? 'es' : ''}`);
   const outcomes = (await Promise.all(Array.from({ length: shards }, (_, k) => runShard(`${k}/${shards}`, all, log)))).flat();
@@ -194,7 +194,7 @@ export async function checkResults(log: (s: string) => void, all = false): Promi
     parts.forEach((r) => saveResult(r as ResultOf<typeof r.section> & { provenance: Provenance }));
     log(`\nevery accuracy table reproduced under the current numerics: stamped ${parts.map((r) => r.section).join(', ')} (bench/results); \`npm run bench -- --only render\` shows it`);
   }
-  return failures;
+  return { failures, skipped: v.skipped.length };
 }
 
 /** Where a part records its provenance: the preset's or group's own, else the section's. */
