@@ -197,11 +197,11 @@ export async function checkResults(log: (s: string) => void, all = false): Promi
   return { failures, skipped: v.skipped.length };
 }
 
-/** Where a part records its provenance: the preset's or group's own, else the section's. */
-function provenanceOf(r: SectionResult, key: string | undefined): Provenance | undefined {
-  if (r.section === 'paper-table') return r.data.presets.find((p) => p.preset === key)?.provenance;
-  if (r.section === 'ablations' || r.section === 'topology') return (r.data.groups as { id: string; provenance?: Provenance }[]).find((g) => g.id === key)?.provenance;
-  return r.provenance;
+/** A section's parts with their own provenance: its presets or groups, else the section itself (no key). */
+function partsOf(r: SectionResult): { key?: string; provenance?: Provenance }[] {
+  if (r.section === 'paper-table') return r.data.presets.map((p) => ({ key: p.preset, provenance: p.provenance }));
+  if (r.section === 'ablations' || r.section === 'topology') return r.data.groups.map((g) => ({ key: g.id, provenance: g.provenance }));
+  return [{ provenance: r.provenance }];
 }
 
 /**
@@ -214,18 +214,18 @@ export function stampReproduced(runs: (CheckItem & { alsoIn?: PartRef[] })[], re
   for (const r of runs) for (const p of [...(r.part ? [r.part] : []), ...(r.alsoIn ?? [])]) count.set(id(p), (count.get(id(p)) ?? 0) + 1);
   const changed: SectionResult[] = [];
   for (const r of results) {
-    const keys = r.section === 'paper-table' ? r.data.presets.map((p) => p.preset)
-      : r.section === 'ablations' || r.section === 'topology' ? r.data.groups.map((g) => g.id) : [undefined];
-    let stamped = 0;
-    for (const key of keys) {
+    const parts = partsOf(r);
+    let stamped = 0, runs = 0;
+    for (const { key, provenance } of parts) {
       const n = count.get(id({ section: r.section as PartRef['section'], key }));
-      const p = provenanceOf(r, key);
-      if (!n || !p) continue;
-      p.reproduced = { ...stamp, runs: n };
+      if (!n || !provenance) continue;
+      provenance.reproduced = { ...stamp, runs: n };
       stamped++;
+      runs += n;
     }
     if (!stamped) continue;
-    if (stamped === keys.length && r.provenance && keys[0] !== undefined) r.provenance.reproduced = { ...stamp, runs: [...keys].reduce((a, k) => a + (count.get(id({ section: r.section as PartRef['section'], key: k })) ?? 0), 0) };
+    // A section of several parts is stamped too when every part was (a one-part section already is).
+    if (stamped === parts.length && parts[0].key !== undefined && r.provenance) r.provenance.reproduced = { ...stamp, runs };
     changed.push(r);
   }
   return changed;

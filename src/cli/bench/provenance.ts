@@ -66,9 +66,12 @@ function git(args: string[]): string | null {
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
+/** HEAD, for provenance and stamps; null outside a git checkout. */
+export const headCommit = (): string | null => git(['rev-parse', 'HEAD']);
+
 /** Starts recording a run's provenance; `now()` gives it so far (partial saves), `stop()` ends the sampling. */
 export function startProvenance(everyMs = 5000): { now(): Provenance; stop(): void } {
-  const commit = git(['rev-parse', 'HEAD']);
+  const commit = headCommit();
   const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ...BENCH_OUTPUTS.map((p) => `:(exclude)${p}`)]);
   const changed = status === null ? [] : status.split('\n').filter(Boolean).map((l) => l.slice(3));
   const numerics = numericsFingerprint();
@@ -110,9 +113,6 @@ export function numericsFingerprint(): string {
 }
 
 let current: string | undefined;
-
-/** HEAD, for a stamp; null outside a git checkout. */
-export const headCommit = (): string | null => git(['rev-parse', 'HEAD']);
 
 /**
  * Whether a result still describes this code: the numerics files are what they were when it was

@@ -12,7 +12,7 @@ import type { BrowserData, ChromiumPeer } from './browser-result';
 import { webGpuSteps } from './webgpu-steps-render';
 import type { SoakData } from './soak-result';
 import type { CheckpointData, StoreData } from './checkpoint-result';
-import { freshness, NUMERICS_PATHS, wasLoaded, type Provenance } from './provenance';
+import { freshness, NUMERICS_PATHS, wasLoaded, type Provenance, type Reproduced } from './provenance';
 import { loadResults, SPEED_SECTIONS, type GpuData, type KernelsData, type ThreadsData, type ThreadRun, type PeerData, type AblationData, type TopologyData, type TopologyGroup, type AccuracyData, type PaperTableData, type ResultOf, type SectionData, type SectionName, type SectionResult } from './results';
 
 type Renderers = { [N in SectionName]: (d: SectionData[N], all: SectionResult[]) => string };
@@ -363,10 +363,12 @@ function provenanceLine(r: SectionResult): string {
     `1-minute load average ${fixed(l.start, 1)} at the start, ${fixed(l.max, 1)} at most, ${fixed(l.mean, 1)} on average (${l.samples} samples) on ${l.cores} cores.${reproducedNote(p)}_`;
 }
 
-/** A stamp from `bench --check --all`, said where the numerics moved after the measurement. */
+/** A stamp from `bench --check --all` worth saying: the numerics moved after the measurement. */
+const stampOf = (p: Provenance | undefined): Reproduced | undefined => (p?.reproduced && p.reproduced.numerics !== p.numerics ? p.reproduced : undefined);
+
 function reproducedNote(p: Provenance | undefined): string {
-  const r = p?.reproduced;
-  if (!r || r.numerics === p.numerics) return '';
+  const r = stampOf(p);
+  if (!r) return '';
   return ` Reproduced bit for bit at \`${shortCommit(r.commit)}\` (${r.at.slice(0, 10)}), under changed numerics files: the first seed of each row, ${r.runs} run${r.runs > 1 ? 's' : ''} in all, reran in full from ${r.runs > 1 ? 'their links' : 'its link'} (\`npm run bench -- --check --all\`).`;
 }
 
@@ -389,7 +391,8 @@ const rerunCommand = (name: SectionName): string =>
 function partProvenance(p: Provenance | undefined): string {
   const f = freshness(p);
   if (!p?.commit) return '**stale**: commit not recorded';
-  const r = p.reproduced && p.reproduced.numerics !== p.numerics ? `; reproduced bit for bit at \`${shortCommit(p.reproduced.commit)}\` (first seeds, ${p.reproduced.runs} run${p.reproduced.runs > 1 ? 's' : ''})` : '';
+  const s = stampOf(p);
+  const r = s ? `; reproduced bit for bit at \`${shortCommit(s.commit)}\` (first seeds, ${s.runs} run${s.runs > 1 ? 's' : ''})` : '';
   return `measured at \`${shortCommit(p.commit)}\`${r}${f.stale ? `; **stale**: ${f.why}` : ''}`;
 }
 
