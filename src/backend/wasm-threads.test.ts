@@ -1,8 +1,8 @@
-// WASM on 2 threads (tfjs's threaded binary, made to run in Node by wasm-threads-node.ts) against
-// 1 thread (its single-threaded binary, in a `cli train --threads 1` process: the backend
-// initialises once per process). fmnist's shapes on synthetic images, SViTE with token selection (a topology update and the selector's
-// gathers too): the losses must agree within 1e-5 (XNNPACK splits a matmul by output tiles, each
-// element summed in the same order, so they are in fact bit-identical; node-parity e2e asserts that).
+// WASM on 2 threads (our kernels split over this thread and a helper, kernel-pool.ts) against 1
+// thread (in a `cli train --threads 1` process: the backend initialises once per process).
+// fmnist's shapes on synthetic images, SViTE with token selection (a topology update and the
+// selector's gathers too): the losses must agree within 1e-5 (each output element is computed by
+// one thread in the same order, so they are in fact bit-identical; node-parity e2e asserts that).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -7,15 +7,20 @@ import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../protocol/m
 import { BACKEND_LABEL, isSoftwareAdapter, type Calibration } from '../protocol/calibration';
 import { errorText } from './error-text';
 import { applyWasmPatches } from './wasm-patches';
-import { wasmThreadsFor, withReportedCores } from './wasm-threads';
+import { wasmThreadsFor } from './wasm-threads';
+import { kernelHelperCount, startKernelHelpers, type SpawnHelper } from '../engine/kernels/kernel-pool';
+import { shareKernels } from '../engine/kernels/wasm-kernel';
 import { applyWebGpuPatches } from './webgpu-patches';
 import { registerWebGlKernels } from '../engine/kernels/webgl';
 import { registerWebGpuKernels } from '../engine/kernels/webgpu';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
-/** The threads WASM runs on: every core, at most WASM_MAX_THREADS (wasm-threads.ts). */
+/**
+ * The threads WASM computes on: every core, at most WASM_MAX_THREADS (wasm-threads.ts). tfjs runs
+ * its single-threaded SIMD binary; our kernels split over this worker and threads − 1 helpers
+ * (kernel-pool.ts), where the page is cross-origin isolated.
+ */
 const wasmThreads = wasmThreadsFor(globalThis.navigator?.hardwareConcurrency ?? 1);
 let wasmModule: typeof import('@tensorflow/tfjs-backend-wasm') | null = null;
 
@@ -30,9 +35,8 @@ const REGISTER: Record<BackendName, () => Promise<unknown>> = {
     wasm.setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlainUrl,
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     });
-    wasm.setThreadsCount(wasmThreads);
+    wasm.setThreadsCount(1);
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
@@ -80,18 +84,15 @@ export function backendInfo(name: BackendName, adapter: AdapterReport, requested
   if (requested) info.requested = requested;
   if (fallbackReason) info.fallbackReason = fallbackReason;
   if (calibration) info.calibration = calibration;
-  if (name === 'wasm' && wasmModule) info.wasmThreads = wasmModule.getThreadsCount();
+  if (name === 'wasm' && wasmModule) info.wasmThreads = 1 + kernelHelperCount();
   return info;
 }
 
-/** navigator.hardwareConcurrency reads `cores` until the returned function undoes it (wasm-threads.ts says why). */
-function reportCores(cores: number): () => void {
-  const nav = globalThis.navigator as { hardwareConcurrency?: number };
-  Object.defineProperty(nav, 'hardwareConcurrency', { value: cores, configurable: true });
-  return () => {
-    delete nav.hardwareConcurrency;
-  };
-}
+/** A kernel helper thread (kernel-pool.ts) as a Worker started from its source. */
+const spawnWorkerHelper: SpawnHelper = (source) => {
+  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+  return { post: (message) => worker.postMessage(message), terminate: () => worker.terminate() };
+};
 
 /** Makes `name` the current backend (initialising it once): null on success, else the reason. */
 export async function switchBackend(name: BackendName, adapter: AdapterReport): Promise<string | null> {
@@ -101,7 +102,7 @@ export async function switchBackend(name: BackendName, adapter: AdapterReport): 
     const warnings: string[] = [];
     // A backend whose init never settles (seen: WASM pthreads failing to start) must not hang us.
     const init = () => withConsoleWarnings(warnings, () => withTimeout(tf.setBackend(name), INIT_TIMEOUT_MS, `initialisation did not finish within ${INIT_TIMEOUT_MS / 1000} s`));
-    const ok = name === 'wasm' ? await withReportedCores(wasmThreads, reportCores, init) : await init();
+    const ok = await init();
     if (!ok) return warnings.length ? firstLine(warnings.join(' ')) : 'tf.setBackend returned false';
     await tf.ready();
     const got = tf.getBackend();
@@ -111,7 +112,11 @@ export async function switchBackend(name: BackendName, adapter: AdapterReport): 
       registerWebGpuKernels(); // the fused kernels (src/engine/kernels/webgpu)
     }
     if (name === 'webgl') registerWebGlKernels(); // the fused kernels (src/engine/kernels/webgl)
-    if (name === 'wasm') applyWasmPatches();
+    if (name === 'wasm') {
+      applyWasmPatches();
+      const shared = wasmThreads > 1 && kernelHelperCount() === 0 ? shareKernels() : null;
+      if (shared) startKernelHelpers(shared, wasmThreads - 1, spawnWorkerHelper);
+    }
     return null;
   } catch (err) {
     return firstLine(errorText(err));

@@ -219,20 +219,20 @@ function threads(d: ThreadsData, b: BrowserData | undefined): string {
   const [one, two] = COMPARED_THREADS;
   const train = threadRatio(d.runs, one, two, (r) => r?.imagesPerSec), infer = threadRatio(d.runs, one, two, (r) => (r?.inferMs ? 1000 / r.inferMs : null));
   return [
-    `Config \`${d.config}\`. Each row is a fresh Node process training on WASM with n threads as the CLI does (\`--threads n\`): 1 is tfjs's single-threaded SIMD binary; ` +
-      'more is its threaded binary, which tfjs 4.22 turns off in Node and this project loads through worker_threads, with the pool sized as asked (src/backend/wasm-threads-node.ts). ' +
-      'Then `getThreadsCount()`, fmnist training steps and inference batches (medians after warm-up); rounds alternate the thread counts. ' +
+    `Config \`${d.config}\`. Each row is a fresh Node process training on WASM with n threads as the CLI does (\`--threads n\`): tfjs's single-threaded SIMD binary, ` +
+      'and our kernels (the Linear layers, attention, GELU) split over the process\'s thread and n − 1 helper threads on one shared memory (src/engine/kernels/kernel-pool.ts). ' +
+      'Then the threads in use, fmnist training steps and inference batches (medians after warm-up); rounds alternate the thread counts. ' +
       '"CPU ÷ wall" is the process\'s CPU time over the timed steps ÷ their wall time (above 1 only if more than one thread computes). ' +
       'The losses do not depend on the thread count (src/backend/wasm-threads.test.ts, e2e/node-parity.spec.ts).',
     '',
-    table(['round', 'threads asked', 'backend', 'threads tfjs reports', 'train step (ms)', 'images/s', 'inference batch (ms)', 'CPU ÷ wall', 'error'],
+    table(['round', 'threads asked', 'backend', 'threads in use', 'train step (ms)', 'images/s', 'inference batch (ms)', 'CPU ÷ wall', 'error'],
       d.runs.map((r) => [r.round ?? '–', r.asked, r.backend ?? '–', r.actualThreads ?? '–', fixed(r.trainMs, 1), fixed(r.imagesPerSec, 0), fixed(r.inferMs ?? null, 1), fixed(r.cpuPerWall, 2), cell(r.error ?? '')])),
     '',
     `**${two} threads ÷ ${one}** (as speeds, the median over rounds of each round's back-to-back ratio): training **×${fixed(train, 2)}**, inference **×${fixed(infer, 2)}**.`,
     '',
     wasm
       ? `Chromium (browser benchmark, the studio's worker, which asks for every core, at most 4): cross-origin isolated **${wasm.crossOriginIsolated ?? '–'}**, ` +
-        `threads tfjs reports **${wasm.wasmThreads ?? '–'}**, ${fixed(wasm.imagesPerSec, 0)} images/s.`
+        `threads in use **${wasm.wasmThreads ?? '–'}**, ${fixed(wasm.imagesPerSec, 0)} images/s.`
       : 'Chromium: not measured yet (`npm run bench:browser`).',
   ].join('\n');
 }

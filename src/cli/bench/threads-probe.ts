@@ -1,8 +1,8 @@
 // One measurement of the `threads` section, in a process of its own (the WASM backend initialises
 // once per process): `node scripts/run-ts.mjs src/cli/bench/threads-probe.ts THREADS ROUND`.
-// Initialises WASM on THREADS threads as the CLI does (1: tfjs's single-threaded binary, more: its
-// threaded one, backend/wasm-threads-node.ts), then times fmnist training steps and inference
-// batches and prints one JSON line (ThreadRun).
+// Initialises WASM on THREADS threads as the CLI does (this one and THREADS − 1 kernel helpers,
+// engine/kernels/kernel-pool.ts), then times fmnist training steps and inference batches and
+// prints one JSON line (ThreadRun).
 import { presetConfig } from '../../engine/config';
 import { useBackend, wasmThreadsInUse } from '../../backend/node';
 import { errorText } from '../../backend/error-text';

@@ -10,7 +10,7 @@
 // (wasm/attention.c), compiled with SIMD128.
 import * as tf from '../tf';
 import { fusedOn, fusedOp } from './js-kernel';
-import { registerWasmKernel } from './wasm-kernel';
+import { registerWasmKernel, shareOf } from './wasm-kernel';
 
 export interface AttentionAttrs {
   batch: number;
@@ -22,17 +22,33 @@ export interface AttentionAttrs {
 const FORWARD = 'SvAttention';
 const BACKWARD = 'SvAttentionGrad';
 
+/** Images split between threads; byte offsets of image b in qkv (and dqkv), out (and dy), P. */
+const split = { parts: (_s: number[][], a: AttentionAttrs) => a.batch };
+const imageAt = (a: AttentionAttrs, b: number) => ({
+  qkv: b * a.tokens * 3 * a.heads * a.headDim * 4,
+  out: b * a.tokens * a.heads * a.headDim * 4,
+  probs: b * a.heads * a.tokens * a.tokens * 4,
+});
+
 registerWasmKernel<AttentionAttrs>({
   name: FORWARD,
   outputShapes: (_s, a) => [[a.batch * a.tokens, a.heads * a.headDim], [a.batch, a.heads, a.tokens, a.tokens]],
   scratch: (f, _s, a) => f.sv_attention_scratch(a.tokens, a.headDim),
-  call: (f, { inputs: [qkv], outputs: [out, probs], scratch }, a) => f.sv_attention(qkv, out, probs, scratch, a.batch, a.tokens, a.heads, a.headDim),
+  split,
+  call: (f, { inputs: [qkv], outputs: [out, probs], scratch }, a, _s, part) => {
+    const [b0, b1] = shareOf(a.batch, part), o = imageAt(a, b0);
+    if (b1 > b0) f.sv_attention(qkv + o.qkv, out + o.out, probs + o.probs, scratch, b1 - b0, a.tokens, a.heads, a.headDim);
+  },
 });
 registerWasmKernel<AttentionAttrs>({
   name: BACKWARD,
   outputShapes: ([, qkv]) => [qkv],
   scratch: (f, _s, a) => f.sv_attention_scratch(a.tokens, a.headDim),
-  call: (f, { inputs: [dy, qkv, probs], outputs: [dqkv], scratch }, a) => f.sv_attention_grad(dy, qkv, probs, dqkv, scratch, a.batch, a.tokens, a.heads, a.headDim),
+  split,
+  call: (f, { inputs: [dy, qkv, probs], outputs: [dqkv], scratch }, a, _s, part) => {
+    const [b0, b1] = shareOf(a.batch, part), o = imageAt(a, b0);
+    if (b1 > b0) f.sv_attention_grad(dy + o.out, qkv + o.qkv, probs + o.probs, dqkv + o.qkv, scratch, b1 - b0, a.tokens, a.heads, a.headDim);
+  },
 });
 
 /** The same computation in tfjs ops: the reference, and the path on backends without the kernel. */

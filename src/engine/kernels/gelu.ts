@@ -3,20 +3,31 @@
 import * as tf from '../tf';
 import { sizeOf } from '../facts/shape';
 import { fusedOn, fusedOp } from './js-kernel';
-import { registerWasmKernel } from './wasm-kernel';
+import { registerWasmKernel, shareOf } from './wasm-kernel';
 
 const FORWARD = 'SvGelu';
 const BACKWARD = 'SvGeluGrad';
 
+/** Entries per part: whole vectors, and enough that a helper's round trip pays. */
+const split = { parts: ([shape]: number[][]) => Math.floor(sizeOf(shape) / 8192) };
+
 registerWasmKernel<Record<string, never>>({
   name: FORWARD,
   outputShapes: ([x]) => [x],
-  call: (f, { inputs: [x], outputs: [y] }, _a, [shape]) => f.sv_gelu(x, y, sizeOf(shape)),
+  split,
+  call: (f, { inputs: [x], outputs: [y] }, _a, [shape], part) => {
+    const [lo, hi] = shareOf(sizeOf(shape), part, 4);
+    if (hi > lo) f.sv_gelu(x + lo * 4, y + lo * 4, hi - lo);
+  },
 });
 registerWasmKernel<Record<string, never>>({
   name: BACKWARD,
   outputShapes: ([dy]) => [dy],
-  call: (f, { inputs: [dy, x], outputs: [dx] }, _a, [shape]) => f.sv_gelu_grad(dy, x, dx, sizeOf(shape)),
+  split,
+  call: (f, { inputs: [dy, x], outputs: [dx] }, _a, [shape], part) => {
+    const [lo, hi] = shareOf(sizeOf(shape), part, 4);
+    if (hi > lo) f.sv_gelu_grad(dy + lo * 4, x + lo * 4, dx + lo * 4, hi - lo);
+  },
 });
 
 /** The composed GELU: the reference, and the path on backends without the kernel. */

@@ -5,7 +5,8 @@
 // cannot run SIMD128 (WebAssembly.validate fails) these kernels are not registered, and the
 // callers take the composed tfjs ops (see `fusedOn`).
 import { registerJsKernel } from './js-kernel';
-import { KERNELS_WASM_BASE64 } from './wasm/kernels.generated';
+import { canShareMemory, readyHelpers, runChunks, type KernelCall, type SharedKernels } from './kernel-pool';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels.generated';
 
 /** The C functions; pointers are byte offsets into the module's memory, counts are floats. */
 export interface KernelFunctions {
@@ -18,6 +19,9 @@ export interface KernelFunctions {
   sv_gelu_grad(dy: number, x: number, dx: number, n: number): void;
   sv_layer_norm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
   sv_layer_norm_grad(dy: number, x: number, gamma: number, dx: number, dgamma: number, dbeta: number, rows: number, cols: number, eps: number): void;
+  sv_gemm(a: number, lda: number, transA: number, b: number, bias: number, hasBias: number, c: number, rows: number, K: number, N: number): void;
+  sv_transpose(src: number, dst: number, rows: number, cols: number): void;
+  sv_column_sums(x: number, ldx: number, out: number, M: number, N: number): void;
   sv_adamw(m: number, v: number, age: number, scale: number, p: number, g: number, mOut: number, vOut: number, ageOut: number, pOut: number, n: number,
     lr: number, keep: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number, bc1: number, bc2: number,
     lnBeta1: number, lnBeta2: number): void;
@@ -35,6 +39,7 @@ export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => KernelModule['memory'];
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -52,7 +57,41 @@ export function loadKernelModule(api: WasmApi | undefined, bytes: Uint8Array): K
   return { fns: exports as unknown as KernelFunctions, memory: exports.memory as KernelModule['memory'], heapBase: Math.ceil(heapBase / 16) * 16 };
 }
 
-const kernels = loadKernelModule((globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly, decodeBase64(KERNELS_WASM_BASE64));
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+/** The kernels this thread calls: the plain build, or the threads build once helpers run. */
+let kernels = loadKernelModule(wasmApi, decodeBase64(KERNELS_WASM_BASE64));
+
+/** Each thread's slice of the threads build's stack (16 slices below the heap base). */
+const STACK_SLICE = 65536;
+/** Pages the threads build needs at least: its stack and data lie below the heap base (~1 MiB). */
+const SHARED_INITIAL_PAGES = 32;
+
+/**
+ * Switch this thread's kernels to the threads build, on a new shared memory, and return what
+ * helper threads need to run it beside this one; null (nothing switched) where memory cannot be
+ * shared or the build does not run.
+ */
+export function shareKernels(): SharedKernels | null {
+  if (!wasmApi || !kernels || !canShareMemory()) return null;
+  const bytes = decodeBase64(KERNELS_SHARED_WASM_BASE64);
+  let shared: KernelModule, module: object;
+  try {
+    const memory = new wasmApi.Memory({ initial: SHARED_INITIAL_PAGES, maximum: 65536, shared: true });
+    module = new wasmApi.Module(bytes);
+    const { exports } = new wasmApi.Instance(module, { env: { memory } });
+    const heapBase = (exports.__heap_base as { value: number }).value;
+    shared = { fns: exports as unknown as KernelFunctions, memory, heapBase: Math.ceil(heapBase / 16) * 16 };
+  } catch {
+    return null;
+  }
+  kernels = shared;
+  const names = Object.keys(shared.fns).filter((k) => typeof (shared.fns as unknown as Record<string, unknown>)[k] === 'function').sort();
+  const stackTop = (i: number) => {
+    if (i < 1 || i >= 16) throw new Error(`kernel helpers: at most 15 (asked for helper ${i})`);
+    return shared.heapBase - i * STACK_SLICE;
+  };
+  return { module, memory: shared.memory, names, stackTop };
+}
 
 /** Bytes of the module's memory now (0 without the module): it grows only when a call needs more. */
 export const simdMemoryBytes = (): number => kernels?.memory.buffer.byteLength ?? 0;
@@ -76,31 +115,69 @@ function layout(m: KernelModule, floats: number[]): number[] {
   return offsets;
 }
 
+/** Chunks per thread a split call is cut into: threads take chunks until none is left. */
+const CHUNKS_PER_THREAD = 4;
+
+/** Which of `count` parts of a call this is (the threads take parts in any order). */
+export interface KernelPart {
+  index: number;
+  count: number;
+}
+
+/** Part `part` of n items as [lo, hi), lo a multiple of `align`: near-equal shares, in order. */
+export function shareOf(n: number, part: KernelPart, align = 1): [number, number] {
+  const units = Math.ceil(n / align);
+  const at = (i: number) => Math.min(n, Math.floor((units * i) / part.count) * align);
+  return [at(part.index), at(part.index + 1)];
+}
+
 export interface WasmKernelSpec<A> {
   name: string;
   /** Output shapes from the input shapes and attributes. */
   outputShapes: (shapes: number[][], attrs: A) => number[][];
-  /** Floats of scratch memory the call needs besides its inputs and outputs. */
+  /** Floats of scratch memory the call needs besides its inputs and outputs (per thread). */
   scratch?: (fns: KernelFunctions, shapes: number[][], attrs: A) => number;
-  /** Calls the C function with the byte offsets of the inputs, outputs and scratch. */
-  call: (fns: KernelFunctions, at: { inputs: number[]; outputs: number[]; scratch: number }, attrs: A, shapes: number[][]) => void;
+  /**
+   * Calls the C functions for one part of the work with the byte offsets of the inputs, outputs
+   * and scratch (the whole work when the kernel does not split).
+   */
+  call: (fns: KernelFunctions, at: { inputs: number[]; outputs: number[]; scratch: number }, attrs: A, shapes: number[][], part: KernelPart) => void;
+  /**
+   * How the work splits between threads: into at most `parts` parts (below 2: it does not).
+   * Parts write disjoint parts of the outputs; a thread's parts share its scratch.
+   */
+  split?: { parts: (shapes: number[][], attrs: A) => number };
+}
+
+/** The C calls `call` makes for a part, recorded for a helper thread instead of run. */
+function recordCalls<A>(spec: WasmKernelSpec<A>, at: { inputs: number[]; outputs: number[]; scratch: number }, attrs: A, shapes: number[][], part: KernelPart): KernelCall[] {
+  const calls: KernelCall[] = [];
+  const recorder = new Proxy({}, { get: (_t, fn: string) => (...args: number[]) => void calls.push({ fn, args }) }) as KernelFunctions;
+  spec.call(recorder, at, attrs, shapes, part);
+  return calls;
 }
 
 /** Register a SIMD kernel for cpu and wasm, if this engine runs SIMD128; its inputs are named 0, 1, … */
 export function registerWasmKernel<A>(spec: WasmKernelSpec<A>): void {
-  const m = kernels;
-  if (!m) return;
+  if (!kernels) return;
   registerJsKernel<A>({
     name: spec.name,
     outputShapes: spec.outputShapes,
     compute: (inputs, outputs, attrs, shapes) => {
-      const scratch = spec.scratch?.(m.fns, shapes, attrs) ?? 0;
-      const at = layout(m, [...inputs.map((x) => x.length), ...outputs.map((y) => y.length), scratch]);
+      const m = kernels!;
+      const units = spec.split?.parts(shapes, attrs) ?? 1;
+      const team = units > 1 ? readyHelpers() : [];
+      const chunks = team.length ? Math.min(units, CHUNKS_PER_THREAD * (team.length + 1)) : 1;
+      // Scratch for each thread, one after another.
+      const scratch = Math.ceil((spec.scratch?.(m.fns, shapes, attrs) ?? 0) / 4) * 4;
+      const at = layout(m, [...inputs.map((x) => x.length), ...outputs.map((y) => y.length), scratch * (team.length + 1)]);
       // A view only after growing: growth detaches the older ones.
       const heap = new Float32Array(m.memory.buffer);
       inputs.forEach((x, i) => heap.set(x, at[i] / 4));
       const outAt = at.slice(inputs.length, inputs.length + outputs.length);
-      spec.call(m.fns, { inputs: at.slice(0, inputs.length), outputs: outAt, scratch: at[at.length - 1] }, attrs, shapes);
+      const offsets = (thread: number) => ({ inputs: at.slice(0, inputs.length), outputs: outAt, scratch: at[at.length - 1] + thread * scratch * 4 });
+      const here = offsets(0);
+      runChunks(team, chunks, (c, t) => recordCalls(spec, offsets(t), attrs, shapes, { index: c, count: chunks }), (c) => spec.call(m.fns, here, attrs, shapes, { index: c, count: chunks }));
       outputs.forEach((y, i) => y.set(heap.subarray(outAt[i] / 4, outAt[i] / 4 + y.length)));
     },
   });

@@ -2,6 +2,7 @@
 // wrong gradient shape, see tfjs-notes.md).
 import * as tf from '../tf';
 import { smoothedCrossEntropyFused } from '../kernels/cross-entropy';
+import { denseFused, denseFusedOn } from '../kernels/dense';
 import { geluFused } from '../kernels/gelu';
 import { layerNormFused } from '../kernels/layer-norm';
 
@@ -39,6 +40,7 @@ const EXPLICIT_TRANSPOSE_BACKENDS = new Set(['wasm', 'cpu']);
 
 /** x [M, in] · W [in, out] + b [out] → [M, out] */
 export function dense2d(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  if (denseFusedOn()) return denseFused(x, w, b);
   if (EXPLICIT_TRANSPOSE_BACKENDS.has(tf.getBackend())) return denseExplicitGrad(x, w, b);
   return tf.add(tf.matMul(x, w as tf.Tensor2D), b);
 }

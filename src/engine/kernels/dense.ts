@@ -1,0 +1,60 @@
+// The Linear layer, x·W + b, as one kernel each way on WASM. Composed in tfjs it is a matmul and
+// a broadcast add forward, and backward three transposes, two matmuls and a sum. The products are
+// in C (wasm/gemm.c) in XNNPACK's summation order, so they equal tfjs's matMul bit for bit, and
+// they split by rows between the kernel helper threads (kernel-pool.ts).
+import * as tf from '../tf';
+import { fusedOn, fusedOp } from './js-kernel';
+import { registerWasmKernel, shareOf, type KernelPart } from './wasm-kernel';
+
+const FORWARD = 'SvDense';
+const BACKWARD = 'SvDenseGrad';
+
+/** Rows per part are a multiple of the GEMM's 4-row tile. */
+const ROW_ALIGN = 4;
+/** Below this many multiply-adds a split costs more than it saves (a helper's round trip is a few µs). */
+const MIN_SPLIT_MACS = 1 << 17;
+
+const partsFor = (macs: number) => (macs >= MIN_SPLIT_MACS ? 8 : 1);
+
+registerWasmKernel<Record<string, never>>({
+  name: FORWARD,
+  // x [M, K], w [K, N], b [N] → y [M, N]
+  outputShapes: ([x, w]) => [[x[0], w[1]]],
+  split: { parts: ([x, w]) => partsFor(x[0] * x[1] * w[1]) },
+  call: (f, { inputs: [x, w, b], outputs: [y] }, _a, [[M, K], [, N]], part) => {
+    const [r0, r1] = shareOf(M, part, ROW_ALIGN);
+    if (r1 > r0) f.sv_gemm(x + r0 * K * 4, K, 0, w, b, 1, y + r0 * N * 4, r1 - r0, K, N);
+  },
+});
+
+/** A part's rows of dx [M, K], rows of dW [K, N] and entries of db [N]. */
+function gradShares(M: number, K: number, N: number, part: KernelPart) {
+  return { dx: shareOf(M, part, ROW_ALIGN), dW: shareOf(K, part, ROW_ALIGN), db: shareOf(N, part, 4) };
+}
+
+registerWasmKernel<Record<string, never>>({
+  name: BACKWARD,
+  // dy [M, N], x [M, K], w [K, N] → dx [M, K], dW [K, N], db [N]
+  outputShapes: ([dy, x]) => [x, [x[1], dy[1]], [dy[1]]],
+  scratch: (_f, [dy, x]) => x[1] * dy[1], // Wᵀ [N, K]
+  split: { parts: ([dy, x]) => partsFor(x[0] * x[1] * dy[1]) },
+  call: (f, { inputs: [dy, x, w], outputs: [dx, dW, db], scratch: wT }, _a, [[M, N], [, K]], part) => {
+    const s = gradShares(M, K, N, part);
+    if (s.dx[1] > s.dx[0]) {
+      f.sv_transpose(w, wT, K, N);
+      f.sv_gemm(dy + s.dx[0] * N * 4, N, 0, wT, 0, 0, dx + s.dx[0] * K * 4, s.dx[1] - s.dx[0], N, K); // dx = dy·Wᵀ
+    }
+    if (s.dW[1] > s.dW[0]) f.sv_gemm(x + s.dW[0] * 4, K, 1, dy, 0, 0, dW + s.dW[0] * N * 4, s.dW[1] - s.dW[0], M, N); // dW = xᵀ·dy
+    if (s.db[1] > s.db[0]) f.sv_column_sums(dy + s.db[0] * 4, N, db + s.db[0] * 4, M, s.db[1] - s.db[0]); // db = Σ rows of dy
+  },
+});
+
+const denseOp = fusedOp(FORWARD, BACKWARD, {}, ([x, w]) => [x, w]);
+
+/** Whether the fused Linear runs here: WASM only (the CPU backend's matmul sums in another order). */
+export const denseFusedOn = (): boolean => tf.getBackend() === 'wasm' && fusedOn(FORWARD);
+
+/** x [M, K]·w [K, N] + b [N], one kernel each way. Callers check `denseFusedOn` first. */
+export function denseFused(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return denseOp(x, w, b) as tf.Tensor2D;
+}
