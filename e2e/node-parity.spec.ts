@@ -1,9 +1,9 @@
 // A results link's "Re-run to verify" (Chromium, the studio's worker) and `cli train --url` (Node)
 // must give the same losses for the same link on the same backend: WASM in both. This trains the
 // tiny preset's link for 50 steps in both and compares every loss bit for bit (float32, as the
-// frames carry them). Node runs single-threaded, the worker on every core (at most 4): XNNPACK
-// splits a matmul's output between threads, each element summed in the same order, so the
-// thread count must not change a bit either.
+// frames carry them). Node runs single-threaded, the worker on every core (at most 4): our kernels
+// split their outputs between threads (kernel-pool.ts), each element computed in the same order,
+// so the thread count must not change a bit either.
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { decodeConfig } from '../src/engine/config-url';

@@ -15,6 +15,7 @@ import { registerWebGlKernels } from '../engine/kernels/webgl';
 import { registerWebGpuKernels } from '../engine/kernels/webgpu';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 /**
  * The threads WASM computes on: every core, at most WASM_MAX_THREADS (wasm-threads.ts). tfjs runs
@@ -35,8 +36,10 @@ const REGISTER: Record<BackendName, () => Promise<unknown>> = {
     wasm.setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlainUrl,
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl, // setWasmPaths wants all three; never fetched (below)
     });
-    wasm.setThreadsCount(1);
+    // The single-threaded SIMD binary even where threads are available (kernel-pool.ts threads ours).
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };

@@ -7,6 +7,7 @@ import * as tf from '../../engine/tf';
 import { encodeConfig } from '../../engine/config-url';
 import type { Dataset } from '../../engine/data/types';
 import { countParams, paramSpecs } from '../../engine/model/params';
+import { dense2d } from '../../engine/model/layers';
 import { useBackend } from '../../backend/node';
 import { loadAverage, type PeerData, type PeerRound, type TorchRun } from './results';
 import type { SectionContext } from './sections';
@@ -15,21 +16,21 @@ import { timeSteps } from './step-time';
 import { blockGemmShapes, findTorchPython, runTorch, type TorchOutput } from './torch-peer';
 
 /**
- * Our side of the matmul-alone measurement: tf.matMul on WASM, the summed medians of `reps` calls per
- * shape. WASM kernels finish before they return, so no readback is timed: reading a result back
- * from the threaded build's shared memory costs more than the matmul itself (~1 ms for these).
+ * Our side of the matmul-alone measurement: the model's Linear layer (x·W + 0 on WASM: our GEMM
+ * kernel, split over the helper threads), the summed medians of `reps` calls per shape. WASM
+ * kernels finish before they return, so no readback is timed.
  */
 function timeGemms(shapes: [number, number, number][], reps: number): number {
   return shapes.reduce((total, [m, k, n]) => {
-    const a = tf.randomNormal([m, k]) as tf.Tensor2D, b = tf.randomNormal([k, n]) as tf.Tensor2D;
+    const a = tf.randomNormal([m, k]) as tf.Tensor2D, b = tf.randomNormal([k, n]) as tf.Tensor2D, bias = tf.zeros([n]);
     const ms: number[] = [];
     for (let i = 0; i < reps + 5; i++) {
       const t0 = performance.now();
-      const y = tf.matMul(a, b);
+      const y = dense2d(a, b, bias); // the model's Linear layer: on WASM, our GEMM kernel
       if (i >= 5) ms.push(performance.now() - t0);
       y.dispose();
     }
-    tf.dispose([a, b]);
+    tf.dispose([a, b, bias]);
     return total + median(ms);
   }, 0);
 }

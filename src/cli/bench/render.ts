@@ -271,7 +271,7 @@ function gemmLine(d: PeerData): string {
   const shapes = d.gemmShapes ?? [], rates = gemmRates(d);
   if (!rates) return '';
   return `**The matrix multiplications alone** (one block's forward matmuls on a batch, M×K by K×N: ${shapes.map(([m, k, n]) => `${m}×${k}×${n}`).join(', ')}, ` +
-    `${fixed(gemmFlop(shapes) / 1e6, 1)} MFLOP; each shape's median call, summed; medians over rounds): ours (tf.matMul on ${d.ours?.backend}, XNNPACK) **${fixed(rates.ours, 1)} GFLOP/s**; ` +
+    `${fixed(gemmFlop(shapes) / 1e6, 1)} MFLOP; each shape's median call, summed; medians over rounds): ours (the Linear layer on ${d.ours?.backend}: our SIMD GEMM, in XNNPACK's summation order, on every thread, with a zero bias added) **${fixed(rates.ours, 1)} GFLOP/s**; ` +
     rates.torch.map(({ row, gflops }) => `PyTorch ${row.torchThreads} thread${row.torchThreads > 1 ? 's' : ''}, BLAS ${row.blasThreads}: **${fixed(gflops, 1)} GFLOP/s**`).join('; ') + '.';
 }
 
