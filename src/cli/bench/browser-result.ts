@@ -28,7 +28,7 @@ export interface ThroughputRow {
   /** Kernels of one training step in the worker (tf.profile), and the most frequent ones. */
   kernelsPerStep: number | null;
   kernelsTop: { name: string; count: number }[];
-  /** WASM only: threads tfjs reports (getThreadsCount) and whether the worker was cross-origin isolated. */
+  /** WASM only: the threads it computes on (this one and the kernel helpers) and whether the worker was cross-origin isolated. */
   wasmThreads: number | null;
   crossOriginIsolated: boolean | null;
 }

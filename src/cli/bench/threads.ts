@@ -28,7 +28,7 @@ export async function threadsSection(ctx: SectionContext, c: ExperimentConfig): 
     for (const threads of COMPARED_THREADS) {
       const run = probe(threads, round, ctx.quick ? 3 : 10);
       runs.push(run);
-      ctx.log(`   round ${round}, ${threads} thread(s): ${run.error ?? `tfjs reports ${run.actualThreads}, ${run.imagesPerSec?.toFixed(0)} images/s, inference ${run.inferMs?.toFixed(1)} ms, CPU/wall ${run.cpuPerWall?.toFixed(2)}`}`);
+      ctx.log(`   round ${round}, ${threads} thread(s): ${run.error ?? `${run.actualThreads} in use, ${run.imagesPerSec?.toFixed(0)} images/s, inference ${run.inferMs?.toFixed(1)} ms, CPU/wall ${run.cpuPerWall?.toFixed(2)}`}`);
     }
   return { config: encodeConfig(c), runs };
 }
