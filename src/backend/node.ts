@@ -1,7 +1,7 @@
 // tfjs backends in Node: WASM by default (about 4× the pure-JS CPU backend here), CPU as the
 // fallback. tfjs-node is not used: it downloads a native binary at install time.
 import '@tensorflow/tfjs-backend-cpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
@@ -10,7 +10,7 @@ import * as tf from '../engine/tf';
 import { kernelHelperCount, startKernelHelpers, type SpawnHelper } from '../engine/kernels/kernel-pool';
 import { shareKernels } from '../engine/kernels/wasm-kernel';
 import { applyWasmPatches } from './wasm-patches';
-import { parseWasmThreads, wasmThreadsFor, WASM_THREADS_ENV } from './wasm-threads';
+import { parseWasmThreads, useSingleThreadedTfjsWasm, wasmThreadsFor, WASM_THREADS_ENV } from './wasm-threads';
 
 export type NodeBackend = 'wasm' | 'cpu';
 
@@ -43,7 +43,7 @@ export async function useBackend(wanted: NodeBackend = 'wasm', log: (s: string) 
   if (wanted === 'wasm') {
     // The .wasm binaries ship inside the package; the Emscripten loader reads them from disk.
     setWasmPaths(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
-    setThreadsCount(1);
+    useSingleThreadedTfjsWasm();
     const init = async () => {
       if (!(await tf.setBackend('wasm'))) return false;
       await tf.ready();

@@ -2,6 +2,18 @@
 // kernels split over it and threads − 1 helpers (engine/kernels/kernel-pool.ts). Shared by Node
 // (node.ts) and the studio's worker (worker.ts).
 
+import * as tf from '../engine/tf';
+
+/**
+ * tfjs takes its single-threaded SIMD binary, threads or not (our kernels split themselves, and
+ * tfjs's threaded build split only its own, poorly at our sizes). Set after tfjs-backend-wasm is
+ * imported (it registers the flag) and before the backend starts. The flag, not setThreadsCount(1):
+ * with threads available, tfjs still picked the threaded binary for that.
+ */
+export function useSingleThreadedTfjsWasm(): void {
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+}
+
 /** More threads than this gain little for our shapes. */
 export const WASM_MAX_THREADS = 4;
 

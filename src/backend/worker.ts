@@ -7,7 +7,7 @@ import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../protocol/m
 import { BACKEND_LABEL, isSoftwareAdapter, type Calibration } from '../protocol/calibration';
 import { errorText } from './error-text';
 import { applyWasmPatches } from './wasm-patches';
-import { wasmThreadsFor } from './wasm-threads';
+import { useSingleThreadedTfjsWasm, wasmThreadsFor } from './wasm-threads';
 import { kernelHelperCount, startKernelHelpers, type SpawnHelper } from '../engine/kernels/kernel-pool';
 import { shareKernels } from '../engine/kernels/wasm-kernel';
 import { applyWebGpuPatches } from './webgpu-patches';
@@ -38,8 +38,7 @@ const REGISTER: Record<BackendName, () => Promise<unknown>> = {
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl, // setWasmPaths wants all three; never fetched (below)
     });
-    // The single-threaded SIMD binary even where threads are available (kernel-pool.ts threads ours).
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    useSingleThreadedTfjsWasm();
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };

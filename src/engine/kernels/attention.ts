@@ -9,7 +9,7 @@
 // attention probabilities P [B, H, T, T] are kept for the backward pass. The loops are in C
 // (wasm/attention.c), compiled with SIMD128.
 import * as tf from '../tf';
-import { fusedOn, fusedOp } from './js-kernel';
+import { fusedOn, fusedOp, runJsKernel } from './js-kernel';
 import { registerWasmKernel, shareOf } from './wasm-kernel';
 
 export interface AttentionAttrs {
@@ -17,7 +17,14 @@ export interface AttentionAttrs {
   tokens: number;
   heads: number;
   headDim: number;
+  /**
+   * Queries per image: the first `queries` tokens (default all). At inference the last block needs
+   * the cls token's row only (1); that forward has no gradient.
+   */
+  queries?: number;
 }
+
+const queriesOf = (a: AttentionAttrs) => a.queries ?? a.tokens;
 
 const FORWARD = 'SvAttention';
 const BACKWARD = 'SvAttentionGrad';
@@ -26,18 +33,18 @@ const BACKWARD = 'SvAttentionGrad';
 const split = { parts: (_s: number[][], a: AttentionAttrs) => a.batch };
 const imageAt = (a: AttentionAttrs, b: number) => ({
   qkv: b * a.tokens * 3 * a.heads * a.headDim * 4,
-  out: b * a.tokens * a.heads * a.headDim * 4,
-  probs: b * a.heads * a.tokens * a.tokens * 4,
+  out: b * queriesOf(a) * a.heads * a.headDim * 4,
+  probs: b * a.heads * queriesOf(a) * a.tokens * 4,
 });
 
 registerWasmKernel<AttentionAttrs>({
   name: FORWARD,
-  outputShapes: (_s, a) => [[a.batch * a.tokens, a.heads * a.headDim], [a.batch, a.heads, a.tokens, a.tokens]],
+  outputShapes: (_s, a) => [[a.batch * queriesOf(a), a.heads * a.headDim], [a.batch, a.heads, queriesOf(a), a.tokens]],
   scratch: (f, _s, a) => f.sv_attention_scratch(a.tokens, a.headDim),
   split,
   call: (f, { inputs: [qkv], outputs: [out, probs], scratch }, a, _s, part) => {
     const [b0, b1] = shareOf(a.batch, part), o = imageAt(a, b0);
-    if (b1 > b0) f.sv_attention(qkv + o.qkv, out + o.out, probs + o.probs, scratch, b1 - b0, a.tokens, a.heads, a.headDim);
+    if (b1 > b0) f.sv_attention(qkv + o.qkv, out + o.out, probs + o.probs, scratch, b1 - b0, a.tokens, queriesOf(a), a.heads, a.headDim);
   },
 });
 registerWasmKernel<AttentionAttrs>({
@@ -65,9 +72,26 @@ export function attentionComposed(qkv: tf.Tensor2D, a: AttentionAttrs): tf.Tenso
   return tf.reshape(out, [B * T, H * hd]);
 }
 
-/** softmax(q·kᵀ/√hd)·v for every image and head: qkv [B·T, 3·H·hd] → [B·T, H·hd]. */
+/** Rows [B·T, n] → the first `rows` rows of each image's T: [B·rows, n]. */
+export function leadingRows(x: tf.Tensor2D, B: number, T: number, rows: number): tf.Tensor2D {
+  if (rows === T) return x;
+  const n = x.shape[1];
+  const lead = tf.slice(tf.reshape(x, [B, T * n]), [0, 0], [B, rows * n]) as tf.Tensor2D;
+  return rows === 1 ? lead : tf.reshape(lead, [B * rows, n]);
+}
+
+/**
+ * softmax(q·kᵀ/√hd)·v for every image and head: qkv [B·T, 3·H·hd] → [B·Q, H·hd], Q = `queries`
+ * (all T tokens unless fewer are asked for, forward only).
+ */
 export function attentionCore(qkv: tf.Tensor2D, a: AttentionAttrs): tf.Tensor2D {
-  if (!fusedOn(FORWARD)) return attentionComposed(qkv, a);
+  const Q = queriesOf(a);
+  if (!fusedOn(FORWARD)) return leadingRows(attentionComposed(qkv, a), a.batch, a.tokens, Q);
+  if (Q < a.tokens) {
+    const [out, probs] = runJsKernel(FORWARD, [qkv], a);
+    probs.dispose();
+    return out as tf.Tensor2D;
+  }
   // Backward: dy, qkv and the probabilities the forward kept.
   return fusedOp(FORWARD, BACKWARD, a, ([x], [, probs]) => [x, probs])(qkv) as tf.Tensor2D;
 }

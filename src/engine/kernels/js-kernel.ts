@@ -11,8 +11,17 @@ import { registerFusedKernel } from './register';
 /** The backends that get the JavaScript kernels. */
 const JS_BACKENDS = ['cpu', 'wasm'] as const;
 
+/**
+ * The identities of a call's tensors' data (tfjs data ids: a reshape keeps its input's, new data
+ * gets a new one). Empty where the backend has not made them yet (outputs on 'cpu').
+ */
+export interface DataIds {
+  inputs: object[];
+  outputs: object[];
+}
+
 /** What a kernel computes: float32 inputs in (int32 ones converted), preallocated float32 outputs filled. */
-export type JsCompute<A> = (inputs: Float32Array[], outputs: Float32Array[], attrs: A, shapes: number[][]) => void;
+export type JsCompute<A> = (inputs: Float32Array[], outputs: Float32Array[], attrs: A, shapes: number[][], ids: DataIds) => void;
 
 export interface JsKernelSpec<A> {
   name: string;
@@ -41,12 +50,13 @@ function run<A>(spec: JsKernelSpec<A>, backendName: string, inputs: tf.TensorInf
     const b = backend as WasmLike;
     const outs = outShapes.map((s) => b.makeOutput(s, 'float32'));
     // Views only after every allocation: growing the heap detaches older views.
-    spec.compute(inputs.map((t) => asFloat(t, b.typedArrayFromHeap(t))), outs.map((t) => b.typedArrayFromHeap(t)), attrs, shapes);
+    const ids = { inputs: inputs.map((t) => t.dataId), outputs: outs.map((t) => t.dataId) };
+    spec.compute(inputs.map((t) => asFloat(t, b.typedArrayFromHeap(t))), outs.map((t) => b.typedArrayFromHeap(t)), attrs, shapes, ids);
     return outs;
   }
   const b = backend as CpuLike;
   const outs = outShapes.map((s) => new Float32Array(sizeOf(s)));
-  spec.compute(inputs.map((t) => asFloat(t, b.data.get(t.dataId).values)), outs, attrs, shapes);
+  spec.compute(inputs.map((t) => asFloat(t, b.data.get(t.dataId).values)), outs, attrs, shapes, { inputs: inputs.map((t) => t.dataId), outputs: [] });
   return outs.map((v, i) => b.makeTensorInfo(outShapes[i], 'float32', v));
 }
 

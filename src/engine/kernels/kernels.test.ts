@@ -40,6 +40,22 @@ describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
     }
   });
 
+  it('attention core with fewer queries: the first tokens\' rows of the full result, bit for bit', () => {
+    const a: AttentionAttrs = { batch: 3, tokens: 7, heads: 2, headDim: 6 };
+    const qkv = rand([a.batch * a.tokens, 3 * a.heads * a.headDim], 5, 2);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const full = attentionCore(qkv as tf.Tensor2D, a).arraySync() as number[][];
+      for (const queries of [1, 3]) {
+        const got = attentionCore(qkv as tf.Tensor2D, { ...a, queries }).arraySync() as number[][];
+        const want = full.filter((_, r) => r % a.tokens < queries);
+        expect(got).toEqual(want);
+      }
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    qkv.dispose();
+  });
+
   it('SIMD memory: reused by calls that fit, grown only for a larger one', () => {
     const a: AttentionAttrs = { batch: 64, tokens: 17, heads: 4, headDim: 16 };
     const run = (batch: number): void => tf.tidy(() => {

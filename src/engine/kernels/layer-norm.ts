@@ -3,7 +3,7 @@
 // The loops are in C (wasm/layer_norm.c), compiled with SIMD128.
 import * as tf from '../tf';
 import { fusedOn, fusedOp } from './js-kernel';
-import { registerWasmKernel } from './wasm-kernel';
+import { registerWasmKernel, shareOf } from './wasm-kernel';
 
 interface LayerNormAttrs {
   eps: number;
@@ -12,11 +12,20 @@ interface LayerNormAttrs {
 const FORWARD = 'SvLayerNorm';
 const BACKWARD = 'SvLayerNormGrad';
 
+/** Below this many entries a split costs more than it saves (a helper's round trip is a few µs). */
+const MIN_SPLIT_ENTRIES = 1 << 14;
+
 registerWasmKernel<LayerNormAttrs>({
   name: FORWARD,
   outputShapes: ([x]) => [x],
+  // Rows are independent: they split between threads. (The backward's dγ and dβ sum over rows, so
+  // splitting it would change their order of summation.)
+  split: { parts: ([[M, D]]) => (M * D >= MIN_SPLIT_ENTRIES ? M : 1) },
   // x [M, D], γ, β [D] → y [M, D]
-  call: (f, { inputs: [x, gamma, beta], outputs: [y] }, { eps }, [[M, D]]) => f.sv_layer_norm(x, gamma, beta, y, M, D, eps),
+  call: (f, { inputs: [x, gamma, beta], outputs: [y] }, { eps }, [[M, D]], part) => {
+    const [r0, r1] = shareOf(M, part);
+    if (r1 > r0) f.sv_layer_norm(x + r0 * D * 4, gamma, beta, y + r0 * D * 4, r1 - r0, D, eps);
+  },
 });
 registerWasmKernel<LayerNormAttrs>({
   name: BACKWARD,

@@ -1,9 +1,11 @@
 // The token sequence from the patch embeddings as one kernel each way: the cls token in front of
 // each image's patches, plus the position embedding. Composed it is a broadcast add for cls, a
 // concat, a position add and reshapes forward, and the concat's split (WASM's SplitV copies this
-// [B, N+1, D] tensor element by element, ~5 ms), sums and reshapes backward.
+// [B, N+1, D] tensor element by element, ~5 ms), sums and reshapes backward. The forward is in C
+// (wasm/tokens.c); the backward sums over images in doubles, in JavaScript.
 import * as tf from '../tf';
 import { fusedOn, fusedOp, registerJsKernel } from './js-kernel';
+import { registerWasmKernel, shareOf } from './wasm-kernel';
 
 interface TokensAttrs {
   batch: number;
@@ -12,17 +14,14 @@ interface TokensAttrs {
 const FORWARD = 'SvTokens';
 const BACKWARD = 'SvTokensGrad';
 
-registerJsKernel<TokensAttrs>({
+registerWasmKernel<TokensAttrs>({
   name: FORWARD,
   outputShapes: ([patches], { batch }) => [[patches[0] + batch, patches[1]]],
-  // patches [B·N, D], cls [1, 1, D], pos [1, N+1, D] → tokens [B·(N+1), D]
-  compute: ([patches, cls, pos], [out], { batch: B }, [[BN, D]]) => {
-    const T = BN / B + 1;
-    for (let b = 0; b < B; b++)
-      for (let t = 0; t < T; t++) {
-        const o = (b * T + t) * D, p = (b * (T - 1) + t - 1) * D;
-        for (let d = 0; d < D; d++) out[o + d] = (t === 0 ? cls[d] : patches[p + d]) + pos[t * D + d];
-      }
+  split: { parts: (_s, { batch }) => batch },
+  // patches [B·N, D], cls [1, 1, D], pos [1, N+1, D] → tokens [B·(N+1), D]; images split between threads
+  call: (f, { inputs: [patches, cls, pos], outputs: [out] }, { batch: B }, [[BN, D]], part) => {
+    const [b0, b1] = shareOf(B, part), N = BN / B;
+    if (b1 > b0) f.sv_tokens(patches + b0 * N * D * 4, cls, pos, out + b0 * (N + 1) * D * 4, b1 - b0, N + 1, D);
   },
 });
 registerJsKernel<TokensAttrs>({

@@ -1,7 +1,9 @@
 // Fused kernels compiled from C (wasm/*.c) to WebAssembly with SIMD128: four floats per
 // instruction, where the JavaScript loops they replace ran one double at a time. The module has
 // its own memory: each call copies its inputs in, runs, and copies the outputs out into the tfjs
-// backend's buffers (registered through registerJsKernel, for 'cpu' and 'wasm'). Where the engine
+// backend's buffers (registered through registerJsKernel, for 'cpu' and 'wasm'). An input that is
+// an output of the call before (LayerNorm → Linear → attention → Linear, …) is read where that
+// call left it, not copied in again. Where the engine
 // cannot run SIMD128 (WebAssembly.validate fails) these kernels are not registered, and the
 // callers take the composed tfjs ops (see `fusedOn`).
 import { registerJsKernel } from './js-kernel';
@@ -13,13 +15,14 @@ export interface KernelFunctions {
   /** e^x, for its accuracy test. */
   sv_exp(x: number, y: number, n: number): void;
   sv_attention_scratch(tokens: number, headDim: number): number;
-  sv_attention(qkv: number, out: number, probs: number, scratch: number, batch: number, tokens: number, heads: number, headDim: number): void;
+  sv_attention(qkv: number, out: number, probs: number, scratch: number, batch: number, tokens: number, queries: number, heads: number, headDim: number): void;
   sv_attention_grad(dy: number, qkv: number, probs: number, dqkv: number, scratch: number, batch: number, tokens: number, heads: number, headDim: number): void;
   sv_gelu(x: number, y: number, n: number): void;
   sv_gelu_grad(dy: number, x: number, dx: number, n: number): void;
   sv_layer_norm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
   sv_layer_norm_grad(dy: number, x: number, gamma: number, dx: number, dgamma: number, dbeta: number, rows: number, cols: number, eps: number): void;
   sv_gemm(a: number, lda: number, transA: number, b: number, bias: number, hasBias: number, c: number, rows: number, K: number, N: number): void;
+  sv_tokens(patches: number, cls: number, pos: number, out: number, batch: number, tokens: number, dim: number): void;
   sv_transpose(src: number, dst: number, rows: number, cols: number): void;
   sv_column_sums(x: number, ldx: number, out: number, M: number, N: number): void;
   sv_adamw(m: number, v: number, age: number, scale: number, p: number, g: number, mOut: number, vOut: number, ageOut: number, pOut: number, n: number,
@@ -49,12 +52,17 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** An instance of a compiled kernels module; its memory is its own export, or the one it imports. */
+function instantiate(api: WasmApi, module: object, imported?: KernelModule['memory']): KernelModule {
+  const { exports } = new api.Instance(module, imported ? { env: { memory: imported } } : {});
+  const heapBase = (exports.__heap_base as { value: number }).value;
+  return { fns: exports as unknown as KernelFunctions, memory: imported ?? (exports.memory as KernelModule['memory']), heapBase: Math.ceil(heapBase / 16) * 16 };
+}
+
 /** The kernels' module, or null where this engine cannot run it (no WebAssembly, no SIMD128). */
 export function loadKernelModule(api: WasmApi | undefined, bytes: Uint8Array): KernelModule | null {
   if (!api || !api.validate(bytes)) return null;
-  const { exports } = new api.Instance(new api.Module(bytes), {});
-  const heapBase = (exports.__heap_base as { value: number }).value;
-  return { fns: exports as unknown as KernelFunctions, memory: exports.memory as KernelModule['memory'], heapBase: Math.ceil(heapBase / 16) * 16 };
+  return instantiate(api, new api.Module(bytes));
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -76,15 +84,13 @@ export function shareKernels(): SharedKernels | null {
   const bytes = decodeBase64(KERNELS_SHARED_WASM_BASE64);
   let shared: KernelModule, module: object;
   try {
-    const memory = new wasmApi.Memory({ initial: SHARED_INITIAL_PAGES, maximum: 65536, shared: true });
     module = new wasmApi.Module(bytes);
-    const { exports } = new wasmApi.Instance(module, { env: { memory } });
-    const heapBase = (exports.__heap_base as { value: number }).value;
-    shared = { fns: exports as unknown as KernelFunctions, memory, heapBase: Math.ceil(heapBase / 16) * 16 };
+    shared = instantiate(wasmApi, module, new wasmApi.Memory({ initial: SHARED_INITIAL_PAGES, maximum: 65536, shared: true }));
   } catch {
     return null;
   }
   kernels = shared;
+  resident = [];
   const names = Object.keys(shared.fns).filter((k) => typeof (shared.fns as unknown as Record<string, unknown>)[k] === 'function').sort();
   const stackTop = (i: number) => {
     if (i < 1 || i >= 16) throw new Error(`kernel helpers: at most 15 (asked for helper ${i})`);
@@ -98,16 +104,19 @@ export const simdMemoryBytes = (): number => kernels?.memory.buffer.byteLength ?
 
 const PAGE_BYTES = 65536;
 
+/** Bytes of a buffer of n floats: padded to whole 4-float vectors (16-byte aligned). */
+const paddedBytes = (n: number) => Math.ceil(n / 4) * 16;
+
 /**
- * Byte offsets for buffers of the given float counts, laid out from the heap base, each 16-byte
- * aligned and padded to whole 4-float vectors (the elementwise kernels read and write whole
- * vectors). Every call reuses the same memory; it grows only when a call needs more.
+ * Byte offsets for buffers of the given float counts, laid out from `start` (16-byte aligned),
+ * each padded to whole 4-float vectors (the elementwise kernels read and write whole vectors).
+ * Every call reuses the same memory; it grows only when a call needs more.
  */
-function layout(m: KernelModule, floats: number[]): number[] {
-  let end = m.heapBase;
+function layout(m: KernelModule, floats: number[], start: number): number[] {
+  let end = start;
   const offsets = floats.map((n) => {
     const at = end;
-    end += Math.ceil(n / 4) * 16;
+    end += paddedBytes(n);
     return at;
   });
   const missing = end - m.memory.buffer.byteLength;
@@ -149,6 +158,36 @@ export interface WasmKernelSpec<A> {
   split?: { parts: (shapes: number[][], attrs: A) => number };
 }
 
+/** A buffer of the module's memory that holds a tensor's data, by the data's identity. */
+interface ResidentBuffer {
+  id: object;
+  at: number;
+  floats: number;
+}
+
+/** The last call's outputs: they lie in the module's memory until the next call lays out its own. */
+let resident: ResidentBuffer[] = [];
+
+/**
+ * Byte offsets of a call's inputs, then of its other buffers (`others`: float counts). An input
+ * that is one of the last call's outputs stays where it lies (`copy` false); the rest are laid out
+ * below the inputs that stay, where they fit, else above them.
+ */
+function placeBuffers(m: KernelModule, resident: ResidentBuffer[], inputs: Float32Array[], ids: object[], others: number[]): { at: number[]; copy: boolean[] } {
+  const inPlace = inputs.map((x, i) => resident.find((r) => r.id === ids[i] && r.floats === x.length) ?? null);
+  const fresh = [...inputs.filter((_, i) => inPlace[i] === null).map((x) => x.length), ...others];
+  const kept = inPlace.filter((r): r is ResidentBuffer => r !== null);
+  let start = m.heapBase;
+  if (kept.length > 0) {
+    const need = fresh.reduce((sum, n) => sum + paddedBytes(n), 0);
+    if (start + need > Math.min(...kept.map((r) => r.at))) start = Math.max(...kept.map((r) => r.at + paddedBytes(r.floats)));
+  }
+  const laid = layout(m, fresh, start);
+  let next = 0;
+  const at = [...inputs.map((_, i) => inPlace[i]?.at ?? laid[next++]), ...laid.slice(next)];
+  return { at, copy: inPlace.map((r) => r === null) };
+}
+
 /** The C calls `call` makes for a part, recorded for a helper thread instead of run. */
 function recordCalls<A>(spec: WasmKernelSpec<A>, at: { inputs: number[]; outputs: number[]; scratch: number }, attrs: A, shapes: number[][], part: KernelPart): KernelCall[] {
   const calls: KernelCall[] = [];
@@ -163,22 +202,28 @@ export function registerWasmKernel<A>(spec: WasmKernelSpec<A>): void {
   registerJsKernel<A>({
     name: spec.name,
     outputShapes: spec.outputShapes,
-    compute: (inputs, outputs, attrs, shapes) => {
+    compute: (inputs, outputs, attrs, shapes, ids) => {
       const m = kernels!;
       const units = spec.split?.parts(shapes, attrs) ?? 1;
       const team = units > 1 ? readyHelpers() : [];
       const chunks = team.length ? Math.min(units, CHUNKS_PER_THREAD * (team.length + 1)) : 1;
       // Scratch for each thread, one after another.
       const scratch = Math.ceil((spec.scratch?.(m.fns, shapes, attrs) ?? 0) / 4) * 4;
-      const at = layout(m, [...inputs.map((x) => x.length), ...outputs.map((y) => y.length), scratch * (team.length + 1)]);
+      // Forgotten first: from here on this call writes over the memory they lie in.
+      const last = resident;
+      resident = [];
+      const { at, copy } = placeBuffers(m, last, inputs, ids.inputs, [...outputs.map((y) => y.length), scratch * (team.length + 1)]);
       // A view only after growing: growth detaches the older ones.
       const heap = new Float32Array(m.memory.buffer);
-      inputs.forEach((x, i) => heap.set(x, at[i] / 4));
+      inputs.forEach((x, i) => {
+        if (copy[i]) heap.set(x, at[i] / 4);
+      });
       const outAt = at.slice(inputs.length, inputs.length + outputs.length);
       const offsets = (thread: number) => ({ inputs: at.slice(0, inputs.length), outputs: outAt, scratch: at[at.length - 1] + thread * scratch * 4 });
       const here = offsets(0);
       runChunks(team, chunks, (c, t) => recordCalls(spec, offsets(t), attrs, shapes, { index: c, count: chunks }), (c) => spec.call(m.fns, here, attrs, shapes, { index: c, count: chunks }));
       outputs.forEach((y, i) => y.set(heap.subarray(outAt[i] / 4, outAt[i] / 4 + y.length)));
+      resident = ids.outputs.map((id, i) => ({ id, at: outAt[i], floats: outputs[i].length }));
     },
   });
 }

@@ -5,7 +5,7 @@
 import * as tf from '../tf';
 import { type ModelConfig } from '../config';
 import { blockParam, headDim, numPatches } from '../facts/shape';
-import { attentionCore } from '../kernels/attention';
+import { attentionCore, leadingRows } from '../kernels/attention';
 import { attentionWithClsRow } from './attention-maps';
 import { tokensFused } from '../kernels/tokens';
 import { dense2d, gelu, layerNorm, residualAdd } from './layers';
@@ -42,6 +42,11 @@ export interface ForwardPlan {
   tokens?: TokenPlan;
   /** Evaluation only: attention runs as composed ops and each block's cls row of the probabilities [B, H, T] is pushed here. */
   clsAttention?: tf.Tensor3D[];
+  /**
+   * Inference only (no gradient): the last block computes the cls token alone, since the head
+   * reads nothing else. Every token is computed row by row, so the logits are the same bit for bit.
+   */
+  clsOnly?: boolean;
 }
 
 const p = (P: ParamMap, name: string): tf.Tensor => {
@@ -65,8 +70,11 @@ export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D 
   return tokensFused(patches, p(P, 'cls_token'), p(P, 'pos_embed'), x.shape[0]);
 }
 
-/** Multi-head self-attention on pre-normed tokens h [B·T, D] → [B·T, D]. */
-function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelConfig, i: number, plan?: BlockPlan, clsAttention?: tf.Tensor3D[]): tf.Tensor2D {
+/**
+ * Multi-head self-attention on pre-normed tokens h [B·T, D] → [B·Q, D]: every token attends, and
+ * the first Q of each image (all T, or the cls token) are the queries computed.
+ */
+function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, Q: number, c: ModelConfig, i: number, plan?: BlockPlan, clsAttention?: tf.Tensor3D[]): tf.Tensor2D {
   const hd = headDim(c);
   const H = plan?.heads ?? c.numHeads;
   const wqkv = p(P, blockParam(i, 'qkv')), bqkv = p(P, blockParam(i, 'qkv', 'bias')); // [D, 3·H·hd], [3·H·hd]
@@ -76,15 +84,15 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, c: ModelCo
   if (clsAttention) {
     const { out: o, clsRow } = attentionWithClsRow(qkv, attrs);
     clsAttention.push(clsRow);
-    out = o;
-  } else out = attentionCore(qkv, attrs); // [B·T, H·hd]
+    out = leadingRows(o, B, T, Q);
+  } else out = attentionCore(qkv, { ...attrs, queries: Q }); // [B·Q, H·hd]
   if (plan?.headGate || plan?.headProbe) {
-    out = tf.reshape(out, [B, T, H, hd]);
+    out = tf.reshape(out, [B, Q, H, hd]);
     if (plan.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
     if (plan.headProbe) out = tf.add(out, plan.headProbe);
-    out = tf.reshape(out, [B * T, H * hd]);
+    out = tf.reshape(out, [B * Q, H * hd]);
   }
-  return dense2d(out as tf.Tensor2D, wproj, p(P, blockParam(i, 'proj', 'bias'))); // [B·T, D]
+  return dense2d(out as tf.Tensor2D, wproj, p(P, blockParam(i, 'proj', 'bias'))); // [B·Q, D]
 }
 
 /** MLP on pre-normed tokens h [B·T, D] → [B·T, D] over the hidden neurons fc1/fc2 have (all, or the live ones). */
@@ -106,14 +114,17 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
   }
   for (let i = 0; i < c.depth; i++) {
     const bp = plan.blocks?.[i];
+    // Queries computed: every token, or in the last block at inference the cls token only.
+    const Q = plan.clsOnly && i === c.depth - 1 ? 1 : T;
     const h1 = layerNorm(x, p(P, `blocks.${i}.norm1.weight`), p(P, `blocks.${i}.norm1.bias`));
-    x = residualAdd(x, attention(P, h1, B, T, c, i, bp, plan.clsAttention));
+    x = residualAdd(leadingRows(x, B, T, Q), attention(P, h1, B, T, Q, c, i, bp, plan.clsAttention));
+    T = Q;
     const h2 = layerNorm(x, p(P, `blocks.${i}.norm2.weight`), p(P, `blocks.${i}.norm2.bias`));
     x = residualAdd(x, mlp(P, h2, i));
   }
   // The final LayerNorm is per token, so normalising only the cls token gives timm's result.
-  const cls = tf.slice(tf.reshape(x, [B, T * c.embedDim]), [0, 0], [B, c.embedDim]); // token 0 of each image
-  const feats = layerNorm(cls as tf.Tensor2D, p(P, 'norm.weight'), p(P, 'norm.bias'));
+  const cls = leadingRows(x, B, T, 1); // token 0 of each image
+  const feats = layerNorm(cls, p(P, 'norm.weight'), p(P, 'norm.bias'));
   return dense2d(feats, p(P, 'head.weight'), p(P, 'head.bias'));
 }
 

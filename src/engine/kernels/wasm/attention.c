@@ -17,6 +17,11 @@ EXPORT(sv_attention_scratch) int attention_scratch(int T, int hd) {
 
 /** Rows t of one part (q, k or v) of one head: src[t·row + d], d < hd, into dst[t·hp + d]. */
 static void gather_rows(const float* src, int row, int T, int hd, int hp, float* dst) {
+  if ((hd & 3) == 0) { // whole vectors (the padding is empty)
+    for (int t = 0; t < T; t++)
+      for (int d = 0; d < hd; d += 4) store(dst + t * hp + d, load(src + t * row + d));
+    return;
+  }
   for (int t = 0; t < T; t++)
     for (int d = 0; d < hd; d++) dst[t * hp + d] = src[t * row + d];
 }
@@ -27,17 +32,56 @@ static void gather_columns(const float* src, int row, int T, int hd, int Tp, flo
     for (int d = 0; d < hd; d++) dst[d * Tp + t] = src[t * row + d];
 }
 
-/** s[0…Tp) = Σ_d a[d] · bT[d·Tp + …]: one row of a·b with b transposed, four tokens at a time. */
-static inline void row_times_transposed(const float* a, const float* bT, int hd, int Tp, float* s) {
-  for (int j = 0; j < Tp; j += 4) {
+/** Vectors of output a loop keeps in registers at once, so that each splat serves all of them. */
+#define BLOCK 4
+
+/**
+ * s[0…Tp) = scale · Σ_d a[d] · bT[d·Tp + …]: one row of a·b with b transposed, four tokens per
+ * vector and BLOCK vectors per pass over d. Each sum still runs over d in order from 0.
+ */
+static inline void row_times_transposed(const float* a, const float* bT, int hd, int Tp, float scale, float* s) {
+  const f32x4 sv = splat(scale);
+  int j = 0;
+  for (; j + 4 * BLOCK <= Tp; j += 4 * BLOCK) {
+    f32x4 acc[BLOCK];
+    for (int u = 0; u < BLOCK; u++) acc[u] = splat(0.0f);
+    for (int d = 0; d < hd; d++) {
+      const f32x4 ad = splat(a[d]);
+      for (int u = 0; u < BLOCK; u++) acc[u] = madd(acc[u], ad, load(bT + d * Tp + j + 4 * u));
+    }
+    for (int u = 0; u < BLOCK; u++) store(s + j + 4 * u, mul(acc[u], sv));
+  }
+  for (; j < Tp; j += 4) {
     f32x4 acc = splat(0.0f);
     for (int d = 0; d < hd; d++) acc = madd(acc, splat(a[d]), load(bT + d * Tp + j));
-    store(s + j, acc);
+    store(s + j, mul(acc, sv));
   }
 }
 
-/** qkv → out [B·T, H·hd] and P [B, H, T, T]. */
-EXPORT(sv_attention) void attention(const float* qkv, float* out, float* probs, float* scratch, int B, int T, int H, int hd) {
+/** o[0…hd) = Σ_j p[j] · v[j·hp + …] over j < T in order: BLOCK vectors of d per pass over j. */
+static inline void row_times(const float* p, const float* v, int T, int hd, int hp, float* o) {
+  int d = 0;
+  for (; d + 4 * BLOCK <= hp; d += 4 * BLOCK) {
+    f32x4 acc[BLOCK];
+    for (int u = 0; u < BLOCK; u++) acc[u] = splat(0.0f);
+    for (int j = 0; j < T; j++) {
+      const f32x4 pj = splat(p[j]);
+      for (int u = 0; u < BLOCK; u++) acc[u] = madd(acc[u], pj, load(v + j * hp + d + 4 * u));
+    }
+    for (int u = 0; u < BLOCK; u++) store_first(o + d + 4 * u, acc[u], hd - d - 4 * u);
+  }
+  for (; d < hp; d += 4) {
+    f32x4 acc = splat(0.0f);
+    for (int j = 0; j < T; j++) acc = madd(acc, splat(p[j]), load(v + j * hp + d));
+    store_first(o + d, acc, hd - d);
+  }
+}
+
+/**
+ * qkv → out [B·Q, H·hd] and P [B, H, Q, T]: the first Q tokens of each image as queries (Q = T in
+ * training; Q = 1, the cls token, where only it is read next).
+ */
+EXPORT(sv_attention) void attention(const float* qkv, float* out, float* probs, float* scratch, int B, int T, int Q, int H, int hd) {
   const int Tp = round4(T), hp = round4(hd), row = 3 * H * hd, outRow = H * hd;
   const float scale = 1.0f / __builtin_sqrtf((float)hd);
   float *q = scratch, *kT = q + T * hp, *v = kT + hd * Tp, *s = v + T * hp;
@@ -45,12 +89,11 @@ EXPORT(sv_attention) void attention(const float* qkv, float* out, float* probs, 
   for (int b = 0; b < B; b++) {
     const float* image = qkv + b * T * row;
     for (int h = 0; h < H; h++) {
-      gather_rows(image + h * hd, row, T, hd, hp, q);
+      gather_rows(image + h * hd, row, Q, hd, hp, q);
       gather_columns(image + (H + h) * hd, row, T, hd, Tp, kT);
       gather_rows(image + (2 * H + h) * hd, row, T, hd, hp, v);
-      for (int i = 0; i < T; i++) {
-        row_times_transposed(q + i * hp, kT, hd, Tp, s);
-        for (int j = 0; j < Tp; j += 4) store(s + j, mul(load(s + j), splat(scale)));
+      for (int i = 0; i < Q; i++) {
+        row_times_transposed(q + i * hp, kT, hd, Tp, scale, s);
         for (int j = T; j < Tp; j++) s[j] = -__builtin_inff(); // padding: e^−∞ = 0
         f32x4 mx = load(s);
         for (int j = 4; j < Tp; j += 4) mx = wasm_f32x4_max(mx, load(s + j));
@@ -62,15 +105,10 @@ EXPORT(sv_attention) void attention(const float* qkv, float* out, float* probs, 
           acc = add(acc, e);
         }
         const f32x4 sum = splat(hsum(acc));
-        float* p = probs + ((b * H + h) * T + i) * T;
+        float* p = probs + ((b * H + h) * Q + i) * T;
         for (int j = 0; j < Tp; j += 4) store(s + j, wasm_f32x4_div(load(s + j), sum));
         for (int j = 0; j < T; j++) p[j] = s[j];
-        float* o = out + (b * T + i) * outRow + h * hd;
-        for (int d = 0; d < hp; d += 4) {
-          f32x4 od = splat(0.0f);
-          for (int j = 0; j < T; j++) od = madd(od, splat(s[j]), load(v + j * hp + d));
-          store_first(o + d, od, hd - d);
-        }
+        row_times(s, v, T, hd, hp, out + (b * Q + i) * outRow + h * hd);
       }
     }
   }
@@ -96,7 +134,7 @@ EXPORT(sv_attention_grad) void attention_grad(const float* dy, const float* qkv,
         for (int d = 0; d < hd; d++) g[d] = gy[d];
         for (int j = 0; j < T; j++) p[j] = pr[j];
         // dP[i, j] = dy_i · v_j; softmax backward, then the scaled scores: dS = P ∘ (dP − Σ_j P·dP) / √hd
-        row_times_transposed(g, vT, hd, Tp, ds);
+        row_times_transposed(g, vT, hd, Tp, 1.0f, ds);
         f32x4 acc = splat(0.0f);
         for (int j = 0; j < Tp; j += 4) acc = madd(acc, load(p + j), load(ds + j));
         const f32x4 rowDot = splat(hsum(acc));

@@ -47,11 +47,16 @@ static inline void zero(float* p, int n) {
  * e^x per lane, within ~2 float ulps: x = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in two so k·ln2
  * is exact), e^r by its Taylor series to degree 7 (truncation < 6e-9), 2^k built in the exponent
  * bits. Below −87.3 (where e^x leaves the normal floats) the result is 0; NaN stays NaN.
+ *
+ * Written for what V8 emits on x86: WebAssembly's f32x4.min/max (NaN-propagating) and
+ * i32x4.trunc_sat take ~8 instructions each. The clamp uses pmin/pmax, one instruction each and
+ * the same result here (a NaN x passes through both). k is a whole number with |k| ≤ 128, so its
+ * integer is read from the bits of k + 1.5·2^23, exactly.
  */
 static inline f32x4 exp_f32x4(f32x4 x) {
-  const f32x4 lo = splat(-87.3365448f), hi = splat(88.7228394f);
+  const f32x4 lo = splat(-87.3365448f), hi = splat(88.7228394f), magic = splat(12582912.0f);
   const f32x4 under = wasm_f32x4_lt(x, lo);
-  const f32x4 xc = wasm_f32x4_min(wasm_f32x4_max(x, lo), hi);
+  const f32x4 xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, lo), hi);
   const f32x4 k = wasm_f32x4_nearest(mul(xc, splat(1.44269504f)));
   const f32x4 r = sub(sub(xc, mul(k, splat(0.693359375f))), mul(k, splat(-2.12194440e-4f)));
   f32x4 p = splat(1.0f / 5040);
@@ -63,7 +68,7 @@ static inline f32x4 exp_f32x4(f32x4 x) {
   p = madd(splat(1.0f), p, r);
   p = madd(splat(1.0f), p, r);
   // 2^k as 2^a · 2^(k−a), a = ⌊k/2⌋: k reaches 128 at the top, past the largest float exponent.
-  const v128_t ki = wasm_i32x4_trunc_sat_f32x4(k), a = wasm_i32x4_shr(ki, 1);
+  const v128_t ki = wasm_i32x4_sub(add(k, magic), magic), a = wasm_i32x4_shr(ki, 1);
   const f32x4 pow2a = wasm_i32x4_shl(wasm_i32x4_add(a, wasm_i32x4_splat(127)), 23);
   const f32x4 pow2b = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(ki, a), wasm_i32x4_splat(127)), 23);
   return wasm_v128_andnot(mul(mul(p, pow2a), pow2b), under);
