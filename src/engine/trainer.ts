@@ -351,7 +351,7 @@ export class Trainer {
   predict(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
       const { params, blocks } = this.sparsity.inference();
-      return forward(params, x, this.config, { blocks, tokens: this.tokens?.evalPlan(), clsOnly: true });
+      return forward(params, x, this.config, { blocks, tokens: this.tokens?.evalPlan(), inference: true });
     });
   }
 

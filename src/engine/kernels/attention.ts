@@ -19,7 +19,7 @@ export interface AttentionAttrs {
   headDim: number;
   /**
    * Queries per image: the first `queries` tokens (default all). At inference the last block needs
-   * the cls token's row only (1); that forward has no gradient.
+   * the cls token's row only (1).
    */
   queries?: number;
 }
@@ -81,17 +81,19 @@ export function leadingRows(x: tf.Tensor2D, B: number, T: number, rows: number):
 }
 
 /**
- * softmax(q·kᵀ/√hd)·v for every image and head: qkv [B·T, 3·H·hd] → [B·Q, H·hd], Q = `queries`
- * (all T tokens unless fewer are asked for, forward only).
+ * softmax(q·kᵀ/√hd)·v for every image and head: qkv [B·T, 3·H·hd] → [B·Q, H·hd], Q = `queries`.
+ * At inference (no gradient) the probabilities are freed at once; fewer queries than tokens is for
+ * inference only.
  */
-export function attentionCore(qkv: tf.Tensor2D, a: AttentionAttrs): tf.Tensor2D {
+export function attentionCore(qkv: tf.Tensor2D, a: AttentionAttrs, inference = false): tf.Tensor2D {
   const Q = queriesOf(a);
   if (!fusedOn(FORWARD)) return leadingRows(attentionComposed(qkv, a), a.batch, a.tokens, Q);
-  if (Q < a.tokens) {
+  if (inference) {
     const [out, probs] = runJsKernel(FORWARD, [qkv], a);
     probs.dispose();
     return out as tf.Tensor2D;
   }
+  if (Q < a.tokens) throw new Error(`attention: ${Q} queries of ${a.tokens} tokens is for inference only (no gradient)`);
   // Backward: dy, qkv and the probabilities the forward kept.
   return fusedOp(FORWARD, BACKWARD, a, ([x], [, probs]) => [x, probs])(qkv) as tf.Tensor2D;
 }

@@ -3,10 +3,11 @@
 // in C (wasm/gemm.c) in XNNPACK's summation order, so they equal tfjs's matMul bit for bit, and
 // they split by rows between the kernel helper threads (kernel-pool.ts).
 import * as tf from '../tf';
-import { fusedOn, fusedOp } from './js-kernel';
+import { fusedOn, fusedOp, runJsKernel } from './js-kernel';
 import { registerWasmKernel, shareOf, type KernelPart } from './wasm-kernel';
 
 const FORWARD = 'SvDense';
+const FORWARD_GELU = 'SvDenseGelu';
 const BACKWARD = 'SvDenseGrad';
 
 /** Rows per part are a multiple of the GEMM's 4-row tile. */
@@ -24,6 +25,24 @@ registerWasmKernel<Record<string, never>>({
   call: (f, { inputs: [x, w, b], outputs: [y] }, _a, [[M, K], [, N]], part) => {
     const [r0, r1] = shareOf(M, part, ROW_ALIGN);
     if (r1 > r0) f.sv_gemm(x + r0 * K * 4, K, 0, w, b, 1, y + r0 * N * 4, r1 - r0, K, N);
+  },
+});
+
+/**
+ * GELU(x·W + b) at inference: the Linear, then GELU on each part's rows in place while they are
+ * in cache. The same two computations as dense then GELU, so the same bits; no gradient.
+ */
+registerWasmKernel<Record<string, never>>({
+  name: FORWARD_GELU,
+  outputShapes: ([x, w]) => [[x[0], w[1]]],
+  split: { parts: ([x, w]) => partsFor(x[0] * x[1] * w[1]) },
+  call: (f, { inputs: [x, w, b], outputs: [y] }, _a, [[M, K], [, N]], part) => {
+    const [r0, r1] = shareOf(M, part, ROW_ALIGN);
+    if (r1 <= r0) return;
+    const rows = y + r0 * N * 4;
+    f.sv_gemm(x + r0 * K * 4, K, 0, w, b, 1, rows, r1 - r0, K, N);
+    // Whole vectors: a part's rows hold a multiple of 4 floats (4-row aligned), the last part ends the padded buffer.
+    f.sv_gelu(rows, rows, (r1 - r0) * N);
   },
 });
 
@@ -53,6 +72,11 @@ const denseOp = fusedOp(FORWARD, BACKWARD, {}, ([x, w]) => [x, w]);
 
 /** Whether the fused Linear runs here: WASM only (the CPU backend's matmul sums in another order). */
 export const denseFusedOn = (): boolean => tf.getBackend() === 'wasm' && fusedOn(FORWARD);
+
+/** GELU(x [M, K]·w [K, N] + b [N]) as one kernel, forward only (inference). Callers check `denseFusedOn` first. */
+export function denseGeluInference(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return runJsKernel(FORWARD_GELU, [x, w, b], {})[0] as tf.Tensor2D;
+}
 
 /** x [M, K]·w [K, N] + b [N], one kernel each way. Callers check `denseFusedOn` first. */
 export function denseFused(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {

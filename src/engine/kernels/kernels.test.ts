@@ -40,17 +40,18 @@ describe.each(['cpu', 'wasm'] as const)('fused kernels on %s', (backend) => {
     }
   });
 
-  it('attention core with fewer queries: the first tokens\' rows of the full result, bit for bit', () => {
+  it('attention core at inference, with all or fewer queries: the first tokens\' rows of the training forward, bit for bit', () => {
     const a: AttentionAttrs = { batch: 3, tokens: 7, heads: 2, headDim: 6 };
     const qkv = rand([a.batch * a.tokens, 3 * a.heads * a.headDim], 5, 2);
     const before = tf.memory().numTensors;
     tf.tidy(() => {
       const full = attentionCore(qkv as tf.Tensor2D, a).arraySync() as number[][];
-      for (const queries of [1, 3]) {
-        const got = attentionCore(qkv as tf.Tensor2D, { ...a, queries }).arraySync() as number[][];
+      for (const queries of [1, 3, a.tokens]) {
+        const got = attentionCore(qkv as tf.Tensor2D, { ...a, queries }, true).arraySync() as number[][];
         const want = full.filter((_, r) => r % a.tokens < queries);
         expect(got).toEqual(want);
       }
+      expect(() => attentionCore(qkv as tf.Tensor2D, { ...a, queries: 2 })).toThrow(/inference only/);
     });
     expect(tf.memory().numTensors).toBe(before);
     qkv.dispose();

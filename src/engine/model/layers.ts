@@ -2,7 +2,7 @@
 // wrong gradient shape, see tfjs-notes.md).
 import * as tf from '../tf';
 import { smoothedCrossEntropyFused } from '../kernels/cross-entropy';
-import { denseFused, denseFusedOn } from '../kernels/dense';
+import { denseFused, denseFusedOn, denseGeluInference } from '../kernels/dense';
 import { geluFused } from '../kernels/gelu';
 import { layerNormFused } from '../kernels/layer-norm';
 
@@ -71,6 +71,11 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU(). */
 export const gelu = geluFused;
+
+/** GELU(x·W + b) at inference (no gradient): one kernel on WASM, the same bits as dense2d then gelu. */
+export function denseGelu(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return denseFusedOn() ? denseGeluInference(x, w, b) : (gelu(dense2d(x, w, b)) as tf.Tensor2D);
+}
 
 /** Cross-entropy with label smoothing (timm's LabelSmoothingCrossEntropy). logits [B, C], labels int32 [B]. */
 export const smoothedCrossEntropy = smoothedCrossEntropyFused;

@@ -8,7 +8,7 @@ import { blockParam, headDim, numPatches } from '../facts/shape';
 import { attentionCore, leadingRows } from '../kernels/attention';
 import { attentionWithClsRow } from './attention-maps';
 import { tokensFused } from '../kernels/tokens';
-import { dense2d, gelu, layerNorm, residualAdd } from './layers';
+import { dense2d, denseGelu, gelu, layerNorm, residualAdd } from './layers';
 import { selectTokens } from './select-tokens';
 
 /** Parameters by timm name; read-only, so maps of variables (or compact stand-ins) pass as they are. */
@@ -43,10 +43,12 @@ export interface ForwardPlan {
   /** Evaluation only: attention runs as composed ops and each block's cls row of the probabilities [B, H, T] is pushed here. */
   clsAttention?: tf.Tensor3D[];
   /**
-   * Inference only (no gradient): the last block computes the cls token alone, since the head
-   * reads nothing else. Every token is computed row by row, so the logits are the same bit for bit.
+   * Inference (no gradient is taken): the last block computes the cls token alone, since the head
+   * reads nothing else; attention frees its probabilities at once; fc1 and GELU run as one kernel. Every
+   * token is computed row by row and elementwise work is unchanged, so the logits are the same bit
+   * for bit.
    */
-  clsOnly?: boolean;
+  inference?: boolean;
 }
 
 const p = (P: ParamMap, name: string): tf.Tensor => {
@@ -74,7 +76,7 @@ export function embed(P: ParamMap, x: tf.Tensor4D, c: ModelConfig): tf.Tensor2D 
  * Multi-head self-attention on pre-normed tokens h [B·T, D] → [B·Q, D]: every token attends, and
  * the first Q of each image (all T, or the cls token) are the queries computed.
  */
-function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, Q: number, c: ModelConfig, i: number, plan?: BlockPlan, clsAttention?: tf.Tensor3D[]): tf.Tensor2D {
+function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, Q: number, c: ModelConfig, i: number, inference: boolean, plan?: BlockPlan, clsAttention?: tf.Tensor3D[]): tf.Tensor2D {
   const hd = headDim(c);
   const H = plan?.heads ?? c.numHeads;
   const wqkv = p(P, blockParam(i, 'qkv')), bqkv = p(P, blockParam(i, 'qkv', 'bias')); // [D, 3·H·hd], [3·H·hd]
@@ -85,7 +87,7 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, Q: number,
     const { out: o, clsRow } = attentionWithClsRow(qkv, attrs);
     clsAttention.push(clsRow);
     out = leadingRows(o, B, T, Q);
-  } else out = attentionCore(qkv, { ...attrs, queries: Q }); // [B·Q, H·hd]
+  } else out = attentionCore(qkv, { ...attrs, queries: Q }, inference); // [B·Q, H·hd]
   if (plan?.headGate || plan?.headProbe) {
     out = tf.reshape(out, [B, Q, H, hd]);
     if (plan.headGate) out = tf.mul(out, tf.reshape(plan.headGate, [B, 1, H, 1]));
@@ -96,10 +98,10 @@ function attention(P: ParamMap, h: tf.Tensor2D, B: number, T: number, Q: number,
 }
 
 /** MLP on pre-normed tokens h [B·T, D] → [B·T, D] over the hidden neurons fc1/fc2 have (all, or the live ones). */
-function mlp(P: ParamMap, h: tf.Tensor2D, i: number): tf.Tensor2D {
+function mlp(P: ParamMap, h: tf.Tensor2D, i: number, inference: boolean): tf.Tensor2D {
   const w1 = p(P, blockParam(i, 'fc1')), b1 = p(P, blockParam(i, 'fc1', 'bias')); // [D, n], [n]
   const w2 = p(P, blockParam(i, 'fc2')); // [n, D]
-  const hidden = gelu(dense2d(h, w1, b1)); // [B·T, n']
+  const hidden = inference ? denseGelu(h, w1, b1) : gelu(dense2d(h, w1, b1)); // [B·T, n']
   return dense2d(hidden as tf.Tensor2D, w2, p(P, blockParam(i, 'fc2', 'bias')));
 }
 
@@ -115,12 +117,12 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
   for (let i = 0; i < c.depth; i++) {
     const bp = plan.blocks?.[i];
     // Queries computed: every token, or in the last block at inference the cls token only.
-    const Q = plan.clsOnly && i === c.depth - 1 ? 1 : T;
+    const Q = plan.inference && i === c.depth - 1 ? 1 : T;
     const h1 = layerNorm(x, p(P, `blocks.${i}.norm1.weight`), p(P, `blocks.${i}.norm1.bias`));
-    x = residualAdd(leadingRows(x, B, T, Q), attention(P, h1, B, T, Q, c, i, bp, plan.clsAttention));
+    x = residualAdd(leadingRows(x, B, T, Q), attention(P, h1, B, T, Q, c, i, !!plan.inference, bp, plan.clsAttention));
     T = Q;
     const h2 = layerNorm(x, p(P, `blocks.${i}.norm2.weight`), p(P, `blocks.${i}.norm2.bias`));
-    x = residualAdd(x, mlp(P, h2, i));
+    x = residualAdd(x, mlp(P, h2, i, !!plan.inference));
   }
   // The final LayerNorm is per token, so normalising only the cls token gives timm's result.
   const cls = leadingRows(x, B, T, 1); // token 0 of each image

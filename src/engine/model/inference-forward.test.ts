@@ -1,6 +1,7 @@
-// At inference the last block computes the cls token alone (ForwardPlan.clsOnly): every other
-// token's output there is read by nothing. Each token's arithmetic is row by row, so the logits
-// must equal the full forward's bit for bit, on the CPU backend and on WASM with its kernels
+// The forward at inference (ForwardPlan.inference) skips what no logit reads: the last block
+// computes the cls token alone, attention frees its probabilities at once, and fc1 with its GELU is one
+// kernel. Each token's arithmetic is row by row and the elementwise work is the same, so the logits
+// must equal the training forward's bit for bit, on the CPU backend and on WASM with its kernels
 // split over two threads.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../tf';
@@ -14,7 +15,7 @@ const config: ModelConfig = { imageSize: 12, patchSize: 4, inChans: 2, numClasse
 
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(t.dataSync().slice().buffer));
 
-describe.each(['cpu', 'wasm'] as const)('the cls-only last block on %s', (backend) => {
+describe.each(['cpu', 'wasm'] as const)('the inference forward on %s', (backend) => {
   afterAll(async () => {
     tf.disposeVariables();
     await tf.setBackend('cpu');
@@ -32,11 +33,11 @@ describe.each(['cpu', 'wasm'] as const)('the cls-only last block on %s', (backen
     const before = tf.memory().numTensors;
     for (const plan of plans) {
       const full = tf.tidy(() => forward(model.params, x, config, plan));
-      const cls = tf.tidy(() => forward(model.params, x, config, { ...plan, clsOnly: true }));
-      expect(cls.shape).toEqual([7, 5]);
-      expect(bits(cls)).toEqual(bits(full));
+      const inference = tf.tidy(() => forward(model.params, x, config, { ...plan, inference: true }));
+      expect(inference.shape).toEqual([7, 5]);
+      expect(bits(inference)).toEqual(bits(full));
       expect(full.dataSync().every(Number.isFinite)).toBe(true);
-      tf.dispose([full, cls]);
+      tf.dispose([full, inference]);
     }
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
