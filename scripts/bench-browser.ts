@@ -18,6 +18,7 @@ import { presetConfig, type ExperimentConfig } from '../src/engine/config';
 import { errorText } from '../src/backend/error-text';
 import type { BrowserData, ChromiumPeer, ThroughputRow, UiResult } from '../src/cli/bench/browser-result';
 import { findTorchPython, runTorch } from '../src/cli/bench/torch-peer';
+import { WARMUP_STEPS } from '../src/cli/bench/warmup';
 import { fixed, writeBenchmarks } from '../src/cli/bench/render';
 import { loadAverage, machineLine, saveResult } from '../src/cli/bench/results';
 import { startProvenance } from '../src/cli/bench/provenance';
@@ -41,14 +42,14 @@ const PLANS: Plan[] = [
   { backend: 'webgpu', preset: 'fmnist', warmup: 1, measured: 3, capMs: 300_000, profile: false },
   { backend: 'webgpu', preset: 'tiny', warmup: 1, measured: 5, capMs: 240_000, profile: true },
   { backend: 'webgl', preset: 'fmnist', warmup: 2, measured: 8, capMs: 120_000, profile: true },
-  { backend: 'wasm', preset: 'fmnist', warmup: 2, measured: 8, capMs: 90_000, profile: true },
+  { backend: 'wasm', preset: 'fmnist', warmup: WARMUP_STEPS, measured: 8, capMs: 90_000, profile: true },
   { backend: 'wasm', preset: 'tiny', warmup: 2, measured: 8, capMs: 60_000, profile: true },
   { backend: 'cpu', preset: 'fmnist', warmup: 1, measured: 3, capMs: 120_000, profile: true },
 ];
 const UI_WINDOW_MS = Number(process.env.BENCH_BROWSER_UI_MS) || 15_000;
 const PEER_ROUNDS = Number(process.env.BENCH_BROWSER_PEER_ROUNDS ?? 3);
 /** The WASM fmnist row's plan, repeated in each round against PyTorch. */
-const PEER_PLAN: Plan = { backend: 'wasm', preset: 'fmnist', warmup: 2, measured: 8, capMs: 90_000, profile: false };
+const PEER_PLAN: Plan = { backend: 'wasm', preset: 'fmnist', warmup: WARMUP_STEPS, measured: 8, capMs: 90_000, profile: false };
 
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ import { loadAverage, type PeerData, type PeerRound, type TorchRun } from './res
 import type { SectionContext } from './sections';
 import { median } from '../../engine/stats';
 import { timeSteps } from './step-time';
-import { blockGemmShapes, findTorchPython, PEER_REPS, PEER_WARMUP, runTorch, type TorchOutput } from './torch-peer';
+import { WARMUP_STEPS } from './warmup';
+import { blockGemmShapes, findTorchPython, PEER_REPS, runTorch, type TorchOutput } from './torch-peer';
 
 /**
  * Our side of the matmul-alone measurement: the model's Linear layer (x·W + 0 on WASM: our GEMM
@@ -46,18 +47,18 @@ const TORCH_CONFIGS: { blasThreads: number; torchThreads: number[] }[] = [
 ];
 
 export async function peerSection(ctx: SectionContext, c: ExperimentConfig, data: Dataset): Promise<PeerData> {
-  const base = { config: encodeConfig(c), batchSize: c.batchSize, params: countParams(paramSpecs(c)), loadAverage: loadAverage(), gemmShapes: blockGemmShapes(c) };
+  const reps = ctx.quick ? 4 : PEER_REPS;
+  const base = { config: encodeConfig(c), batchSize: c.batchSize, warmupSteps: WARMUP_STEPS, measuredSteps: reps, params: countParams(paramSpecs(c)), loadAverage: loadAverage(), gemmShapes: blockGemmShapes(c) };
   const found = findTorchPython();
   if ('skipped' in found) {
     ctx.log(`   skipped: ${found.skipped}`);
     return { ...base, skipped: found.skipped, python: null, torch: null, blasLibraries: [], blasInfo: null, mkldnn: null, rounds: [], ours: null, torchRuns: [] };
   }
   const backend = await useBackend('wasm');
-  const reps = ctx.quick ? 4 : PEER_REPS;
   const rounds: PeerRound[] = [];
   let about: TorchOutput | null = null;
   for (let round = 0; round < (ctx.quick ? 1 : 3); round++) {
-    const ours = { ...(await timeSteps(c, data, reps, PEER_WARMUP)), gemmMs: timeGemms(base.gemmShapes, reps * 4) };
+    const ours = { ...(await timeSteps(c, data, reps)), gemmMs: timeGemms(base.gemmShapes, reps * 4) };
     const torch: TorchRun[] = [];
     for (const tc of TORCH_CONFIGS) {
       about = runTorch(found.python, c, tc.blasThreads, tc.torchThreads, reps);

@@ -252,7 +252,7 @@ function peer(d: PeerData): string {
       `BLAS: build says \`BLAS_INFO=${d.blasInfo ?? '?'}\`; the process had mapped ${d.blasLibraries.map((l) => `\`${l}\``).join(', ') || 'nothing named like a BLAS'}` +
       `${d.mkldnn ? ' (oneDNN available)' : ''}. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset. ` +
       `${d.rounds.length} round${d.rounds.length === 1 ? '' : 's'}, each: ours on ${d.ours.backend} (Node), then every PyTorch configuration; figures are medians over rounds, ` +
-      'each from the median of its measured steps after 3 warm-up steps; a ratio is the median of the rounds\' back-to-back ratios. ' +
+      `each from the median of its ${d.measuredSteps ?? 12} measured steps (then inference batches) after ${d.warmupSteps ?? 3} unmeasured ones; a ratio is the median of the rounds' back-to-back ratios. ` +
       'Ratios are ours ÷ PyTorch as speeds (images/s for training, batches/s for inference): above 1 is faster than PyTorch. ' +
       'More threads than free cores make OpenMP and OpenBLAS threads wait on each other: the load over the run is in the line above.',
     '',

@@ -211,6 +211,9 @@ export interface PeerRound {
 export interface PeerData {
   config: string;
   batchSize: number;
+  /** Steps (and inference batches) each side left unmeasured, then measured; absent in results before they were recorded (3, then 12). */
+  warmupSteps?: number;
+  measuredSteps?: number;
   /** Parameters of our model; the PyTorch model asserts the same count. */
   params: number;
   /** Why PyTorch was not measured (no torch here), else null. */

@@ -86,7 +86,7 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
       const rows: NodeThroughputData['rows'] = [];
       for (const backend of ['cpu', 'wasm'] as const) {
         const got = await useBackend(backend);
-        const r = await timeSteps(fmnist(), fmnistSet(), ctx.quick ? 3 : 10, 3);
+        const r = await timeSteps(fmnist(), fmnistSet(), ctx.quick ? 3 : 10);
         rows.push({ backend: got, ...r });
         ctx.log(`   ${got}: ${r.imagesPerSec.toFixed(0)} images/s`);
       }
@@ -125,7 +125,7 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
       const backend = await useBackend('wasm');
       if (ctx.part === 'calibrate') {
         // The step count that would fit now, keeping ~8% of the budget for the final evaluation.
-        const probe = await timeSteps(fmnist(), fmnistSet(), 10, 3);
+        const probe = await timeSteps(fmnist(), fmnistSet(), 10);
         ctx.log(`   ${probe.trainMs.toFixed(1)} ms/step here: ${Math.floor((FMNIST_BUDGET_MS * 0.92) / (probe.trainMs * 1.12) / 10) * 10} steps would fit (FMNIST_10MIN_STEPS is ${FMNIST_10MIN_STEPS})`);
       }
       // The run is the fixed 10-minute step count, never cut short by the clock, so its link
@@ -154,8 +154,8 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
         // Interleave dense and sparse measurements so machine noise hits both alike.
         const dense: number[] = [], sparse: number[] = [], update: number[] = [];
         for (let round = 0; round < 2; round++) {
-          dense.push((await timeSteps(fmnist(), fmnistSet(), reps, 3)).trainMs);
-          const s = await timeSteps(fmnist({ method: 'svite', density: 0.5, updateInterval: 5 }), fmnistSet(), reps, 3);
+          dense.push((await timeSteps(fmnist(), fmnistSet(), reps)).trainMs);
+          const s = await timeSteps(fmnist({ method: 'svite', density: 0.5, updateInterval: 5 }), fmnistSet(), reps);
           sparse.push(s.trainMs);
           if (s.updateMs !== null) update.push(s.updateMs);
         }
@@ -185,7 +185,7 @@ export const SECTIONS: { [N in NodeSectionName]: Section<SectionData[N]> } = {
         const reps = ctx.quick ? 4 : { fmnist: 80, cifar10: 30 }[name] ?? 8;
         // Interleaved: each round times a dense step then a sparse one, and the ratio is the median
         // over rounds of their quotient, so a slow spell of the machine hits both sides of a ratio.
-        const [a, b] = await timeInterleaved([dense, sparse], data, reps, 3);
+        const [a, b] = await timeInterleaved([dense, sparse], data, reps);
         const fd = computeFlops(dense), t = await Trainer.create(sparse, data);
         const fs = t.flops();
         t.dispose();

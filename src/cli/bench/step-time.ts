@@ -7,6 +7,7 @@ import type { ExperimentConfig } from '../../engine/config';
 import type { Dataset } from '../../engine/data/types';
 import { Trainer } from '../../engine/trainer';
 import { median } from '../../engine/stats';
+import { WARMUP_STEPS } from './warmup';
 
 export interface StepTiming {
   trainMs: number; // median ordinary training step
@@ -28,7 +29,7 @@ export function pairedRatio(a: number[], b: number[]): number {
 }
 
 /** Step and inference timings of several configs on one data set, measured interleaved. */
-export async function timeInterleaved(configs: ExperimentConfig[], data: Dataset, reps = 10, warmup = 3): Promise<StepTiming[]> {
+export async function timeInterleaved(configs: ExperimentConfig[], data: Dataset, reps = 10, warmup = WARMUP_STEPS): Promise<StepTiming[]> {
   const trainers = await Promise.all(configs.map((c) => Trainer.create({ ...c, steps: Math.max(c.steps, warmup + reps * 2 + 10) }, data)));
   const train = configs.map((): number[] => []), update = configs.map((): number[] => []), infer = configs.map((): number[] => []);
   for (let i = 0; i < warmup + reps; i++)
@@ -58,6 +59,6 @@ export async function timeInterleaved(configs: ExperimentConfig[], data: Dataset
   });
 }
 
-export async function timeSteps(c: ExperimentConfig, data: Dataset, reps = 10, warmup = 3): Promise<StepTiming> {
+export async function timeSteps(c: ExperimentConfig, data: Dataset, reps = 10, warmup = WARMUP_STEPS): Promise<StepTiming> {
   return (await timeInterleaved([c], data, reps, warmup))[0];
 }

@@ -29,7 +29,7 @@ async function probe(asked: number, round: number, reps: number): Promise<Thread
   run.actualThreads = wasmThreadsInUse();
   const c = presetConfig('fmnist');
   const data = loadForConfig(c);
-  await timeSteps(c, data, 2, 2); // warm-up outside the CPU/wall window
+  await timeSteps(c, data, 1); // warm-up (WARMUP_STEPS) outside the CPU/wall window
   const cpu0 = process.cpuUsage(), wall0 = performance.now();
   const t = await timeSteps(c, data, reps, 1);
   const cpu = process.cpuUsage(cpu0), wall = performance.now() - wall0;

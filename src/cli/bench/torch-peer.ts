@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ExperimentConfig } from '../../engine/config';
 import { mlpHidden, numPatches } from '../../engine/facts/shape';
 import { countParams, paramSpecs } from '../../engine/model/params';
+import { WARMUP_STEPS } from './warmup';
 import { repoRoot } from '../node-datasets';
 
 /** Pythons tried in turn: the one on PATH, then Debian's (where python3-torch installs). */
@@ -42,13 +43,7 @@ export function blockGemmShapes(c: ExperimentConfig): [number, number, number][]
 /** Floating-point operations of those matmuls (a multiply and an add per term). */
 export const gemmFlop = (shapes: [number, number, number][]): number => shapes.reduce((a, [m, k, n]) => a + 2 * m * k * n, 0);
 
-/**
- * Steps (then inference batches) left unmeasured, and measured after them, on both sides. Ours
- * reach their speed gradually over the first few dozen steps of a process on this machine (the
- * kernels' two threads wait on each other longer at first), so a window of 12 steps after 3
- * measured mostly that; 60 after 20 is nearer what a run of thousands of steps sees.
- */
-export const PEER_WARMUP = 20;
+/** Steps (then inference batches) measured on each side, after WARMUP_STEPS unmeasured ones: nearer what a run of thousands of steps sees than 12. */
 export const PEER_REPS = 60;
 
 /** One PyTorch process: BLAS threads fixed by its environment, each of `torchThreads` measured in turn. */
@@ -57,7 +52,7 @@ export function runTorch(python: string, c: ExperimentConfig, blasThreads: numbe
     imageSize: c.imageSize, patchSize: c.patchSize, inChans: c.inChans, numClasses: c.numClasses,
     embedDim: c.embedDim, depth: c.depth, numHeads: c.numHeads, mlpHidden: mlpHidden(c),
     batchSize: c.batchSize, lr: c.lr, weightDecay: c.weightDecay, labelSmoothing: c.labelSmoothing, clipNorm: c.clipNorm,
-    expectedParams: countParams(paramSpecs(c)), threads: torchThreads, warmup: PEER_WARMUP, reps, gemmShapes: blockGemmShapes(c),
+    expectedParams: countParams(paramSpecs(c)), threads: torchThreads, warmup: WARMUP_STEPS, reps, gemmShapes: blockGemmShapes(c),
   };
   const script = path.join(repoRoot(), 'bench', 'peer', 'torch_vit.py');
   const r = spawnSync(python, [script], { input: JSON.stringify(input), env: torchEnv(blasThreads), encoding: 'utf8', timeout: 600_000 });
