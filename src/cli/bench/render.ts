@@ -220,7 +220,7 @@ function threads(d: ThreadsData, b: BrowserData | undefined): string {
   const train = threadRatio(d.runs, one, two, (r) => r?.imagesPerSec), infer = threadRatio(d.runs, one, two, (r) => (r?.inferMs ? 1000 / r.inferMs : null));
   return [
     `Config \`${d.config}\`. Each row is a fresh Node process training on WASM with n threads as the CLI does (\`--threads n\`): tfjs's single-threaded SIMD binary, ` +
-      'and our kernels (the Linear layers, attention, GELU) split over the process\'s thread and n − 1 helper threads on one shared memory (src/engine/kernels/kernel-pool.ts). ' +
+      'and our kernels (the Linear layers, attention, GELU, LayerNorm\'s forward, the token sequence) split over the process\'s thread and n − 1 helper threads on one shared memory (src/engine/kernels/kernel-pool.ts). ' +
       'Then the threads in use, fmnist training steps and inference batches (medians after warm-up); rounds alternate the thread counts. ' +
       '"CPU ÷ wall" is the process\'s CPU time over the timed steps ÷ their wall time (above 1 only if more than one thread computes). ' +
       'The losses do not depend on the thread count (src/backend/wasm-threads.test.ts, e2e/node-parity.spec.ts).',
