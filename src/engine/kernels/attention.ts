@@ -9,7 +9,7 @@
 // attention probabilities P [B, H, T, T] are kept for the backward pass. The loops are in C
 // (wasm/attention.c), compiled with SIMD128.
 import * as tf from '../tf';
-import { fusedOn, fusedOp, runJsKernel } from './js-kernel';
+import { fusedOn, fusedOp, onJsBackend, runJsKernel } from './js-kernel';
 import { registerWasmKernel, shareOf } from './wasm-kernel';
 
 export interface AttentionAttrs {
@@ -91,7 +91,8 @@ export function attentionCore(qkv: tf.Tensor2D, a: AttentionAttrs, inference = f
   if (inference) {
     const [out, probs] = runJsKernel(FORWARD, [qkv], a);
     probs.dispose();
-    return out as tf.Tensor2D;
+    // Only the C kernel (cpu, wasm) takes fewer queries; WebGPU's and WebGL's compute every row.
+    return onJsBackend() ? (out as tf.Tensor2D) : leadingRows(out as tf.Tensor2D, a.batch, a.tokens, Q);
   }
   if (Q < a.tokens) throw new Error(`attention: ${Q} queries of ${a.tokens} tokens is for inference only (no gradient)`);
   // Backward: dy, qkv and the probabilities the forward kept.

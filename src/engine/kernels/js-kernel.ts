@@ -60,6 +60,9 @@ function run<A>(spec: JsKernelSpec<A>, backendName: string, inputs: tf.TensorInf
   return outs.map((v, i) => b.makeTensorInfo(outShapes[i], 'float32', v));
 }
 
+/** Whether the current backend runs these kernels (not another backend's kernel of the same name). */
+export const onJsBackend = (): boolean => (JS_BACKENDS as readonly string[]).includes(tf.getBackend());
+
 /** Register a kernel for cpu and wasm; its inputs are named 0, 1, … in order. */
 export function registerJsKernel<A>(spec: JsKernelSpec<A>): void {
   for (const backendName of JS_BACKENDS) {
