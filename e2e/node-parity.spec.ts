@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { decodeConfig } from '../src/engine/config-url';
+import { wasmThreadsFor } from '../src/backend/wasm-threads';
 import type { HarnessWindow } from './harness';
 import { collectErrors } from './page-errors';
 
@@ -27,10 +28,8 @@ test('Node WASM (1 thread) and Chromium WASM (every core) give bit-identical los
   expect(failure).toBeNull();
   expect(info?.backend).toBe('wasm');
   expect(info?.crossOriginIsolated).toBe(true);
-  // More than one thread where the machine has the cores, never more than it has. (The rule itself,
-  // wasmThreadsFor, lives in a file that imports tfjs, which Playwright's loader cannot import.)
-  expect(info?.wasmThreads).toBeGreaterThanOrEqual(Math.min(cores, 2));
-  expect(info?.wasmThreads).toBeLessThanOrEqual(cores);
+  // As many threads as the rule gives for this machine's cores (more than one where it has them).
+  expect(info?.wasmThreads).toBe(wasmThreadsFor(cores));
   const chromium = loss;
   const first = chromium.findIndex((l, i) => Math.fround(node[i]) !== l);
   expect(first, first < 0 ? '' : `step ${first + 1}: Node ${node[first]}, Chromium ${chromium[first]}`).toBe(-1);

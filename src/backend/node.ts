@@ -43,7 +43,7 @@ export async function useBackend(wanted: NodeBackend = 'wasm', log: (s: string) 
   if (wanted === 'wasm') {
     // The .wasm binaries ship inside the package; the Emscripten loader reads them from disk.
     setWasmPaths(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
-    useSingleThreadedTfjsWasm();
+    useSingleThreadedTfjsWasm(tf.env());
     const init = async () => {
       if (!(await tf.setBackend('wasm'))) return false;
       await tf.ready();

@@ -1,17 +1,16 @@
 // How many threads WASM computes on: tfjs's single-threaded binary on the calling thread, and our
 // kernels split over it and threads − 1 helpers (engine/kernels/kernel-pool.ts). Shared by Node
-// (node.ts) and the studio's worker (worker.ts).
-
-import * as tf from '../engine/tf';
+// (node.ts) and the studio's worker (worker.ts). No tfjs import: the e2e tests read these rules, and
+// Playwright's loader cannot load tfjs.
 
 /**
  * tfjs takes its single-threaded SIMD binary, threads or not (our kernels split themselves, and
  * tfjs's threaded build split only its own, poorly at our sizes). Set after tfjs-backend-wasm is
- * imported (it registers the flag) and before the backend starts. The flag, not setThreadsCount(1):
+ * imported (it registers the flag) and before the backend starts; `env` is tf.env(). The flag, not setThreadsCount(1):
  * with threads available, tfjs still picked the threaded binary for that.
  */
-export function useSingleThreadedTfjsWasm(): void {
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+export function useSingleThreadedTfjsWasm(env: { set(flag: string, value: boolean): void }): void {
+  env.set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 }
 
 /** More threads than this gain little for our shapes. */

@@ -38,7 +38,7 @@ const REGISTER: Record<BackendName, () => Promise<unknown>> = {
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl, // setWasmPaths wants all three; never fetched (below)
     });
-    useSingleThreadedTfjsWasm();
+    useSingleThreadedTfjsWasm(tf.env());
   },
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };

@@ -41,7 +41,7 @@ export async function tryImage(trainer: Trainer, pixels: Uint8Array): Promise<Tr
   const rows: tf.Tensor3D[] = [];
   const [logitsT, probsT, orderT] = tf.tidy(() => {
     const images = tf.tensor4d(x, [1, c.imageSize, c.imageSize, c.inChans]);
-    const logits = forward(params, images, c, { blocks, tokens, clsAttention: rows });
+    const logits = forward(params, images, c, { blocks, tokens, clsAttention: rows, inference: true });
     for (const r of rows) tf.keep(r); // pushed inside the tidy, read after it
     // The forward keeps cls then the top-k patches in top-k order; the same order maps the rows.
     const order = tokens ? tf.topk(patchScores(params, embed(params, images, c), 1, N), tokens.k).indices : tf.range(0, N, 1, 'int32');

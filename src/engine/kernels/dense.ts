@@ -17,34 +17,28 @@ const MIN_SPLIT_MACS = 1 << 17;
 
 const partsFor = (macs: number) => (macs >= MIN_SPLIT_MACS ? 8 : 1);
 
-registerWasmKernel<Record<string, never>>({
-  name: FORWARD,
-  // x [M, K], w [K, N], b [N] → y [M, N]
-  outputShapes: ([x, w]) => [[x[0], w[1]]],
-  split: { parts: ([x, w]) => partsFor(x[0] * x[1] * w[1]) },
-  call: (f, { inputs: [x, w, b], outputs: [y] }, _a, [[M, K], [, N]], part) => {
-    const [r0, r1] = shareOf(M, part, ROW_ALIGN);
-    if (r1 > r0) f.sv_gemm(x + r0 * K * 4, K, 0, w, b, 1, y + r0 * N * 4, r1 - r0, K, N);
-  },
-});
-
 /**
- * GELU(x·W + b) at inference: the Linear, then GELU on each part's rows in place while they are
- * in cache. The same two computations as dense then GELU, so the same bits; no gradient.
+ * The Linear forward, x [M, K]·w [K, N] + b [N] → y [M, N], split by rows. With `gelu` (inference)
+ * each part's rows then get GELU in place while they are in cache: the same two computations as
+ * dense then GELU, so the same bits; no gradient.
  */
-registerWasmKernel<Record<string, never>>({
-  name: FORWARD_GELU,
-  outputShapes: ([x, w]) => [[x[0], w[1]]],
-  split: { parts: ([x, w]) => partsFor(x[0] * x[1] * w[1]) },
-  call: (f, { inputs: [x, w, b], outputs: [y] }, _a, [[M, K], [, N]], part) => {
-    const [r0, r1] = shareOf(M, part, ROW_ALIGN);
-    if (r1 <= r0) return;
-    const rows = y + r0 * N * 4;
-    f.sv_gemm(x + r0 * K * 4, K, 0, w, b, 1, rows, r1 - r0, K, N);
-    // Whole vectors: a part's rows hold a multiple of 4 floats (4-row aligned), the last part ends the padded buffer.
-    f.sv_gelu(rows, rows, (r1 - r0) * N);
-  },
-});
+function registerForward(name: string, gelu: boolean): void {
+  registerWasmKernel<Record<string, never>>({
+    name,
+    outputShapes: ([x, w]) => [[x[0], w[1]]],
+    split: { parts: ([x, w]) => partsFor(x[0] * x[1] * w[1]) },
+    call: (f, { inputs: [x, w, b], outputs: [y] }, _a, [[M, K], [, N]], part) => {
+      const [r0, r1] = shareOf(M, part, ROW_ALIGN);
+      if (r1 <= r0) return;
+      const rows = y + r0 * N * 4;
+      f.sv_gemm(x + r0 * K * 4, K, 0, w, b, 1, rows, r1 - r0, K, N);
+      // Whole vectors: a part's rows hold a multiple of 4 floats (4-row aligned), the last part ends the padded buffer.
+      if (gelu) f.sv_gelu(rows, rows, (r1 - r0) * N);
+    },
+  });
+}
+registerForward(FORWARD, false);
+registerForward(FORWARD_GELU, true);
 
 /** A part's rows of dx [M, K], rows of dW [K, N] and entries of db [N]. */
 function gradShares(M: number, K: number, N: number, part: KernelPart) {

@@ -4,15 +4,27 @@
 // 1 k, 2 v); out [B·T, H·hd] with column head·hd + d; the probabilities P [B, H, T, T].
 //
 // Each (image, head) is first copied into contiguous blocks whose rows are padded with zeros to
-// whole vectors: hp = hd rounded up to 4 along d, Tp = T rounded up to 4 along tokens. Products
-// over d run on [T, hp] blocks; products over tokens (the score rows) on transposed [hd, Tp]
-// blocks, four tokens per vector.
-#include "simd.h"
+// whole vectors: hp = hd rounded up to 4 along d, Tp = T rounded up to 4 along tokens: q and v as
+// [T, hp], k transposed as [hd, Tp]. The forward's two products, q·kᵀ and P·v, run through the
+// GEMM's register tiles (gemm.h); the backward's go row by row.
+#include "gemm.h"
 
-/** Floats of scratch one call needs (forward or backward: the backward's, the larger). */
-EXPORT(sv_attention_scratch) int attention_scratch(int T, int hd) {
+/** Floats of scratch the forward needs: q, kᵀ, v, the scores and the output of one (image, head). */
+static int forward_scratch(int T, int hd) {
+  const int Tp = round4(T), hp = round4(hd);
+  return 3 * T * hp + hd * Tp + T * Tp;
+}
+
+/** Floats of scratch the backward needs. */
+static int backward_scratch(int T, int hd) {
   const int Tp = round4(T), hp = round4(hd);
   return 5 * T * hp + hd * Tp + hp + 2 * Tp;
+}
+
+/** Floats of scratch one call needs (forward or backward: the larger). */
+EXPORT(sv_attention_scratch) int attention_scratch(int T, int hd) {
+  const int f = forward_scratch(T, hd), b = backward_scratch(T, hd);
+  return f > b ? f : b;
 }
 
 /** Rows t of one part (q, k or v) of one head: src[t·row + d], d < hd, into dst[t·hp + d]. */
@@ -36,11 +48,10 @@ static void gather_columns(const float* src, int row, int T, int hd, int Tp, flo
 #define BLOCK 4
 
 /**
- * s[0…Tp) = scale · Σ_d a[d] · bT[d·Tp + …]: one row of a·b with b transposed, four tokens per
- * vector and BLOCK vectors per pass over d. Each sum still runs over d in order from 0.
+ * s[0…Tp) = Σ_d a[d] · bT[d·Tp + …]: one row of a·b with b transposed, four tokens per vector and
+ * BLOCK vectors per pass over d. Each sum still runs over d in order from 0.
  */
-static inline void row_times_transposed(const float* a, const float* bT, int hd, int Tp, float scale, float* s) {
-  const f32x4 sv = splat(scale);
+static inline void row_times_transposed(const float* a, const float* bT, int hd, int Tp, float* s) {
   int j = 0;
   for (; j + 4 * BLOCK <= Tp; j += 4 * BLOCK) {
     f32x4 acc[BLOCK];
@@ -49,31 +60,12 @@ static inline void row_times_transposed(const float* a, const float* bT, int hd,
       const f32x4 ad = splat(a[d]);
       for (int u = 0; u < BLOCK; u++) acc[u] = madd(acc[u], ad, load(bT + d * Tp + j + 4 * u));
     }
-    for (int u = 0; u < BLOCK; u++) store(s + j + 4 * u, mul(acc[u], sv));
+    for (int u = 0; u < BLOCK; u++) store(s + j + 4 * u, acc[u]);
   }
   for (; j < Tp; j += 4) {
     f32x4 acc = splat(0.0f);
     for (int d = 0; d < hd; d++) acc = madd(acc, splat(a[d]), load(bT + d * Tp + j));
-    store(s + j, mul(acc, sv));
-  }
-}
-
-/** o[0…hd) = Σ_j p[j] · v[j·hp + …] over j < T in order: BLOCK vectors of d per pass over j. */
-static inline void row_times(const float* p, const float* v, int T, int hd, int hp, float* o) {
-  int d = 0;
-  for (; d + 4 * BLOCK <= hp; d += 4 * BLOCK) {
-    f32x4 acc[BLOCK];
-    for (int u = 0; u < BLOCK; u++) acc[u] = splat(0.0f);
-    for (int j = 0; j < T; j++) {
-      const f32x4 pj = splat(p[j]);
-      for (int u = 0; u < BLOCK; u++) acc[u] = madd(acc[u], pj, load(v + j * hp + d + 4 * u));
-    }
-    for (int u = 0; u < BLOCK; u++) store_first(o + d + 4 * u, acc[u], hd - d - 4 * u);
-  }
-  for (; d < hp; d += 4) {
-    f32x4 acc = splat(0.0f);
-    for (int j = 0; j < T; j++) acc = madd(acc, splat(p[j]), load(v + j * hp + d));
-    store_first(o + d, acc, hd - d);
+    store(s + j, acc);
   }
 }
 
@@ -83,32 +75,43 @@ static inline void row_times(const float* p, const float* v, int T, int hd, int 
  */
 EXPORT(sv_attention) void attention(const float* qkv, float* out, float* probs, float* scratch, int B, int T, int Q, int H, int hd) {
   const int Tp = round4(T), hp = round4(hd), row = 3 * H * hd, outRow = H * hd;
-  const float scale = 1.0f / __builtin_sqrtf((float)hd);
-  float *q = scratch, *kT = q + T * hp, *v = kT + hd * Tp, *s = v + T * hp;
-  zero(scratch, attention_scratch(T, hd)); // the padding stays zero
+  const f32x4 scale = splat(1.0f / __builtin_sqrtf((float)hd));
+  float *q = scratch, *kT = q + T * hp, *v = kT + hd * Tp, *s = v + T * hp, *o = s + T * Tp;
+  zero(scratch, forward_scratch(T, hd)); // the padding stays zero
   for (int b = 0; b < B; b++) {
     const float* image = qkv + b * T * row;
     for (int h = 0; h < H; h++) {
       gather_rows(image + h * hd, row, Q, hd, hp, q);
       gather_columns(image + (H + h) * hd, row, T, hd, Tp, kT);
       gather_rows(image + (2 * H + h) * hd, row, T, hd, hp, v);
+      // The scores q·kᵀ through the GEMM's register tiles: each a sum over d in order from +0.
+      gemm_rows(q, hp, 1, kT, Tp, 0, s, Tp, Q, hd, Tp);
+      // Softmax per row, its e^x in one pass over the block: a short loop per row would build
+      // exp's constants again for every few vectors.
       for (int i = 0; i < Q; i++) {
-        row_times_transposed(q + i * hp, kT, hd, Tp, scale, s);
-        for (int j = T; j < Tp; j++) s[j] = -__builtin_inff(); // padding: e^−∞ = 0
-        f32x4 mx = load(s);
-        for (int j = 4; j < Tp; j += 4) mx = wasm_f32x4_max(mx, load(s + j));
+        float* si = s + i * Tp;
+        for (int j = 0; j < Tp; j += 4) store(si + j, mul(load(si + j), scale));
+        for (int j = T; j < Tp; j++) si[j] = -__builtin_inff(); // padding: e^−∞ = 0
+        f32x4 mx = load(si);
+        for (int j = 4; j < Tp; j += 4) mx = wasm_f32x4_max(mx, load(si + j));
         const f32x4 max = splat(hmax(mx));
+        for (int j = 0; j < Tp; j += 4) store(si + j, sub(load(si + j), max));
+      }
+      for (int j = 0; j < Q * Tp; j += 4) store(s + j, exp_f32x4(load(s + j)));
+      for (int i = 0; i < Q; i++) {
+        float* si = s + i * Tp;
         f32x4 acc = splat(0.0f);
-        for (int j = 0; j < Tp; j += 4) {
-          const f32x4 e = exp_f32x4(sub(load(s + j), max));
-          store(s + j, e);
-          acc = add(acc, e);
-        }
+        for (int j = 0; j < Tp; j += 4) acc = add(acc, load(si + j));
         const f32x4 sum = splat(hsum(acc));
         float* p = probs + ((b * H + h) * Q + i) * T;
-        for (int j = 0; j < Tp; j += 4) store(s + j, wasm_f32x4_div(load(s + j), sum));
-        for (int j = 0; j < T; j++) p[j] = s[j];
-        row_times(s, v, T, hd, hp, out + (b * Q + i) * outRow + h * hd);
+        for (int j = 0; j < Tp; j += 4) store(si + j, wasm_f32x4_div(load(si + j), sum));
+        for (int j = 0; j < T; j++) p[j] = si[j];
+      }
+      // P·v, each a sum over the T tokens in order from +0.
+      gemm_rows(s, Tp, 1, v, hp, 0, o, hp, Q, T, hp);
+      for (int i = 0; i < Q; i++) {
+        float* dst = out + (b * Q + i) * outRow + h * hd;
+        for (int d = 0; d < hd; d++) dst[d] = o[i * hp + d];
       }
     }
   }
@@ -134,7 +137,7 @@ EXPORT(sv_attention_grad) void attention_grad(const float* dy, const float* qkv,
         for (int d = 0; d < hd; d++) g[d] = gy[d];
         for (int j = 0; j < T; j++) p[j] = pr[j];
         // dP[i, j] = dy_i · v_j; softmax backward, then the scaled scores: dS = P ∘ (dP − Σ_j P·dP) / √hd
-        row_times_transposed(g, vT, hd, Tp, 1.0f, ds);
+        row_times_transposed(g, vT, hd, Tp, ds);
         f32x4 acc = splat(0.0f);
         for (int j = 0; j < Tp; j += 4) acc = madd(acc, load(p + j), load(ds + j));
         const f32x4 rowDot = splat(hsum(acc));

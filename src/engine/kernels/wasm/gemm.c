@@ -3,19 +3,20 @@
 // order from +0, a rounded product then a rounded sum (SIMD128 has no fused multiply-add). A
 // bias, where given, is added once to the finished sum, as tf.add after tf.matMul.
 //
-// C [rows, N] = op(A)·B with B [K, N] row-major. op(A) row i, entry k is a[i·si + k·sk]: A [rows,
-// K] row-major has (si, sk) = (lda, 1), a transposed A [K, rows] has (1, lda). Rows are
-// independent, so a caller may split them between threads and get the same bits.
-#include "simd.h"
+// C [rows, N] = op(A)·B with B [K, N] row-major (in gemm_rows, B's rows lie ldb apart and C's ldc
+// apart). op(A) row i, entry k is a[i·si + k·sk]: A [rows, K] row-major has (si, sk) = (lda, 1), a
+// transposed A [K, rows] has (1, lda). Rows are independent, so a caller may split them between
+// threads and get the same bits.
+#include "gemm.h"
 
 #define MR 4
 
 /** mr (1…4) rows × 8 columns of C: two vectors of B per k, mr splatted entries of A. */
-static inline __attribute__((always_inline)) void tile8(int mr, const float* a, int si, int sk, const float* b, int N, int K, float* c, const float* bias) {
+static inline __attribute__((always_inline)) void tile8(int mr, const float* a, int si, int sk, const float* b, int ldb, int K, float* c, int ldc, const float* bias) {
   f32x4 acc[MR][2];
   for (int r = 0; r < mr; r++) acc[r][0] = acc[r][1] = splat(0.0f);
   for (int k = 0; k < K; k++) {
-    const f32x4 b0 = load(b + k * N), b1 = load(b + k * N + 4);
+    const f32x4 b0 = load(b + k * ldb), b1 = load(b + k * ldb + 4);
     for (int r = 0; r < mr; r++) {
       const f32x4 ar = splat(a[r * si + k * sk]);
       acc[r][0] = madd(acc[r][0], ar, b0);
@@ -24,46 +25,46 @@ static inline __attribute__((always_inline)) void tile8(int mr, const float* a, 
   }
   const f32x4 bias0 = bias ? load(bias) : splat(0.0f), bias1 = bias ? load(bias + 4) : splat(0.0f);
   for (int r = 0; r < mr; r++) {
-    store(c + r * N, bias ? add(acc[r][0], bias0) : acc[r][0]);
-    store(c + r * N + 4, bias ? add(acc[r][1], bias1) : acc[r][1]);
+    store(c + r * ldc, bias ? add(acc[r][0], bias0) : acc[r][0]);
+    store(c + r * ldc + 4, bias ? add(acc[r][1], bias1) : acc[r][1]);
   }
 }
 
 /** mr rows × 4 columns. */
-static inline __attribute__((always_inline)) void tile4(int mr, const float* a, int si, int sk, const float* b, int N, int K, float* c, const float* bias) {
+static inline __attribute__((always_inline)) void tile4(int mr, const float* a, int si, int sk, const float* b, int ldb, int K, float* c, int ldc, const float* bias) {
   f32x4 acc[MR];
   for (int r = 0; r < mr; r++) acc[r] = splat(0.0f);
   for (int k = 0; k < K; k++) {
-    const f32x4 b0 = load(b + k * N);
+    const f32x4 b0 = load(b + k * ldb);
     for (int r = 0; r < mr; r++) acc[r] = madd(acc[r], splat(a[r * si + k * sk]), b0);
   }
-  for (int r = 0; r < mr; r++) store(c + r * N, bias ? add(acc[r], load(bias)) : acc[r]);
+  for (int r = 0; r < mr; r++) store(c + r * ldc, bias ? add(acc[r], load(bias)) : acc[r]);
 }
 
 /** mr rows × 1 column, for the last N mod 4 columns. */
-static inline __attribute__((always_inline)) void tile1(int mr, const float* a, int si, int sk, const float* b, int N, int K, float* c, const float* bias) {
+static inline __attribute__((always_inline)) void tile1(int mr, const float* a, int si, int sk, const float* b, int ldb, int K, float* c, int ldc, const float* bias) {
   float acc[MR];
   for (int r = 0; r < mr; r++) acc[r] = 0.0f;
   for (int k = 0; k < K; k++)
-    for (int r = 0; r < mr; r++) acc[r] += a[r * si + k * sk] * b[k * N];
-  for (int r = 0; r < mr; r++) c[r * N] = bias ? acc[r] + *bias : acc[r];
+    for (int r = 0; r < mr; r++) acc[r] += a[r * si + k * sk] * b[k * ldb];
+  for (int r = 0; r < mr; r++) c[r * ldc] = bias ? acc[r] + *bias : acc[r];
 }
 
 /** Columns of mr rows of C, for one row block. */
-static inline __attribute__((always_inline)) void row_block(int mr, const float* a, int si, int sk, const float* b, int N, int K, float* c, const float* bias) {
+static inline __attribute__((always_inline)) void row_block(int mr, const float* a, int si, int sk, const float* b, int ldb, int N, int K, float* c, int ldc, const float* bias) {
   int j = 0;
-  for (; j + 8 <= N; j += 8) tile8(mr, a, si, sk, b + j, N, K, c + j, bias ? bias + j : 0);
-  for (; j + 4 <= N; j += 4) tile4(mr, a, si, sk, b + j, N, K, c + j, bias ? bias + j : 0);
-  for (; j < N; j++) tile1(mr, a, si, sk, b + j, N, K, c + j, bias ? bias + j : 0);
+  for (; j + 8 <= N; j += 8) tile8(mr, a, si, sk, b + j, ldb, K, c + j, ldc, bias ? bias + j : 0);
+  for (; j + 4 <= N; j += 4) tile4(mr, a, si, sk, b + j, ldb, K, c + j, ldc, bias ? bias + j : 0);
+  for (; j < N; j++) tile1(mr, a, si, sk, b + j, ldb, K, c + j, ldc, bias ? bias + j : 0);
 }
 
-static void gemm_rows(const float* a, int si, int sk, const float* b, const float* bias, float* c, int rows, int K, int N) {
+void gemm_rows(const float* a, int si, int sk, const float* b, int ldb, const float* bias, float* c, int ldc, int rows, int K, int N) {
   int i = 0;
-  for (; i + MR <= rows; i += MR) row_block(MR, a + i * si, si, sk, b, N, K, c + i * N, bias);
+  for (; i + MR <= rows; i += MR) row_block(MR, a + i * si, si, sk, b, ldb, N, K, c + i * ldc, ldc, bias);
   switch (rows - i) {
-    case 3: row_block(3, a + i * si, si, sk, b, N, K, c + i * N, bias); break;
-    case 2: row_block(2, a + i * si, si, sk, b, N, K, c + i * N, bias); break;
-    case 1: row_block(1, a + i * si, si, sk, b, N, K, c + i * N, bias); break;
+    case 3: row_block(3, a + i * si, si, sk, b, ldb, N, K, c + i * ldc, ldc, bias); break;
+    case 2: row_block(2, a + i * si, si, sk, b, ldb, N, K, c + i * ldc, ldc, bias); break;
+    case 1: row_block(1, a + i * si, si, sk, b, ldb, N, K, c + i * ldc, ldc, bias); break;
     default: break;
   }
 }
@@ -73,8 +74,8 @@ static void gemm_rows(const float* a, int si, int sk, const float* b, const floa
  * transA 1: a [K, ·], row k at a + k·lda, and op(a) row i is its column i.
  */
 EXPORT(sv_gemm) void gemm(const float* a, int lda, int transA, const float* b, const float* bias, int hasBias, float* c, int rows, int K, int N) {
-  if (transA) gemm_rows(a, 1, lda, b, hasBias ? bias : 0, c, rows, K, N);
-  else gemm_rows(a, lda, 1, b, hasBias ? bias : 0, c, rows, K, N);
+  if (transA) gemm_rows(a, 1, lda, b, N, hasBias ? bias : 0, c, N, rows, K, N);
+  else gemm_rows(a, lda, 1, b, N, hasBias ? bias : 0, c, N, rows, K, N);
 }
 
 /** dst [cols, rows] = src [rows, cols]ᵀ. */
