@@ -10,7 +10,7 @@
 // (wasm/attention.c), compiled with SIMD128.
 import * as tf from '../tf';
 import { fusedOn, fusedOp, onJsBackend, runJsKernel } from './js-kernel';
-import { registerWasmKernel, shareOf } from './wasm-kernel';
+import { registerWasmKernel, shareOf, type KernelFunctions, type KernelPart } from './wasm-kernel';
 
 export interface AttentionAttrs {
   batch: number;
@@ -24,33 +24,40 @@ export interface AttentionAttrs {
   queries?: number;
 }
 
-const queriesOf = (a: AttentionAttrs) => a.queries ?? a.tokens;
+export const queriesOf = (a: AttentionAttrs): number => a.queries ?? a.tokens;
 
 const FORWARD = 'SvAttention';
 const BACKWARD = 'SvAttentionGrad';
 
 /** Images split between threads; byte offsets of image b in qkv (and dqkv), out (and dy), P. */
-const split = { parts: (_s: number[][], a: AttentionAttrs) => a.batch };
+export const attentionParts = (a: AttentionAttrs): number => a.batch;
+const split = { parts: (_s: number[][], a: AttentionAttrs) => attentionParts(a) };
 const imageAt = (a: AttentionAttrs, b: number) => ({
   qkv: b * a.tokens * 3 * a.heads * a.headDim * 4,
   out: b * queriesOf(a) * a.heads * a.headDim * 4,
   probs: b * a.heads * queriesOf(a) * a.tokens * 4,
 });
 
+/** The forward on part `part` of the images (byte offsets): qkv → out [B·Q, H·hd], P [B, H, Q, T]. */
+export function attentionImages(f: KernelFunctions, qkv: number, out: number, probs: number, scratch: number, a: AttentionAttrs, part: KernelPart): void {
+  const [b0, b1] = shareOf(a.batch, part), o = imageAt(a, b0);
+  if (b1 > b0) f.sv_attention(qkv + o.qkv, out + o.out, probs + o.probs, scratch, b1 - b0, a.tokens, queriesOf(a), a.heads, a.headDim);
+}
+
+/** Floats of scratch a thread needs. */
+export const attentionScratch = (f: KernelFunctions, a: AttentionAttrs): number => f.sv_attention_scratch(a.tokens, a.headDim);
+
 registerWasmKernel<AttentionAttrs>({
   name: FORWARD,
   outputShapes: (_s, a) => [[a.batch * queriesOf(a), a.heads * a.headDim], [a.batch, a.heads, queriesOf(a), a.tokens]],
-  scratch: (f, _s, a) => f.sv_attention_scratch(a.tokens, a.headDim),
+  scratch: (f, _s, a) => attentionScratch(f, a),
   split,
-  call: (f, { inputs: [qkv], outputs: [out, probs], scratch }, a, _s, part) => {
-    const [b0, b1] = shareOf(a.batch, part), o = imageAt(a, b0);
-    if (b1 > b0) f.sv_attention(qkv + o.qkv, out + o.out, probs + o.probs, scratch, b1 - b0, a.tokens, queriesOf(a), a.heads, a.headDim);
-  },
+  call: (f, { inputs: [qkv], outputs: [out, probs], scratch }, a, _s, part) => attentionImages(f, qkv, out, probs, scratch, a, part),
 });
 registerWasmKernel<AttentionAttrs>({
   name: BACKWARD,
   outputShapes: ([, qkv]) => [qkv],
-  scratch: (f, _s, a) => f.sv_attention_scratch(a.tokens, a.headDim),
+  scratch: (f, _s, a) => attentionScratch(f, a),
   split,
   call: (f, { inputs: [dy, qkv, probs], outputs: [dqkv], scratch }, a, _s, part) => {
     const [b0, b1] = shareOf(a.batch, part), o = imageAt(a, b0);

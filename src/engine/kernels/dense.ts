@@ -4,7 +4,7 @@
 // they split by rows between the kernel helper threads (kernel-pool.ts).
 import * as tf from '../tf';
 import { fusedOn, fusedOp, runJsKernel } from './js-kernel';
-import { registerWasmKernel, shareOf, type KernelPart } from './wasm-kernel';
+import { registerWasmKernel, shareOf, type KernelFunctions, type KernelPart } from './wasm-kernel';
 
 const FORWARD = 'SvDense';
 const FORWARD_GELU = 'SvDenseGelu';
@@ -17,28 +17,35 @@ const MIN_SPLIT_MACS = 1 << 17;
 
 const partsFor = (macs: number) => (macs >= MIN_SPLIT_MACS ? 8 : 1);
 
+/** Parts the forward x [M, K]·w [K, N] splits into. */
+export const denseParts = (M: number, K: number, N: number): number => partsFor(M * K * N);
+
+/** What follows the product on a part's rows, while they are in cache (the same bits as the separate kernel after it). */
+export type DenseThen = { gelu: true } | { residual: number; residualRowFloats: number } | null;
+
 /**
- * The Linear forward, x [M, K]·w [K, N] + b [N] → y [M, N], split by rows. With `gelu` (inference)
- * each part's rows then get GELU in place while they are in cache: the same two computations as
- * dense then GELU, so the same bits; no gradient.
+ * The Linear forward on part `part` of the rows: y [M, N] = x [M, K]·w [K, N] + b [N] (byte offsets).
+ * Then GELU in place, or the residual stream added (y = r + y, r's rows `residualRowFloats` apart).
  */
-function registerForward(name: string, gelu: boolean): void {
+export function denseRows(f: KernelFunctions, x: number, w: number, b: number, y: number, M: number, K: number, N: number, part: KernelPart, then: DenseThen = null): void {
+  const [r0, r1] = shareOf(M, part, ROW_ALIGN);
+  if (r1 <= r0) return;
+  const rows = y + r0 * N * 4;
+  f.sv_gemm(x + r0 * K * 4, K, 0, w, b, 1, rows, r1 - r0, K, N);
+  // Whole vectors: a part's rows hold a multiple of 4 floats (4-row aligned), the last part ends the padded buffer.
+  if (then && 'gelu' in then) f.sv_gelu(rows, rows, (r1 - r0) * N);
+  else if (then) f.sv_add_rows(then.residual + r0 * then.residualRowFloats * 4, then.residualRowFloats, rows, rows, r1 - r0, N);
+}
+
+/** The Linear forward, and at inference the Linear with GELU after it as one kernel (no gradient). */
+for (const [name, then] of [[FORWARD, null], [FORWARD_GELU, { gelu: true }]] as const) {
   registerWasmKernel<Record<string, never>>({
     name,
     outputShapes: ([x, w]) => [[x[0], w[1]]],
-    split: { parts: ([x, w]) => partsFor(x[0] * x[1] * w[1]) },
-    call: (f, { inputs: [x, w, b], outputs: [y] }, _a, [[M, K], [, N]], part) => {
-      const [r0, r1] = shareOf(M, part, ROW_ALIGN);
-      if (r1 <= r0) return;
-      const rows = y + r0 * N * 4;
-      f.sv_gemm(x + r0 * K * 4, K, 0, w, b, 1, rows, r1 - r0, K, N);
-      // Whole vectors: a part's rows hold a multiple of 4 floats (4-row aligned), the last part ends the padded buffer.
-      if (gelu) f.sv_gelu(rows, rows, (r1 - r0) * N);
-    },
+    split: { parts: ([x, w]) => denseParts(x[0], x[1], w[1]) },
+    call: (f, { inputs: [x, w, b], outputs: [y] }, _a, [[M, K], [, N]], part) => denseRows(f, x, w, b, y, M, K, N, part, then),
   });
 }
-registerForward(FORWARD, false);
-registerForward(FORWARD_GELU, true);
 
 /** A part's rows of dx [M, K], rows of dW [K, N] and entries of db [N]. */
 function gradShares(M: number, K: number, N: number, part: KernelPart) {

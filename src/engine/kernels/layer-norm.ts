@@ -3,7 +3,7 @@
 // The loops are in C (wasm/layer_norm.c), compiled with SIMD128.
 import * as tf from '../tf';
 import { fusedOn, fusedOp } from './js-kernel';
-import { registerWasmKernel, shareOf } from './wasm-kernel';
+import { registerWasmKernel, shareOf, type KernelFunctions, type KernelPart } from './wasm-kernel';
 
 interface LayerNormAttrs {
   eps: number;
@@ -15,17 +15,22 @@ const BACKWARD = 'SvLayerNormGrad';
 /** Below this many entries a split costs more than it saves (a helper's round trip is a few µs). */
 const MIN_SPLIT_ENTRIES = 1 << 14;
 
+// Rows are independent: they split between threads. (The backward's dγ and dβ sum over rows, so
+// splitting it would change their order of summation.)
+/** Parts the forward over x [M, D] splits into. */
+export const layerNormParts = (M: number, D: number): number => (M * D >= MIN_SPLIT_ENTRIES ? M : 1);
+
+/** The forward on part `part` of the rows: x [M, D], γ, β [D] → y [M, D] (byte offsets). */
+export function layerNormRows(f: KernelFunctions, x: number, gamma: number, beta: number, y: number, M: number, D: number, eps: number, part: KernelPart): void {
+  const [r0, r1] = shareOf(M, part);
+  if (r1 > r0) f.sv_layer_norm(x + r0 * D * 4, gamma, beta, y + r0 * D * 4, r1 - r0, D, eps);
+}
+
 registerWasmKernel<LayerNormAttrs>({
   name: FORWARD,
   outputShapes: ([x]) => [x],
-  // Rows are independent: they split between threads. (The backward's dγ and dβ sum over rows, so
-  // splitting it would change their order of summation.)
-  split: { parts: ([[M, D]]) => (M * D >= MIN_SPLIT_ENTRIES ? M : 1) },
-  // x [M, D], γ, β [D] → y [M, D]
-  call: (f, { inputs: [x, gamma, beta], outputs: [y] }, { eps }, [[M, D]], part) => {
-    const [r0, r1] = shareOf(M, part);
-    if (r1 > r0) f.sv_layer_norm(x + r0 * D * 4, gamma, beta, y + r0 * D * 4, r1 - r0, D, eps);
-  },
+  split: { parts: ([[M, D]]) => layerNormParts(M, D) },
+  call: (f, { inputs: [x, gamma, beta], outputs: [y] }, { eps }, [[M, D]], part) => layerNormRows(f, x, gamma, beta, y, M, D, eps, part),
 });
 registerWasmKernel<LayerNormAttrs>({
   name: BACKWARD,

@@ -23,6 +23,7 @@ export interface KernelFunctions {
   sv_layer_norm_grad(dy: number, x: number, gamma: number, dx: number, dgamma: number, dbeta: number, rows: number, cols: number, eps: number): void;
   sv_gemm(a: number, lda: number, transA: number, b: number, bias: number, hasBias: number, c: number, rows: number, K: number, N: number): void;
   sv_tokens(patches: number, cls: number, pos: number, out: number, batch: number, tokens: number, dim: number): void;
+  sv_add_rows(a: number, lda: number, b: number, out: number, rows: number, dim: number): void;
   sv_transpose(src: number, dst: number, rows: number, cols: number): void;
   sv_column_sums(x: number, ldx: number, out: number, M: number, N: number): void;
   sv_adamw(m: number, v: number, age: number, scale: number, p: number, g: number, mOut: number, vOut: number, ageOut: number, pOut: number, n: number,
@@ -140,22 +141,40 @@ export function shareOf(n: number, part: KernelPart, align = 1): [number, number
   return [at(part.index), at(part.index + 1)];
 }
 
-export interface WasmKernelSpec<A> {
+/** Byte offsets of a call's buffers in the module's memory. */
+export interface KernelBuffers {
+  inputs: number[];
+  outputs: number[];
+  /** This thread's scratch. */
+  scratch: number;
+  /** Buffers between stages (`temps`). */
+  temps: number[];
+}
+
+/** One pass over a call's work: C calls for one part of it, and how it splits between threads. */
+export interface KernelStage<A> {
+  /** Calls the C functions for one part of the work (the whole work when the stage does not split). */
+  call: (fns: KernelFunctions, at: KernelBuffers, attrs: A, shapes: number[][], part: KernelPart) => void;
+  /**
+   * How the work splits between threads: into at most `parts` parts (below 2: it does not).
+   * Parts write disjoint parts of the outputs; a thread's parts share its scratch.
+   */
+  split?: { parts: (shapes: number[][], attrs: A) => number };
+}
+
+export interface WasmKernelSpec<A> extends Partial<KernelStage<A>> {
   name: string;
   /** Output shapes from the input shapes and attributes. */
   outputShapes: (shapes: number[][], attrs: A) => number[][];
   /** Floats of scratch memory the call needs besides its inputs and outputs (per thread). */
   scratch?: (fns: KernelFunctions, shapes: number[][], attrs: A) => number;
   /**
-   * Calls the C functions for one part of the work with the byte offsets of the inputs, outputs
-   * and scratch (the whole work when the kernel does not split).
+   * A kernel of several passes, each split on its own (every thread finishes one before the next
+   * starts), instead of `call` and `split`: several layers in one call, whose buffers in between
+   * (`temps`, float counts) never leave the module's memory.
    */
-  call: (fns: KernelFunctions, at: { inputs: number[]; outputs: number[]; scratch: number }, attrs: A, shapes: number[][], part: KernelPart) => void;
-  /**
-   * How the work splits between threads: into at most `parts` parts (below 2: it does not).
-   * Parts write disjoint parts of the outputs; a thread's parts share its scratch.
-   */
-  split?: { parts: (shapes: number[][], attrs: A) => number };
+  stages?: KernelStage<A>[];
+  temps?: (shapes: number[][], attrs: A) => number[];
 }
 
 /** A buffer of the module's memory that holds a tensor's data, by the data's identity. */
@@ -188,11 +207,11 @@ function placeBuffers(m: KernelModule, resident: ResidentBuffer[], inputs: Float
   return { at, copy: inPlace.map((r) => r === null) };
 }
 
-/** The C calls `call` makes for a part, recorded for a helper thread instead of run. */
-function recordCalls<A>(spec: WasmKernelSpec<A>, at: { inputs: number[]; outputs: number[]; scratch: number }, attrs: A, shapes: number[][], part: KernelPart): KernelCall[] {
+/** The C calls a stage makes for a part, recorded for a helper thread instead of run. */
+function recordCalls<A>(stage: KernelStage<A>, at: KernelBuffers, attrs: A, shapes: number[][], part: KernelPart): KernelCall[] {
   const calls: KernelCall[] = [];
   const recorder = new Proxy({}, { get: (_t, fn: string) => (...args: number[]) => void calls.push({ fn, args }) }) as KernelFunctions;
-  spec.call(recorder, at, attrs, shapes, part);
+  stage.call(recorder, at, attrs, shapes, part);
   return calls;
 }
 
@@ -204,24 +223,31 @@ export function registerWasmKernel<A>(spec: WasmKernelSpec<A>): void {
     outputShapes: spec.outputShapes,
     compute: (inputs, outputs, attrs, shapes, ids) => {
       const m = kernels!;
-      const units = spec.split?.parts(shapes, attrs) ?? 1;
-      const team = units > 1 ? readyHelpers() : [];
-      const chunks = team.length ? Math.min(units, CHUNKS_PER_THREAD * (team.length + 1)) : 1;
+      const stages = spec.stages ?? [{ call: spec.call!, split: spec.split }];
+      const units = stages.map((stage) => stage.split?.parts(shapes, attrs) ?? 1);
+      const team = Math.max(...units) > 1 ? readyHelpers() : [];
       // Scratch for each thread, one after another.
       const scratch = Math.ceil((spec.scratch?.(m.fns, shapes, attrs) ?? 0) / 4) * 4;
+      const temps = spec.temps?.(shapes, attrs) ?? [];
       // Forgotten first: from here on this call writes over the memory they lie in.
       const last = resident;
       resident = [];
-      const { at, copy } = placeBuffers(m, last, inputs, ids.inputs, [...outputs.map((y) => y.length), scratch * (team.length + 1)]);
+      const { at, copy } = placeBuffers(m, last, inputs, ids.inputs, [...outputs.map((y) => y.length), ...temps, scratch * (team.length + 1)]);
       // A view only after growing: growth detaches the older ones.
       const heap = new Float32Array(m.memory.buffer);
       inputs.forEach((x, i) => {
         if (copy[i]) heap.set(x, at[i] / 4);
       });
       const outAt = at.slice(inputs.length, inputs.length + outputs.length);
-      const offsets = (thread: number) => ({ inputs: at.slice(0, inputs.length), outputs: outAt, scratch: at[at.length - 1] + thread * scratch * 4 });
+      const offsets = (thread: number): KernelBuffers => ({
+        inputs: at.slice(0, inputs.length), outputs: outAt, temps: at.slice(inputs.length + outputs.length, -1), scratch: at[at.length - 1] + thread * scratch * 4,
+      });
       const here = offsets(0);
-      runChunks(team, chunks, (c, t) => recordCalls(spec, offsets(t), attrs, shapes, { index: c, count: chunks }), (c) => spec.call(m.fns, here, attrs, shapes, { index: c, count: chunks }));
+      stages.forEach((stage, s) => {
+        const helpers = units[s] > 1 ? team : [];
+        const chunks = helpers.length ? Math.min(units[s], CHUNKS_PER_THREAD * (helpers.length + 1)) : 1;
+        runChunks(helpers, chunks, (c, t) => recordCalls(stage, offsets(t), attrs, shapes, { index: c, count: chunks }), (c) => stage.call(m.fns, here, attrs, shapes, { index: c, count: chunks }));
+      });
       outputs.forEach((y, i) => y.set(heap.subarray(outAt[i] / 4, outAt[i] / 4 + y.length)));
       resident = ids.outputs.map((id, i) => ({ id, at: outAt[i], floats: outputs[i].length }));
     },

@@ -62,7 +62,7 @@ export function residualAdd(x: tf.Tensor2D, f: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** timm's ViT LayerNorm epsilon. */
-const LN_EPS = 1e-6;
+export const LN_EPS = 1e-6;
 
 /** LayerNorm over the last axis, eps 1e-6 as timm's ViT. x [M, D]; one kernel each way where the backend has it. */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor2D {

@@ -8,7 +8,8 @@ import { blockParam, headDim, numPatches } from '../facts/shape';
 import { attentionCore, leadingRows } from '../kernels/attention';
 import { attentionWithClsRow } from './attention-maps';
 import { tokensFused } from '../kernels/tokens';
-import { dense2d, denseGelu, gelu, layerNorm, residualAdd } from './layers';
+import { blockInference, blockInferenceOn, type BlockWeights } from '../kernels/block-inference';
+import { dense2d, denseGelu, gelu, layerNorm, LN_EPS, residualAdd } from './layers';
 import { selectTokens } from './select-tokens';
 
 /** Parameters by timm name; read-only, so maps of variables (or compact stand-ins) pass as they are. */
@@ -105,6 +106,13 @@ function mlp(P: ParamMap, h: tf.Tensor2D, i: number, inference: boolean): tf.Ten
   return dense2d(hidden as tf.Tensor2D, w2, p(P, blockParam(i, 'fc2', 'bias')));
 }
 
+/** Block i's parameters for the one-kernel block at inference. */
+function blockWeights(P: ParamMap, i: number): BlockWeights {
+  const pair = (name: Parameters<typeof blockParam>[1]): [tf.Tensor, tf.Tensor] => [p(P, blockParam(i, name)), p(P, blockParam(i, name, 'bias'))];
+  const norm = (n: 1 | 2): [tf.Tensor, tf.Tensor] => [p(P, `blocks.${i}.norm${n}.weight`), p(P, `blocks.${i}.norm${n}.bias`)];
+  return { norm1: norm(1), qkv: pair('qkv'), proj: pair('proj'), norm2: norm(2), fc1: pair('fc1'), fc2: pair('fc2') };
+}
+
 /** Logits [B, numClasses]. Images are NHWC, already normalised. */
 export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: ForwardPlan = {}): tf.Tensor2D {
   const B = images.shape[0];
@@ -118,6 +126,11 @@ export function forward(P: ParamMap, images: tf.Tensor4D, c: ModelConfig, plan: 
     const bp = plan.blocks?.[i];
     // Queries computed: every token, or in the last block at inference the cls token only.
     const Q = plan.inference && i === c.depth - 1 ? 1 : T;
+    if (plan.inference && !plan.clsAttention && !bp?.headGate && !bp?.headProbe && blockInferenceOn()) {
+      x = blockInference(x, blockWeights(P, i), { batch: B, tokens: T, queries: Q, heads: bp?.heads ?? c.numHeads, headDim: headDim(c), eps: LN_EPS });
+      T = Q;
+      continue;
+    }
     const h1 = layerNorm(x, p(P, `blocks.${i}.norm1.weight`), p(P, `blocks.${i}.norm1.bias`));
     x = residualAdd(leadingRows(x, B, T, Q), attention(P, h1, B, T, Q, c, i, !!plan.inference, bp, plan.clsAttention));
     T = Q;

@@ -39,6 +39,13 @@ static inline void store_first(float* p, f32x4 v, int n) {
   for (int k = 0; k < n; k++) p[k] = lanes[k];
 }
 
+/** out[i] = a[i] + b[i], i < n: whole vectors, then the 0–3 left (a run may start mid-vector). */
+static inline void add_run(const float* a, const float* b, float* out, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) store(out + i, add(load(a + i), load(b + i)));
+  for (; i < n; i++) out[i] = a[i] + b[i];
+}
+
 static inline void zero(float* p, int n) {
   for (int i = 0; i < n; i++) p[i] = 0.0f;
 }

@@ -1,13 +1,6 @@
 // The token sequence: per image the cls token, then its patches, each plus its position embedding.
 #include "simd.h"
 
-/** out[i] = a[i] + b[i], i < n: whole vectors, then the 0–3 left (a run may start mid-vector). */
-static void add_run(const float* a, const float* b, float* out, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) store(out + i, add(load(a + i), load(b + i)));
-  for (; i < n; i++) out[i] = a[i] + b[i];
-}
-
 /** patches [B·(T−1), D], cls [D], pos [T, D] → out [B·T, D]. */
 EXPORT(sv_tokens) void tokens(const float* patches, const float* cls, const float* pos, float* out, int B, int T, int D) {
   for (int b = 0; b < B; b++) {
