@@ -15,7 +15,8 @@ export function studioScene(o: { query: string; steps: number; theme: 'light' | 
     const deadline = Date.now() + 600_000;
     while (Number(await page.getByTestId('step-counter').textContent()) < o.steps) {
       if (Date.now() > deadline) throw new Error(`step ${o.steps} not reached in 10 minutes. Page errors: ${errors.join('; ') || 'none'}`);
-      await page.waitForTimeout(1000);
+      // Often: tiny trains ~35 steps/s here, so a slower poll can miss the window before the run ends.
+      await page.waitForTimeout(100);
     }
     await page.keyboard.press('Space');
     await page.locator('[data-testid="run-status"][data-status="paused"]').waitFor({ timeout: 60_000 });
